@@ -1,0 +1,102 @@
+"""Canonical column names of every table riskload builds, with their units.
+
+Units live in the names (``_m``, ``_s``, ``_bpm``, ``_spm``...). Times are
+tz-aware UTC unless the name says ``local``: local wall-clock times are naive
+and belong to the athlete's own calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+#: One row per recorded point, keyed by ``activity_id``.
+SAMPLE_COLUMNS: dict[str, str] = {
+    "activity_id": "string",
+    "timestamp": "datetime64[ns, UTC]",
+    "segment": "int32",
+    "latitude_deg": "float64",
+    "longitude_deg": "float64",
+    "altitude_m": "float64",
+    "distance_m": "float64",
+    "speed_m_s": "float64",
+    "heart_rate_bpm": "float64",
+    "cadence_spm": "float64",
+    "power_w": "float64",
+}
+
+#: One row per activity.
+ACTIVITY_COLUMNS: dict[str, str] = {
+    "activity_id": "string",
+    "source_path": "string",
+    "source_format": "string",
+    "sport": "string",
+    "sub_sport": "string",
+    "is_running": "bool",
+    "start_time": "datetime64[ns, UTC]",
+    "end_time": "datetime64[ns, UTC]",
+    "utc_offset_min": "float64",
+    "local_time_source": "string",
+    "start_time_local": "datetime64[ns]",
+    "local_date": "datetime64[ns]",
+    "elapsed_time_s": "float64",
+    "moving_time_s": "float64",
+    "distance_m": "float64",
+    "distance_source": "string",
+    "ascent_m": "float64",
+    "descent_m": "float64",
+    "elevation_source": "string",
+    "avg_heart_rate_bpm": "float64",
+    "max_heart_rate_bpm": "float64",
+    "avg_cadence_spm": "float64",
+    "n_samples": "int64",
+    "has_gps": "bool",
+    "device": "string",
+    "name": "string",
+    "gear": "string",
+    "partial": "bool",
+    "quality_notes": "string",
+}
+
+#: One row per file (or archive member) that gave no activity.
+SKIPPED_COLUMNS: dict[str, str] = {
+    "path": "string",
+    "kind": "string",
+    "reason": "string",
+}
+
+
+def empty_frame(spec: dict[str, str]) -> pd.DataFrame:
+    """An empty table with the columns and dtypes of ``spec``."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in spec.items()})
+
+
+def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
+    """Return ``frame`` with exactly the columns of ``spec``, in order and typed.
+
+    Missing columns are added empty; extra columns are dropped.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for name, dtype in spec.items():
+        column = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
+        if dtype == "string":
+            out[name] = column.astype("string")
+        elif dtype == "bool":
+            out[name] = column.fillna(False).astype(bool)
+        elif dtype.startswith("int"):
+            out[name] = column.fillna(0).astype(dtype)
+        elif dtype.startswith("datetime64[ns, UTC]"):
+            out[name] = pd.to_datetime(column, utc=True).astype(dtype)
+        elif dtype.startswith("datetime64"):
+            out[name] = pd.to_datetime(column).astype(dtype)
+        else:
+            out[name] = pd.to_numeric(column, errors="coerce").astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def check_columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> None:
+    """Raise ``ValueError`` naming the columns of ``required`` that ``frame`` lacks."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} is missing columns: {', '.join(missing)}")

@@ -1,0 +1,6 @@
+"""Importers: export folders and activity files to the activity timeline."""
+
+from .export import Export, read_export, read_file
+from .parse import parse_bytes, sniff
+
+__all__ = ["Export", "parse_bytes", "read_export", "read_file", "sniff"]

@@ -1,0 +1,27 @@
+"""Cadence units: steps per minute for every on-foot activity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: A running cadence whose median is below this [1/min] is counted per leg
+#: (strides); runners take 140-200 steps/min, i.e. 70-100 strides/min.
+#: Heuristic for GPX and TCX, whose schemas do not fix the unit.
+PER_LEG_BELOW = 120.0
+
+
+def steps_per_minute(cadence: pd.Series, sport: str) -> pd.Series:
+    """Cadence in steps/min from a GPX or TCX cadence of unknown unit.
+
+    Garmin's ``RunCadence`` and most GPX ``cad`` values count one leg; some
+    apps write steps. For running, a median below :data:`PER_LEG_BELOW`
+    means per-leg values, which are doubled. Other on-foot sports are doubled
+    when their median is below half of it (walking takes 90-130 steps/min).
+    """
+    values = pd.to_numeric(cadence, errors="coerce")
+    positive = values[values > 0]
+    if positive.empty:
+        return pd.Series(np.nan, index=cadence.index)
+    limit = PER_LEG_BELOW if sport == "running" else PER_LEG_BELOW / 2
+    return values * 2.0 if positive.median() < limit else values

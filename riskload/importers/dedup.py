@@ -1,0 +1,68 @@
+"""The same activity arriving twice counts once."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Two recordings are one activity when their time spans overlap by at least
+#: this share of the shorter one (a watch and a bike computer, FIT and GPX of
+#: one run, a re-upload).
+MIN_OVERLAP_SHARE = 0.5
+#: Recordings without a duration are the same when they start this close [s].
+SAME_START_S = 60.0
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "generic" in (a, b)
+
+
+def find_duplicates(activities: pd.DataFrame) -> pd.Series:
+    """For each activity, the id of the recording kept in its place.
+
+    Parameters
+    ----------
+    activities : DataFrame
+        ``activity_id``, ``start_time``, ``end_time``, ``sport`` and
+        ``richness`` (a sortable tuple: higher is richer).
+
+    Returns
+    -------
+    Series
+        Indexed like ``activities``: the index label of the row kept for each
+        row's group (its own label when it is kept). Ties in richness go to
+        the first ``source_path`` in sort order.
+    """
+    order = activities.sort_values("start_time", kind="stable").index
+    parent = {i: i for i in activities.index}
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    starts = activities["start_time"]
+    ends = activities["end_time"]
+    open_rows: list = []
+    for i in order:
+        open_rows = [j for j in open_rows if ends[j] >= starts[i] - pd.Timedelta(seconds=SAME_START_S)]
+        for j in open_rows:
+            if not _compatible(activities.at[i, "sport"], activities.at[j, "sport"]):
+                continue
+            overlap = (min(ends[i], ends[j]) - max(starts[i], starts[j])).total_seconds()
+            shorter = min((ends[i] - starts[i]).total_seconds(), (ends[j] - starts[j]).total_seconds())
+            same = overlap >= MIN_OVERLAP_SHARE * shorter if shorter > 0 else False
+            same = same or abs((starts[i] - starts[j]).total_seconds()) <= SAME_START_S and shorter <= SAME_START_S
+            if same or activities.at[i, "activity_id"] == activities.at[j, "activity_id"]:
+                parent[find(i)] = find(j)
+        open_rows.append(i)
+
+    groups: dict = {}
+    for i in activities.index:
+        groups.setdefault(find(i), []).append(i)
+    kept = pd.Series(activities.index, index=activities.index)
+    for members in groups.values():
+        by_path = sorted(members, key=lambda k: str(activities.at[k, "source_path"]))
+        best = max(by_path, key=lambda k: activities.at[k, "richness"])
+        kept[members] = best
+    return kept

@@ -1,0 +1,168 @@
+"""A whole export folder to the activity timeline: :func:`read_export`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
+from ..errors import ActivityFileError, RiskloadError
+from ..sports import RUNNING_SPORTS, normalize_sport
+from .dedup import find_duplicates
+from .localtime import localize
+from .parse import ParsedActivity, parse_bytes
+from .strava import normalize_name, read_activities_csv
+from .walk import iter_sources
+
+
+@dataclass
+class Export:
+    """What :func:`read_export` found.
+
+    Attributes
+    ----------
+    activities : DataFrame
+        One row per activity (:data:`riskload.columns.ACTIVITY_COLUMNS`),
+        in start order.
+    samples : DataFrame
+        One row per recorded point of the kept activities, keyed by ``activity_id``.
+    skipped : DataFrame
+        One row per file that gave no activity, and per duplicate dropped:
+        ``path`` (relative to the export root), ``kind``, ``reason``.
+    """
+
+    activities: pd.DataFrame
+    samples: pd.DataFrame
+    skipped: pd.DataFrame
+
+
+def read_export(
+    folder: str | Path,
+    *,
+    timezone: str | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Export:
+    """Read every activity in an export folder (Garmin, Strava, or any folder).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The export's root. Searched recursively; zip archives (also nested)
+        and gzip files are read in memory; nothing is written.
+    timezone : str, optional
+        The athlete's IANA time zone, for files whose device recorded no UTC
+        offset. Without it this machine's zone is used.
+    strict : bool
+        Raise the first :class:`~riskload.errors.ActivityFileError` instead of
+        listing the file as skipped.
+    progress : callable, optional
+        Called with each file's path before it is read.
+
+    Returns
+    -------
+    Export
+
+    Raises
+    ------
+    RiskloadError
+        ``folder`` is not a folder (or, with ``strict``, a file is unusable).
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise RiskloadError(f"{folder}: not a folder")
+    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
+
+    parsed: list[ParsedActivity] = []
+    skipped: list[dict] = []
+    for source in iter_sources(root):
+        if progress:
+            progress(source.path)
+        try:
+            if source.error:
+                raise source.error
+            found = parse_bytes(source.data, source.path)
+        except ActivityFileError as exc:
+            if strict:
+                raise
+            skipped.append({"path": source.path, "kind": exc.kind, "reason": exc.reason})
+            continue
+        meta = csv_rows.get(normalize_name(source.path))
+        for item in found:
+            item.row["source_path"] = source.path
+            if meta:
+                _apply_strava_row(item.row, meta, single=len(found) == 1)
+        parsed.extend(found)
+
+    return _assemble(parsed, skipped, timezone)
+
+
+def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
+    row["name"] = meta.get("name") or row.get("name")
+    row["gear"] = meta.get("gear") or row.get("gear")
+    if single and meta.get("type"):
+        sport, sub = normalize_sport(meta["type"])
+        if sport != "generic":
+            row["sport"], row["sub_sport"] = sport, sub or row.get("sub_sport", "")
+            row["is_running"] = sport in RUNNING_SPORTS
+
+
+def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str | None) -> Export:
+    if not parsed:
+        return Export(empty_frame(ACTIVITY_COLUMNS), empty_frame(SAMPLE_COLUMNS), _skipped_frame(skipped))
+    rows = pd.DataFrame([p.row for p in parsed])
+    kept = find_duplicates(rows)
+    for i in rows.index[kept != rows.index]:
+        winner = rows.loc[kept[i]]
+        skipped.append(
+            {
+                "path": rows.at[i, "source_path"],
+                "kind": "duplicate",
+                "reason": f"the same activity as {winner['source_path']} (kept, id {winner['activity_id']})",
+            }
+        )
+    keep = kept == rows.index
+    rows = localize(rows[keep], timezone)
+    activities = conform(rows.sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
+    samples = [p.samples for p, k in zip(parsed, keep) if k and len(p.samples)]
+    samples_frame = conform(pd.concat(samples, ignore_index=True), SAMPLE_COLUMNS) if samples else empty_frame(SAMPLE_COLUMNS)
+    return Export(activities, samples_frame, _skipped_frame(skipped))
+
+
+def _skipped_frame(skipped: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
+    return conform(frame.sort_values("path", kind="stable"), SKIPPED_COLUMNS)
+
+
+def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
+    """Read a single activity file (FIT, GPX, TCX, gzipped or zipped) like a folder of one.
+
+    Raises
+    ------
+    ActivityFileError
+        The file gives no activity.
+    """
+    path = Path(path)
+    from .walk import expand
+
+    parsed, skipped = [], []
+    for source in expand(path.name, path.read_bytes()):
+        try:
+            if source.error:
+                raise source.error
+            found = parse_bytes(source.data, source.path)
+        except ActivityFileError as exc:
+            skipped.append({"path": source.path, "kind": exc.kind, "reason": exc.reason})
+            continue
+        for item in found:
+            item.row["source_path"] = source.path
+        parsed.extend(found)
+    if not parsed and skipped:
+        first = skipped[0]
+        error = ActivityFileError(first["path"], first["reason"])
+        error.kind = first["kind"]
+        raise error
+    return _assemble(parsed, skipped, timezone)

@@ -1,0 +1,119 @@
+"""GPX tracks (Strava, Garmin Connect, phone apps), read with gpxpy."""
+
+from __future__ import annotations
+
+import gpxpy
+import gpxpy.gpx
+import pandas as pd
+
+from ..errors import CorruptFileError, NoActivityDataError
+from ..sports import ON_FOOT_SPORTS, normalize_sport
+from ..timeline import RawActivity, tidy_samples
+from .cadence import steps_per_minute
+from .xmlsafe import local, prepare_xml
+
+#: Track-point extension element names (Garmin TrackPointExtension v1/v2,
+#: Cluetrust, Strava, Suunto and others) and the column each one fills.
+EXTENSION_FIELDS = {
+    "hr": "heart_rate_bpm",
+    "heartrate": "heart_rate_bpm",
+    "cad": "cadence",
+    "cadence": "cadence",
+    "runcadence": "cadence",
+    "power": "power_w",
+    "watts": "power_w",
+    "powerinwatts": "power_w",
+    "speed": "speed_m_s",
+}
+
+
+#: Two tracks of one file further apart than this are separate activities.
+SEPARATE_OUTINGS_AFTER = pd.Timedelta(hours=2)
+
+
+def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
+    """Read the recorded track of a GPX file as one activity.
+
+    Every track segment becomes a segment of the samples, so the gap between
+    two segments is a pause. Points without a time are dropped; times without
+    a zone are read as UTC, with a note.
+
+    Raises
+    ------
+    CorruptFileError
+        Not well-formed XML or not GPX.
+    NoActivityDataError
+        No track points, or none with a time (a route, a planned track, waypoints).
+    """
+    text = prepare_xml(data, path).decode("utf-8", errors="replace")
+    try:
+        document = gpxpy.parse(text)
+    except (gpxpy.gpx.GPXException, ValueError) as exc:
+        raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
+
+    rows, segment = [], 0
+    for track_no, trk in enumerate(document.tracks):
+        for seg in trk.segments:
+            for point in seg.points:
+                row = {
+                    "timestamp": point.time,
+                    "track": track_no,
+                    "segment": segment,
+                    "latitude_deg": point.latitude,
+                    "longitude_deg": point.longitude,
+                    "altitude_m": point.elevation,
+                }
+                for extension in point.extensions:
+                    for element in extension.iter():
+                        column = EXTENSION_FIELDS.get(local(element.tag).lower())
+                        if column and element.text and column not in row:
+                            row[column] = element.text.strip()
+                rows.append(row)
+            segment += 1
+    if not rows:
+        what = "a planned route" if document.routes else "waypoints only" if document.waypoints else "no track points"
+        raise NoActivityDataError(path, f"nothing was recorded: {what}")
+    timed = [r for r in rows if r["timestamp"] is not None]
+    if len(timed) * 2 < len(rows):
+        raise NoActivityDataError(
+            path, f"only {len(timed)} of {len(rows)} points have a time: a route or planned track, not a recording"
+        )
+
+    notes = []
+    if len(timed) < len(rows):
+        notes.append(f"{len(rows) - len(timed)} of {len(rows)} points have no time and were left out")
+    if any(r["timestamp"].tzinfo is None for r in timed):
+        notes.append("times carry no time zone and were read as UTC")
+    frame = pd.DataFrame(timed)
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+
+    track_type = next((t.type for t in document.tracks if t.type), None)
+    sport, sub = normalize_sport(track_type)
+    if "cadence" in frame and sport in ON_FOOT_SPORTS:
+        frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
+    backwards = int((frame["timestamp"].diff().dt.total_seconds() < 0).sum())
+    if backwards:
+        notes.append(f"time goes backwards at {backwards} points; their order in the file is kept")
+    name = next((t.name for t in document.tracks if t.name), None) or document.name or ""
+
+    activities = []
+    for _, part in frame.groupby(_outing_numbers(frame), sort=True):
+        samples = tidy_samples(part)
+        if samples.empty:
+            continue
+        activities.append(
+            RawActivity(samples=samples, sport=sport, sub_sport=sub, device=document.creator or "", name=name, notes=notes)
+        )
+    if not activities:
+        raise NoActivityDataError(path, "no point has a plausible time (all before 2000)")
+    return activities
+
+
+def _outing_numbers(frame: pd.DataFrame) -> pd.Series:
+    """Number the outings of a file: a new ``<trk>`` starting more than
+    :data:`SEPARATE_OUTINGS_AFTER` after the previous one ends is a new activity
+    (a multi-day hike saved as one file); closer tracks are pauses of one."""
+    per_track = frame.groupby("track")["timestamp"].agg(["min", "max"]).sort_index()
+    gap = per_track["min"] - per_track["max"].shift()
+    outing = (gap > SEPARATE_OUTINGS_AFTER).cumsum()
+    return frame["track"].map(outing)

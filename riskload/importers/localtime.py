@@ -1,0 +1,61 @@
+"""Which calendar day an activity belongs to, in the athlete's own time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+
+
+def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:
+    """Add ``start_time_local`` (naive wall time), ``local_date`` and their source.
+
+    The offset the device recorded (``utc_offset_min``, from FIT
+    ``activity.local_timestamp``) wins; otherwise the athlete's configured
+    IANA ``timezone``; otherwise this machine's zone, with its own daylight
+    saving rules for each date. A run at 23:30 local time on a Sunday belongs
+    to that Sunday.
+
+    Raises
+    ------
+    ConfigError
+        ``timezone`` is not a known IANA zone name.
+    """
+    out = activities.copy()
+    start = pd.to_datetime(out["start_time"], utc=True)
+    device = out["utc_offset_min"].notna()
+    local = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+    source = pd.Series("device", index=out.index, dtype="string")
+    if device.any():
+        shifted = start[device] + pd.to_timedelta(out.loc[device, "utc_offset_min"].astype(float), unit="min")
+        local[device] = shifted.dt.tz_localize(None).astype("datetime64[ns]")
+    rest = ~device
+    if rest.any():
+        if timezone:
+            try:
+                zone = ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ConfigError(f"unknown time zone {timezone!r}: use an IANA name such as 'Europe/Berlin'") from exc
+            converted = start[rest].dt.tz_convert(zone)
+            source[rest] = "settings"
+        else:
+            converted = pd.Series(
+                [stamp.to_pydatetime().astimezone() for stamp in start[rest]], index=start[rest].index, dtype=object
+            )
+            source[rest] = "machine"
+        offsets = np.array([ts.utcoffset().total_seconds() / 60.0 for ts in converted])
+        local[rest] = [ts.replace(tzinfo=None) for ts in converted]
+        out.loc[rest, "utc_offset_min"] = offsets
+    out["start_time_local"] = local.astype("datetime64[ns]")
+    out["local_date"] = out["start_time_local"].dt.normalize()
+    out["local_time_source"] = source
+    return out
+
+
+def machine_zone_name() -> str:
+    """This machine's zone abbreviation now, for messages."""
+    return dt.datetime.now().astimezone().tzname() or "local"

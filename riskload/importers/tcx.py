@@ -1,0 +1,142 @@
+"""TCX (Garmin Training Center) files, as Garmin Connect, Polar and Strava export them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+from ..errors import CorruptFileError, NoActivityDataError
+from ..sports import ON_FOOT_SPORTS, normalize_sport
+from ..timeline import RawActivity, tidy_samples
+from .cadence import steps_per_minute
+from .xmlsafe import local, prepare_xml
+
+
+def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
+    """Read every ``<Activity>`` of a TCX document.
+
+    Laps give the device's totals (timer time, distance, heart rate);
+    trackpoints give the samples, each ``<Track>`` its own segment (Polar
+    starts a new track after every pause).
+
+    Raises
+    ------
+    CorruptFileError
+        Not well-formed XML, or not a TCX document.
+    NoActivityDataError
+        No activity with a time in it.
+    """
+    try:
+        root = ElementTree.fromstring(prepare_xml(data, path), forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        raise CorruptFileError(path, f"not well-formed XML ({exc})") from exc
+    if local(root.tag) != "TrainingCenterDatabase":
+        raise CorruptFileError(path, f"a <{local(root.tag)}> document, not TCX")
+    activities = [_activity(el) for el in root.iter() if local(el.tag) == "Activity"]
+    activities = [a for a in activities if a is not None]
+    if not activities:
+        raise NoActivityDataError(path, "no activity with a recorded time")
+    return activities
+
+
+def _child(element, name):
+    for child in element:
+        if local(child.tag) == name:
+            return child
+    return None
+
+
+def _text(element, *names):
+    for name in names:
+        if element is None:
+            return None
+        element = _child(element, name)
+    return element.text.strip() if element is not None and element.text else None
+
+
+def _float(text) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _activity(element) -> RawActivity | None:
+    sport, sub = normalize_sport(element.get("Sport"))
+    rows, laps, segment = [], [], 0
+    for lap in (c for c in element if local(c.tag) == "Lap"):
+        laps.append(
+            {
+                "start": lap.get("StartTime"),
+                "time_s": _float(_text(lap, "TotalTimeSeconds")),
+                "distance_m": _float(_text(lap, "DistanceMeters")),
+                "avg_hr": _float(_text(lap, "AverageHeartRateBpm", "Value")),
+                "max_hr": _float(_text(lap, "MaximumHeartRateBpm", "Value")),
+            }
+        )
+        for trk in (c for c in lap if local(c.tag) == "Track"):
+            for point in (c for c in trk if local(c.tag) == "Trackpoint"):
+                row = {"timestamp": _text(point, "Time"), "segment": segment}
+                for child in point.iter():
+                    name = local(child.tag)
+                    text = child.text
+                    if name == "LatitudeDegrees":
+                        row["latitude_deg"] = _float(text)
+                    elif name == "LongitudeDegrees":
+                        row["longitude_deg"] = _float(text)
+                    elif name == "AltitudeMeters":
+                        row["altitude_m"] = _float(text)
+                    elif name == "DistanceMeters":
+                        row["distance_m"] = _float(text)
+                    elif name == "Value" and point is not child:
+                        row["heart_rate_bpm"] = _float(text)
+                    elif name in ("Cadence", "RunCadence"):
+                        row["cadence"] = _float(text)
+                    elif name == "Speed":
+                        row["speed_m_s"] = _float(text)
+                    elif name == "Watts":
+                        row["power_w"] = _float(text)
+                rows.append(row)
+            segment += 1
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce", format="ISO8601")
+        if "cadence" in frame and sport in ON_FOOT_SPORTS:
+            frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
+    samples = tidy_samples(frame)
+    start_text = _text(element, "Id") or (laps[0]["start"] if laps else None)
+    start = pd.to_datetime(start_text, utc=True, errors="coerce", format="ISO8601") if start_text else pd.NaT
+    if pd.isna(start):
+        start = samples["timestamp"].iloc[0] if not samples.empty else None
+    if start is None:
+        return None
+    if not samples.empty:
+        start = min(start, samples["timestamp"].iloc[0])
+    totals = _lap_totals(laps)
+    notes = []
+    lap_distance = totals.get("distance_m")
+    point_distance = samples["distance_m"].max() if samples["distance_m"].notna().any() else None
+    if lap_distance and point_distance and abs(point_distance - lap_distance) > 0.1 * max(lap_distance, point_distance):
+        notes.append(f"laps add up to {lap_distance:.0f} m but the track's own counter says {point_distance:.0f} m")
+    creator = _child(element, "Creator")
+    device = " ".join(filter(None, [_text(creator, "Name") if creator is not None else None]))
+    return RawActivity(
+        samples=samples, sport=sport, sub_sport=sub, start_time=start, totals=totals, device=device, notes=notes
+    )
+
+
+def _lap_totals(laps: list[dict]) -> dict:
+    if not laps:
+        return {}
+    lap = pd.DataFrame(laps)
+    time_s = lap["time_s"].sum(min_count=1)
+    weights = lap["time_s"].where(lap["avg_hr"].notna())
+    avg_hr = (lap["avg_hr"] * weights).sum() / weights.sum() if weights.sum() > 0 else None
+    return {
+        "moving_time_s": None if pd.isna(time_s) else float(time_s),
+        "distance_m": None if pd.isna(lap["distance_m"].sum(min_count=1)) else float(lap["distance_m"].sum()),
+        "avg_heart_rate_bpm": avg_hr,
+        "max_heart_rate_bpm": None if lap["max_hr"].isna().all() else float(lap["max_hr"].max()),
+    }

@@ -1,0 +1,93 @@
+"""Walking an export folder: every file once, archives opened in memory.
+
+Nothing is ever extracted or written: zip members are read into memory and
+named ``archive.zip!member`` in every table.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ActivityFileError, CorruptFileError
+
+#: Files that belong to an export's layout, read by other parts of riskload.
+LAYOUT_FILES = frozenset({"activities.csv", "riskload.toml"})
+#: Deepest archive nesting followed (a Garmin account export nests two levels).
+MAX_ZIP_DEPTH = 4
+#: Largest archive member read [bytes]; see ``parse.MAX_INFLATED_BYTES``.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class Source:
+    """One file or archive member: its bytes, or why they could not be had."""
+
+    path: str
+    data: bytes | None = None
+    error: ActivityFileError | None = None
+
+
+def is_junk(name: str) -> bool:
+    """Operating-system litter: macOS resource forks and folders, dot files."""
+    parts = name.replace("\\", "/").split("/")
+    return any(p == "__MACOSX" for p in parts) or parts[-1].startswith(".") or parts[-1] in ("Thumbs.db", "desktop.ini")
+
+
+def iter_sources(root: Path) -> Iterator[Source]:
+    """Every activity candidate below ``root``, in a stable order.
+
+    Symbolic links to folders are not followed (no loops); layout files
+    (``activities.csv``, ``riskload.toml`` at the root) are not candidates.
+    """
+    root = Path(root)
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not is_junk(d))
+        for name in sorted(files):
+            full = Path(folder) / name
+            rel = full.relative_to(root).as_posix()
+            if is_junk(rel) or rel in LAYOUT_FILES:
+                continue
+            try:
+                data = full.read_bytes()
+            except OSError as exc:
+                yield Source(rel, error=CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))
+                continue
+            yield from expand(rel, data)
+
+
+def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
+    """``data`` itself, or, for a zip archive, each of its members (recursively)."""
+    if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+        yield Source(path, data)
+        return
+    if depth >= MAX_ZIP_DEPTH:
+        yield Source(path, error=CorruptFileError(path, f"archives nested more than {MAX_ZIP_DEPTH} deep"))
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir() and not is_junk(m.filename)]
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        yield Source(path, error=CorruptFileError(path, f"broken zip archive ({exc})"))
+        return
+    if not members:
+        yield Source(path, error=CorruptFileError(path, "an empty zip archive"))
+    for member in sorted(members, key=lambda m: m.filename):
+        name = f"{path}!{member.filename}"
+        if member.file_size > MAX_MEMBER_BYTES:
+            yield Source(name, error=CorruptFileError(name, "refused: the archive member is too large"))
+            continue
+        try:
+            with archive.open(member) as handle:
+                content = handle.read(MAX_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
+            yield Source(name, error=CorruptFileError(name, f"unreadable archive member ({exc})"))
+            continue
+        if len(content) > MAX_MEMBER_BYTES:
+            yield Source(name, error=CorruptFileError(name, "refused: the archive member is too large"))
+            continue
+        yield from expand(name, content, depth + 1)

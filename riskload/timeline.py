@@ -1,0 +1,202 @@
+"""From one activity's samples and device totals to its row in the timeline.
+
+Each format's reader fills a :class:`RawActivity`; :func:`summarize` turns it
+into the activity row with the same rules for every format: the device's own
+totals where it recorded them and they are plausible, values computed from the
+samples (:mod:`riskload.track`) otherwise, and the source of each noted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import track
+from .columns import SAMPLE_COLUMNS
+from .sports import ON_FOOT_SPORTS, RUNNING_SPORTS
+
+#: Times before this are a device that never set its clock (FIT counts from
+#: 1989-12-31, GPX writers default to 1900 or 1970): they cannot place an
+#: activity in a runner's calendar.
+EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01", tz="UTC")
+
+#: Plausible heart rate [bpm]; values outside are sensor errors and dropped.
+HEART_RATE_RANGE_BPM = (25.0, 250.0)
+#: Plausible on-foot cadence [steps/min].
+CADENCE_RANGE_SPM = (20.0, 260.0)
+#: Device ascent above this many metres per km is not believed (a glitching
+#: barometer); the profile is used instead. Heuristic: the steepest marked
+#: trails average well under 400 m/km.
+MAX_ASCENT_M_PER_KM = 500.0
+#: Sports on water: a GPS altitude profile there is noise, never climb.
+NO_CLIMB_SPORTS = frozenset({"swimming", "rowing", "stand_up_paddleboarding", "kayaking", "paddling"})
+
+
+@dataclass
+class RawActivity:
+    """What a format reader extracts from one activity, before summarising.
+
+    ``samples`` holds the sample columns of :data:`riskload.columns.SAMPLE_COLUMNS`
+    (without ``activity_id``), ``totals`` the device's own summary values keyed
+    by activity column name (``distance_m``, ``moving_time_s``...).
+    """
+
+    samples: pd.DataFrame
+    sport: str = "generic"
+    sub_sport: str = ""
+    start_time: pd.Timestamp | None = None
+    totals: dict = field(default_factory=dict)
+    utc_offset_min: float | None = None
+    device: str = ""
+    name: str = ""
+    partial: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def empty_samples() -> pd.DataFrame:
+    """A samples table with no rows and the canonical columns."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
+
+
+def tidy_samples(samples: pd.DataFrame) -> pd.DataFrame:
+    """Canonical columns, UTC timestamps, untimed rows dropped, sensor junk as NaN."""
+    out = empty_samples()
+    if samples.empty:
+        return out
+    frame = samples.copy()
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce")
+    frame = frame[frame["timestamp"] >= EARLIEST_PLAUSIBLE].reset_index(drop=True)
+    for name, dtype in SAMPLE_COLUMNS.items():
+        if name == "activity_id":
+            continue
+        if name not in frame:
+            frame[name] = 0 if name == "segment" else np.nan
+        if name not in ("timestamp",):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    frame["segment"] = frame["segment"].fillna(0)
+    lo, hi = HEART_RATE_RANGE_BPM
+    frame["heart_rate_bpm"] = frame["heart_rate_bpm"].where(frame["heart_rate_bpm"].between(lo, hi))
+    lo, hi = CADENCE_RANGE_SPM
+    frame["cadence_spm"] = frame["cadence_spm"].where(frame["cadence_spm"].between(lo, hi))
+    bad_position = ~(frame["latitude_deg"].between(-90, 90) & frame["longitude_deg"].between(-180, 180))
+    null_island = (frame["latitude_deg"] == 0) & (frame["longitude_deg"] == 0)
+    frame.loc[bad_position | null_island, ["latitude_deg", "longitude_deg"]] = np.nan
+    frame = frame[[c for c in SAMPLE_COLUMNS if c != "activity_id"]]
+    return frame.astype({c: d for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
+
+
+def _positive(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 and np.isfinite(number) else None
+
+
+def summarize(raw: RawActivity) -> dict:
+    """The activity row of :data:`riskload.columns.ACTIVITY_COLUMNS` for ``raw``.
+
+    Identity and path columns (``activity_id``, ``source_path``, local time)
+    are filled by the caller. Rules, in order of preference:
+
+    - start: the device's start time, else the first sample;
+    - elapsed time: device total, else first to last sample;
+    - moving time: device timer time, else :func:`riskload.track.moving_time_s`;
+    - distance: device total, else the last cumulative device distance, else
+      positions with GPS errors filtered;
+    - ascent and descent: device totals when plausible, else the smoothed
+      profile with the hysteresis threshold.
+    """
+    samples = raw.samples
+    notes = list(raw.notes)
+    totals = {k: v for k, v in raw.totals.items() if v is not None}
+    has_time = len(samples) > 0
+    start = raw.start_time if raw.start_time is not None else (samples["timestamp"].iloc[0] if has_time else None)
+    if start is None:
+        raise ValueError("an activity needs a start time")
+    start = pd.Timestamp(start).tz_convert("UTC") if pd.Timestamp(start).tzinfo else pd.Timestamp(start, tz="UTC")
+
+    span_s = (samples["timestamp"].max() - start).total_seconds() if has_time else 0.0
+    elapsed = _positive(totals.get("elapsed_time_s")) or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
+
+    max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
+    has_gps = bool(samples[["latitude_deg", "longitude_deg"]].notna().all(axis=1).sum() >= 2)
+    device_legs = track.device_leg_distances_m(samples) if samples["distance_m"].notna().any() else None
+    gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
+
+    distance = _positive(totals.get("distance_m"))
+    distance_source = "device"
+    if distance is None and device_legs is not None:
+        distance = _positive(np.nansum(device_legs))
+    if distance is None and gps_legs is not None:
+        distance, distance_source = float(gps_legs.sum()), "gps"
+    if distance is None:
+        distance, distance_source = 0.0, "none"
+
+    moving = _positive(totals.get("moving_time_s"))
+    if moving is None:
+        informative = device_legs is not None and np.nansum(device_legs) > 0
+        moving = track.moving_time_s(samples, device_legs if informative else gps_legs)
+    if moving > elapsed + 1:
+        notes.append(f"timer time {moving:.0f} s exceeds elapsed time {elapsed:.0f} s; capped")
+        moving = elapsed
+
+    ascent, descent, elevation_source = _elevation(samples, totals, distance, raw.sport, notes)
+
+    heart = samples["heart_rate_bpm"]
+    avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or (heart.mean() if heart.notna().any() else np.nan)
+    max_hr = _positive(totals.get("max_heart_rate_bpm")) or (heart.max() if heart.notna().any() else np.nan)
+    cadence = samples["cadence_spm"]
+    on_foot = raw.sport in ON_FOOT_SPORTS
+    avg_cad = np.nan
+    if on_foot:
+        avg_cad = _positive(totals.get("avg_cadence_spm")) or (cadence.mean() if cadence.notna().any() else np.nan)
+
+    if elapsed > 24 * 3600:
+        notes.append(f"spans {elapsed / 86400:.1f} days: the device clock or recording is suspect")
+    return {
+        "sport": raw.sport,
+        "sub_sport": raw.sub_sport,
+        "is_running": raw.sport in RUNNING_SPORTS,
+        "start_time": start,
+        "end_time": start + pd.Timedelta(seconds=elapsed),
+        "utc_offset_min": raw.utc_offset_min,
+        "elapsed_time_s": float(elapsed),
+        "moving_time_s": float(moving),
+        "distance_m": float(distance),
+        "distance_source": distance_source,
+        "ascent_m": ascent,
+        "descent_m": descent,
+        "elevation_source": elevation_source,
+        "avg_heart_rate_bpm": float(avg_hr),
+        "max_heart_rate_bpm": float(max_hr),
+        "avg_cadence_spm": float(avg_cad),
+        "n_samples": int(len(samples)),
+        "has_gps": has_gps,
+        "device": raw.device,
+        "name": raw.name,
+        "partial": raw.partial,
+        "quality_notes": "; ".join(dict.fromkeys(notes)),
+    }
+
+
+def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: str, notes: list[str]):
+    if sport in NO_CLIMB_SPORTS:
+        return np.nan, np.nan, "none"
+    limit_m = MAX_ASCENT_M_PER_KM * max(distance_m / 1000.0, 1.0)
+    device_up, device_down = totals.get("ascent_m"), totals.get("descent_m")
+    if device_up is not None and np.isfinite(float(device_up)):
+        if float(device_up) <= limit_m:
+            down = float(device_down) if device_down is not None else np.nan
+            return float(device_up), down, "device"
+        notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; recomputed")
+    altitude = samples["altitude_m"]
+    if altitude.notna().sum() < 2 or (altitude.fillna(0) == 0).all():
+        return np.nan, np.nan, "none"
+    ascent, descent = track.hysteresis_gain_m(track.smooth_altitude_m(samples))
+    if ascent > limit_m:
+        notes.append(f"altitude profile climbs {ascent:.0f} m in {distance_m / 1000:.1f} km: too noisy to use")
+        return np.nan, np.nan, "none"
+    return ascent, descent, "profile"

@@ -1,0 +1,197 @@
+"""Geometry of one recorded track: distance, moving time and climb from samples.
+
+Every format goes through these same functions, so a run recorded as FIT, GPX
+and TCX is measured the same way wherever the device gave no total of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Mean Earth radius [m] (IUGG), used by the haversine formula.
+EARTH_RADIUS_M = 6_371_008.8
+
+#: Fastest plausible ground speed [m/s] per sport: a GPS leg faster than this
+#: is a position error, not movement. Heuristic, set well above elite speeds
+#: (the 100 m world record averages 10.4 m/s).
+MAX_SPEED_M_S = {"running": 12.0, "walking": 4.0, "hiking": 4.0, "swimming": 4.0, "cycling": 35.0}
+DEFAULT_MAX_SPEED_M_S = 60.0
+
+#: Below this speed [m/s] (1.8 km/h) a leg counts as standing still.
+MOVING_SPEED_M_S = 0.5
+
+#: Without any distance information, a gap longer than this [s] is a pause.
+PAUSE_GAP_S = 60.0
+
+#: Elevation smoothing window [s] and hysteresis threshold [m]. A rise or a
+#: drop counts only once it exceeds the threshold, measured from the last
+#: turning point of the smoothed profile. Calibrated against the device totals
+#: of 28 running, walking and cycling FIT files of the test corpus (with at
+#: least 20 m of climb): this pair gave a median ratio of 0.99 to the device's
+#: total, 8 in 10 within 0.85-1.09; 30 s / 3 m gave 0.91, 60 s / 5 m 0.81.
+ELEVATION_SMOOTHING_S = 20.0
+ELEVATION_THRESHOLD_M = 2.0
+
+
+def haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance [m] between points given in degrees (vectorised)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _seconds(timestamps: pd.Series) -> np.ndarray:
+    return (timestamps - timestamps.iloc[0]).dt.total_seconds().to_numpy() if len(timestamps) else np.array([])
+
+
+def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarray:
+    """Distance [m] covered by each leg (point ``i-1`` to ``i``) from positions.
+
+    Element 0 is 0. A leg that crosses a segment boundary, or joins a point
+    without a position, counts 0. GPS errors are filtered in two steps: an
+    isolated point that the track jumps out to and back from faster than
+    ``max_speed_m_s`` is bridged (the legs around it are replaced by the direct
+    leg), and any remaining leg faster than ``max_speed_m_s`` counts 0.
+
+    Parameters
+    ----------
+    samples : DataFrame
+        ``timestamp``, ``latitude_deg``, ``longitude_deg``, ``segment``.
+    max_speed_m_s : float
+        Fastest plausible speed for the sport [m/s].
+    """
+    n = len(samples)
+    legs = np.zeros(n)
+    if n < 2:
+        return legs
+    lat = samples["latitude_deg"].to_numpy(dtype=float)
+    lon = samples["longitude_deg"].to_numpy(dtype=float)
+    t = _seconds(samples["timestamp"])
+    seg = samples["segment"].to_numpy()
+    has = ~(np.isnan(lat) | np.isnan(lon))
+    idx = np.flatnonzero(has)
+    if len(idx) < 2:
+        return legs
+    # work on the points that have a position; legs join consecutive ones
+    plat, plon, pt, pseg = lat[idx], lon[idx], t[idx], seg[idx]
+    d = haversine_m(plat[:-1], plon[:-1], plat[1:], plon[1:])
+    dt = np.maximum(np.abs(np.diff(pt)), 1.0)
+    fast = d / dt > max_speed_m_s
+    # an out-and-back spike: both legs around point k too fast, the bypass not
+    spike = np.zeros(len(idx), dtype=bool)
+    if len(idx) >= 3:
+        bypass = haversine_m(plat[:-2], plon[:-2], plat[2:], plon[2:])
+        bypass_dt = np.maximum(np.abs(pt[2:] - pt[:-2]), 1.0)
+        spike[1:-1] = fast[:-1] & fast[1:] & (bypass / bypass_dt <= max_speed_m_s)
+    kept = ~spike
+    k_lat, k_lon, k_t, k_seg, k_idx = plat[kept], plon[kept], pt[kept], pseg[kept], idx[kept]
+    if len(k_idx) < 2:
+        return legs
+    d = haversine_m(k_lat[:-1], k_lon[:-1], k_lat[1:], k_lon[1:])
+    dt = np.maximum(np.abs(np.diff(k_t)), 1.0)
+    valid = (d / dt <= max_speed_m_s) & (k_seg[1:] == k_seg[:-1])
+    legs[k_idx[1:]] = np.where(valid, d, 0.0)
+    return legs
+
+
+def device_leg_distances_m(samples: pd.DataFrame) -> np.ndarray:
+    """Leg distances [m] from the device's cumulative distance; NaN where unknown.
+
+    A counter that goes backwards (a reset) counts 0 for that leg.
+    """
+    dist = samples["distance_m"].to_numpy(dtype=float)
+    legs = np.full(len(dist), np.nan)
+    if len(dist) >= 2:
+        filled = pd.Series(dist).ffill().to_numpy()
+        step = np.diff(filled)
+        legs[1:] = np.where(step < 0, 0.0, step)
+        legs[0] = 0.0
+    return legs
+
+
+def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
+    """Time [s] spent moving: the sum of legs slower than a walk's crawl excluded.
+
+    A leg is moving when it stays within one segment and covers ground at
+    ``MOVING_SPEED_M_S`` or faster; without any distance information, when it
+    lasts ``PAUSE_GAP_S`` or less.
+    """
+    if len(samples) < 2:
+        return 0.0
+    t = _seconds(samples["timestamp"])
+    dt = np.diff(t)
+    dt = np.where(dt > 0, dt, 0.0)
+    seg = samples["segment"].to_numpy()
+    same = seg[1:] == seg[:-1]
+    if legs_m is None or np.all(np.isnan(legs_m[1:])):
+        moving = same & (dt <= PAUSE_GAP_S)
+    else:
+        legs = np.nan_to_num(legs_m[1:], nan=0.0)
+        moving = same & (legs >= MOVING_SPEED_M_S * np.maximum(dt, 1.0))
+    return float(dt[moving].sum())
+
+
+def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHING_S) -> pd.Series:
+    """Altitude [m] with single-point glitches removed and noise averaged out.
+
+    A 5-point rolling median takes out isolated spikes (a bad first fix, a
+    barometer jump); a centred rolling mean over ``window_s`` seconds then
+    averages the remaining noise, whatever the recording interval.
+    """
+    alt = samples.set_index("timestamp")["altitude_m"].astype(float).dropna()
+    if alt.empty:
+        return alt
+    alt = alt[~alt.index.duplicated()].sort_index()
+    despiked = alt.rolling(5, center=True, min_periods=1).median()
+    return despiked.rolling(pd.Timedelta(seconds=window_s), center=True, min_periods=1).mean()
+
+
+def hysteresis_gain_m(altitude_m, threshold_m: float = ELEVATION_THRESHOLD_M) -> tuple[float, float]:
+    """Total ascent and descent [m] of a profile, ignoring changes below a threshold.
+
+    The profile is reduced to its turning points (vectorised), then walked
+    once: a climb or a descent is counted from one confirmed turning point to
+    the next, and a reversal is confirmed only when it exceeds ``threshold_m``.
+
+    Returns
+    -------
+    tuple of float
+        ``(ascent_m, descent_m)``, both positive.
+    """
+    alt = np.asarray(altitude_m, dtype=float)
+    alt = alt[~np.isnan(alt)]
+    if len(alt) < 2:
+        return 0.0, 0.0
+    step = np.diff(alt)
+    alt = np.concatenate([alt[:1], alt[1:][step != 0]])
+    if len(alt) < 3:
+        turning = alt
+    else:
+        direction = np.sign(np.diff(alt))
+        inner = np.flatnonzero(direction[1:] != direction[:-1]) + 1
+        turning = np.concatenate([alt[:1], alt[inner], alt[-1:]])
+    pivots = [turning[0]]
+    extreme, heading = turning[0], 0
+    for value in turning[1:]:
+        if heading == 0:
+            if value - pivots[-1] >= threshold_m:
+                extreme, heading = value, 1
+            elif pivots[-1] - value >= threshold_m:
+                extreme, heading = value, -1
+        elif heading == 1:
+            if value > extreme:
+                extreme = value
+            elif extreme - value >= threshold_m:
+                pivots.append(extreme)
+                extreme, heading = value, -1
+        else:
+            if value < extreme:
+                extreme = value
+            elif value - extreme >= threshold_m:
+                pivots.append(extreme)
+                extreme, heading = value, 1
+    if heading:
+        pivots.append(extreme)
+    changes = np.diff(np.asarray(pivots))
+    return float(changes[changes > 0].sum()), float(-changes[changes < 0].sum())
