@@ -102,10 +102,10 @@ def main(out: Path = HERE / "athlete-a") -> None:
     rng = np.random.default_rng(SEED)
     activities = out / "activities"
     activities.mkdir(parents=True, exist_ok=True)
-    first_monday = pd.Timestamp("2026-03-02", tz=ZONE)
+    first_monday = pd.Timestamp("2026-03-02")
     csv_rows = []
     for number, (day, hour, km, hills) in enumerate(PLAN, start=1):
-        local = first_monday + pd.Timedelta(days=day, hours=hour)
+        local = (first_monday + pd.Timedelta(days=day, hours=hour)).tz_localize(ZONE)  # wall time, DST-aware
         start = local.tz_convert("UTC")
         points = track(rng, km, hills)
         name = f"{'Evening' if hour >= 17 else 'Morning'} Run"

@@ -22,8 +22,8 @@ def find_duplicates(activities: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     activities : DataFrame
-        ``activity_id``, ``start_time``, ``end_time``, ``sport`` and
-        ``richness`` (a sortable tuple: higher is richer).
+        ``activity_id``, ``source_path``, ``start_time``, ``end_time``,
+        ``sport`` and ``richness`` (a sortable tuple: higher is richer).
 
     Returns
     -------
@@ -49,6 +49,8 @@ def find_duplicates(activities: pd.DataFrame) -> pd.Series:
         for j in open_rows:
             if not _compatible(activities.at[i, "sport"], activities.at[j, "sport"]):
                 continue
+            if activities.at[i, "source_path"] == activities.at[j, "source_path"]:
+                continue  # sessions of one multisport file are never copies of each other
             overlap = (min(ends[i], ends[j]) - max(starts[i], starts[j])).total_seconds()
             shorter = min((ends[i] - starts[i]).total_seconds(), (ends[j] - starts[j]).total_seconds())
             same = overlap >= MIN_OVERLAP_SHARE * shorter if shorter > 0 else False

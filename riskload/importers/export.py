@@ -15,7 +15,7 @@ from .dedup import find_duplicates
 from .localtime import localize
 from .parse import ParsedActivity, parse_bytes
 from .strava import normalize_name, read_activities_csv
-from .walk import iter_sources
+from .walk import expand, iter_sources
 
 
 @dataclass
@@ -115,15 +115,13 @@ def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str |
         return Export(empty_frame(ACTIVITY_COLUMNS), empty_frame(SAMPLE_COLUMNS), _skipped_frame(skipped))
     rows = pd.DataFrame([p.row for p in parsed])
     kept = find_duplicates(rows)
+    copies: dict[str, list] = {}
     for i in rows.index[kept != rows.index]:
-        winner = rows.loc[kept[i]]
-        skipped.append(
-            {
-                "path": rows.at[i, "source_path"],
-                "kind": "duplicate",
-                "reason": f"the same activity as {winner['source_path']} (kept, id {winner['activity_id']})",
-            }
-        )
+        copies.setdefault(rows.at[i, "source_path"], []).append(rows.loc[kept[i]])
+    for path, winners in copies.items():
+        names = ", ".join(dict.fromkeys(f"{w['source_path']} (id {w['activity_id']})" for w in winners))
+        what = "the same activity as" if len(winners) == 1 else f"its {len(winners)} activities are already in"
+        skipped.append({"path": path, "kind": "duplicate", "reason": f"{what} {names}, which is kept"})
     keep = kept == rows.index
     rows = localize(rows[keep], timezone)
     activities = conform(rows.sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
@@ -146,23 +144,20 @@ def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
         The file gives no activity.
     """
     path = Path(path)
-    from .walk import expand
 
-    parsed, skipped = [], []
+    parsed, errors = [], []
     for source in expand(path.name, path.read_bytes()):
         try:
             if source.error:
                 raise source.error
             found = parse_bytes(source.data, source.path)
         except ActivityFileError as exc:
-            skipped.append({"path": source.path, "kind": exc.kind, "reason": exc.reason})
+            errors.append(exc)
             continue
         for item in found:
             item.row["source_path"] = source.path
         parsed.extend(found)
-    if not parsed and skipped:
-        first = skipped[0]
-        error = ActivityFileError(first["path"], first["reason"])
-        error.kind = first["kind"]
-        raise error
+    if not parsed and errors:
+        raise errors[0]
+    skipped = [{"path": e.path, "kind": e.kind, "reason": e.reason} for e in errors]
     return _assemble(parsed, skipped, timezone)

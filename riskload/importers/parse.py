@@ -27,6 +27,9 @@ MAX_INFLATED_BYTES = 256 * 1024 * 1024
 #: XML documents riskload recognises but does not read, by root element.
 KNOWN_XML = {"sml": "Suunto SML", "pwx": "TrainingPeaks PWX", "FitnessWorkbook": "SportTracks FITLOG"}
 
+#: Root elements of TCX documents, whole (the first) or with the root lost.
+TCX_ROOTS = ("TrainingCenterDatabase", "Activities", "Activity")
+
 #: Order of preference between formats when the same activity comes twice.
 FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}
 
@@ -58,7 +61,7 @@ def sniff(data: bytes) -> str:
         root = root_name(head)
         if root == "gpx":
             return "gpx"
-        if root == "TrainingCenterDatabase" or b"TrainingCenterDatabase" in head:
+        if root in TCX_ROOTS or b"TrainingCenterDatabase" in head:
             return "tcx"
         return KNOWN_XML.get(root, f"XML <{root}>" if root else "XML")
     if head[:1] in (b"{", b"["):

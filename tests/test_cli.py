@@ -1,0 +1,83 @@
+"""The ``riskload import`` command, exact output on a small generated folder."""
+
+from __future__ import annotations
+
+import pandas as pd
+from click.testing import CliRunner
+
+from riskload.cli import main
+
+
+def _gpx(start_utc: str, n: int, step_deg: float = 0.0001) -> str:
+    points = "".join(
+        f'<trkpt lat="{47.0 + i * step_deg:.5f}" lon="11.0"><ele>{500 + i}</ele>'
+        f"<time>{pd.Timestamp(start_utc) + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
+        for i in range(n)
+    )
+    return f'<gpx version="1.1" creator="t"><trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>'
+
+
+def _folder(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "a.gpx").write_text(_gpx("2024-05-06T06:00:00Z", 361))
+    (export / "b.gpx").write_text(_gpx("2024-05-08T06:00:00Z", 181))
+    (export / "notes.txt").write_text("hello")
+    (export / "route.gpx").write_text('<gpx version="1.1" creator="t"><rte><rtept lat="1" lon="2"/></rte></gpx>')
+    return export
+
+
+def test_import_prints_the_summary(tmp_path):
+    # a: 3600 s, 4.0 km, a steady 360 m climb; b: 1800 s, 2.0 km, 180 m. The
+    # 20 s smoothing rounds off the ends of each climb: 536 m, not 540 m.
+    export = _folder(tmp_path)
+    result = CliRunner().invoke(main, ["import", str(export), "--timezone", "UTC"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "2 activities from 2024-05-06 to 2024-05-08\n"
+        "\n"
+        "  sport                  count  distance km  moving h  ascent m\n"
+        "  running                    2          6.0       1.5       536\n"
+        "  total                      2          6.0       1.5       536\n"
+        "\n"
+        "2 files skipped:\n"
+        "  no activity data (1)\n"
+        "    route.gpx: nothing was recorded: a planned route\n"
+        "  unsupported format (1)\n"
+        "    notes.txt: unsupported format (.txt file)\n"
+    )
+
+
+def test_import_writes_csv_outside_the_export(tmp_path):
+    export = _folder(tmp_path)
+    out = tmp_path / "out" / "acts.csv"
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(out), "--no-skipped"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"  unsupported format (1)\nActivities table written to {out}\n")
+    table = pd.read_csv(out)
+    assert len(table) == 2 and "distance_m" in table.columns
+
+
+def test_refuses_to_write_into_the_export(tmp_path):
+    export = _folder(tmp_path)
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(export / "x.csv")])
+    assert result.exit_code == 1
+    assert "never writes inside the export folder" in result.output
+    assert not (export / "x.csv").exists()
+
+
+def test_missing_folder_is_one_clear_line(tmp_path):
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.output == f"riskload: error: {tmp_path / 'nope'}: not a folder\n"
+
+
+def test_bad_timezone_is_named(tmp_path):
+    result = CliRunner().invoke(main, ["import", str(_folder(tmp_path)), "--timezone", "Mars/Olympus"])
+    assert result.exit_code == 1
+    assert "unknown time zone 'Mars/Olympus'" in result.output
+
+
+def test_every_command_has_help():
+    for command in main.commands.values():
+        assert command.help, command.name

@@ -1,0 +1,73 @@
+"""Track geometry: distance with GPS errors, timer time, climb."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from riskload import track
+
+
+def _samples(lats, seconds, segments=None, altitude=None):
+    n = len(lats)
+    return pd.DataFrame(
+        {
+            "timestamp": pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(seconds, unit="s"),
+            "latitude_deg": lats,
+            "longitude_deg": np.zeros(n),
+            "segment": segments if segments is not None else np.zeros(n, dtype=int),
+            "altitude_m": altitude if altitude is not None else np.full(n, np.nan),
+            "distance_m": np.full(n, np.nan),
+        }
+    )
+
+
+METRE_DEG = 1 / 111_195.0  # one metre of latitude on the haversine sphere
+
+
+def test_haversine_one_degree_of_latitude():
+    assert track.haversine_m(0, 0, 1, 0) == pytest.approx(111_195, rel=1e-4)
+
+
+def test_out_and_back_spike_is_bridged():
+    lats = np.array([0, 3, 6, 2000, 12, 15]) * METRE_DEG  # a 2 km jump for one second
+    legs = track.gps_leg_distances_m(_samples(lats, np.arange(6)), max_speed_m_s=12)
+    assert legs.sum() == pytest.approx(15, abs=0.01)
+
+
+def test_teleport_leg_counts_zero_and_segments_do_not_join():
+    lats = np.array([0, 3, 5003, 5006]) * METRE_DEG
+    legs = track.gps_leg_distances_m(_samples(lats, [0, 1, 2, 3]), max_speed_m_s=12)
+    assert legs.sum() == pytest.approx(6, abs=0.01)
+    legs = track.gps_leg_distances_m(_samples(np.array([0, 3, 6, 9]) * METRE_DEG, [0, 1, 2, 3], [0, 0, 1, 1]), 12)
+    assert legs.sum() == pytest.approx(6, abs=0.01)
+
+
+def test_timer_time_skips_long_still_gaps_and_segment_breaks():
+    lats = np.array([0, 3, 6, 6.1, 9, 12]) * METRE_DEG
+    samples = _samples(lats, [0, 1, 2, 302, 303, 304])  # a five-minute stop
+    legs = track.gps_leg_distances_m(samples, 12)
+    assert track.moving_time_s(samples, legs) == 4
+    samples = _samples(np.array([0, 3, 6, 9]) * METRE_DEG, [0, 10, 20, 30], [0, 0, 1, 1])
+    assert track.moving_time_s(samples, track.gps_leg_distances_m(samples, 12)) == 20
+
+
+@pytest.mark.parametrize(
+    ("profile", "threshold", "expected"),
+    [
+        ([0, 1, 2, 3, 4, 5, 4, 3, 2, 1, 0], 2, (5, 5)),
+        ([0, 1, 0, 1, 0, 1, 0], 2, (0, 0)),  # noise below the threshold
+        ([0, 1, 0, 1, 0, 1, 0], 0.5, (3, 3)),
+        ([10, 20, 18, 30, 5], 3, (20, 25)),  # the 2 m dip does not split the climb
+    ],
+)
+def test_hysteresis(profile, threshold, expected):
+    assert track.hysteresis_gain_m(profile, threshold) == pytest.approx(expected)
+
+
+def test_smoothing_removes_a_single_glitch():
+    altitude = np.full(60, 100.0)
+    altitude[30] = 180.0
+    smoothed = track.smooth_altitude_m(_samples(np.zeros(60), np.arange(60), altitude=altitude))
+    assert smoothed.max() == pytest.approx(100.0)
