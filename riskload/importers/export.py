@@ -76,11 +76,22 @@ def read_export(
         raise RiskloadError(f"{folder}: not a folder")
     csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
 
+    sources = iter_sources(root)
+    if progress:
+        sources = (progress(source.path) or source for source in sources)
+    parsed, errors = _parse_sources(sources, strict=strict)
+    for item in parsed:
+        meta = csv_rows.get(normalize_name(item.row["source_path"]))
+        if meta:
+            _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
+    return _assemble(parsed, [_skip_row(e) for e in errors], timezone)
+
+
+def _parse_sources(sources, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
+    """Parse every source; collect the errors (or raise the first, with ``strict``)."""
     parsed: list[ParsedActivity] = []
-    skipped: list[dict] = []
-    for source in iter_sources(root):
-        if progress:
-            progress(source.path)
+    errors: list[ActivityFileError] = []
+    for source in sources:
         try:
             if source.error:
                 raise source.error
@@ -88,16 +99,17 @@ def read_export(
         except ActivityFileError as exc:
             if strict:
                 raise
-            skipped.append({"path": source.path, "kind": exc.kind, "reason": exc.reason})
+            errors.append(exc)
             continue
-        meta = csv_rows.get(normalize_name(source.path))
         for item in found:
             item.row["source_path"] = source.path
-            if meta:
-                _apply_strava_row(item.row, meta, single=len(found) == 1)
+            item.row["activities_in_file"] = len(found)
         parsed.extend(found)
+    return parsed, errors
 
-    return _assemble(parsed, skipped, timezone)
+
+def _skip_row(error: ActivityFileError) -> dict:
+    return {"path": error.path, "kind": error.kind, "reason": error.reason}
 
 
 def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
@@ -144,20 +156,7 @@ def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
         The file gives no activity.
     """
     path = Path(path)
-
-    parsed, errors = [], []
-    for source in expand(path.name, path.read_bytes()):
-        try:
-            if source.error:
-                raise source.error
-            found = parse_bytes(source.data, source.path)
-        except ActivityFileError as exc:
-            errors.append(exc)
-            continue
-        for item in found:
-            item.row["source_path"] = source.path
-        parsed.extend(found)
+    parsed, errors = _parse_sources(expand(path.name, path.read_bytes()), strict=False)
     if not parsed and errors:
         raise errors[0]
-    skipped = [{"path": e.path, "kind": e.kind, "reason": e.reason} for e in errors]
-    return _assemble(parsed, skipped, timezone)
+    return _assemble(parsed, [_skip_row(e) for e in errors], timezone)

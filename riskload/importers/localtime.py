@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -55,7 +54,3 @@ def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFr
     out["local_time_source"] = source
     return out
 
-
-def machine_zone_name() -> str:
-    """This machine's zone abbreviation now, for messages."""
-    return dt.datetime.now().astimezone().tzname() or "local"
