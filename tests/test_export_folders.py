@@ -23,15 +23,3 @@ def test_whole_corpus_as_one_folder(corpus):
     assert (skipped["kind"] == "duplicate").sum() >= 10
     assert set(export.samples["activity_id"]) <= set(acts["activity_id"])
     assert len(acts) + (skipped["kind"] != "duplicate").sum() > 150
-
-
-def test_sample_export_reads_cleanly(sample_export):
-    export = read_export(sample_export, timezone="Europe/Vienna")
-    acts = export.activities
-    assert len(acts) == 21 and export.skipped.empty
-    assert acts["is_running"].all()
-    assert set(acts["gear"]) == {"Road shoes", "Trail shoes"}
-    late = acts.iloc[-1]
-    assert late["start_time_local"] == pd.Timestamp("2026-04-12 23:30:00")
-    assert late["local_date"].day_name() == "Sunday"
-    assert acts["distance_m"].sum() == pytest.approx(188_900, rel=0.01)

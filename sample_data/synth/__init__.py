@@ -1,0 +1,1 @@
+"""Building blocks of the sample-data generator (not part of riskload)."""
