@@ -16,6 +16,8 @@ import pandas as pd
 from . import __version__
 from .errors import RiskloadError
 from .importers import Export, read_export
+from .rules import RULES
+from .settings import load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,12 +31,17 @@ def main() -> None:
 @main.command("import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
-@click.option("--timezone", metavar="ZONE", help="The athlete's IANA time zone, for files that recorded no UTC offset.")
+@click.option("--timezone", metavar="ZONE", help="The athlete's IANA time zone, for files that recorded no UTC offset "
+              "(default: the settings' time zone).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Athlete settings file (default: riskload.toml in FOLDER).")
 @click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True, help="List the skipped files by reason.")
-def import_command(folder: Path, out: Path | None, timezone: str | None, list_skipped: bool) -> None:
+def import_command(folder: Path, out: Path | None, timezone: str | None, config: Path | None,
+                   list_skipped: bool) -> None:
     """Read an export FOLDER (Garmin, Strava, or any folder of FIT/GPX/TCX files)."""
     try:
-        export = read_export(folder, timezone=timezone)
+        settings = load_settings(config, folder if folder.is_dir() else None)
+        export = read_export(folder, timezone=timezone or settings.timezone)
         if out is not None:
             write_table(export.activities, out, folder)
     except RiskloadError as exc:
@@ -44,6 +51,26 @@ def import_command(folder: Path, out: Path | None, timezone: str | None, list_sk
         click.echo(f"Activities table written to {out}")
     if export.activities.empty:
         sys.exit(EXIT_FAILED)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List the rules: code, name, evidence, and every threshold's default."""
+    click.echo(rules_listing())
+
+
+def rules_listing() -> str:
+    """The rules as plain text, defaults read from the rule functions themselves."""
+    lines = []
+    for rule in RULES:
+        lines.append(f"{rule.code}  {rule.name}  [evidence: {rule.evidence}]")
+        lines.append(f"       {rule.summary}")
+        defaults = ", ".join(f"{name} = {value:g}" for name, value in rule.defaults().items())
+        lines.append(f"       defaults: {defaults}")
+    lines.append("")
+    lines.append("Change a threshold in riskload.toml, e.g. [rules.RL001] limit_pct = 8.0;")
+    lines.append('switch rules off with [rules] disabled = ["RL011"].')
+    return "\n".join(lines)
 
 
 def fail(message: str) -> None:

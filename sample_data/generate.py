@@ -60,6 +60,7 @@ class Plan:
     hours: dict  # default local start time per kind
     every_week: str  # entries added to each week that does not say "no-strength"
     weeks: tuple[str, ...]
+    settings: str = ""  # the riskload.toml the athlete keeps in the export
     gear: dict | None = None  # route -> shoe name (Strava exports only)
 
 
@@ -75,6 +76,14 @@ ATHLETE_A = Plan(
     hours={"easy": "06:30", "tempo": "18:00", "intervals": "18:00", "long": "08:00", "strength": "18:30",
            "ride": "09:00"},
     every_week="mon strength 40; fri strength 40",
+    settings='''[athlete]
+name = "Anna (sample)"
+timezone = "Europe/Vienna"
+max_hr_bpm = 186
+resting_hr_bpm = 50
+sex = "female"
+weekly_cap_km = 64
+''',
     gear={"flat": "Road trainers (blue)", "rolling": "Road trainers (blue)", "hill": "Trail shoes",
           "trail": "Trail shoes", "descent": "Trail shoes"},
     weeks=(
@@ -137,6 +146,13 @@ ATHLETE_B = Plan(
     hours={"easy": "18:30", "tempo": "18:30", "intervals": "18:30", "long": "08:00", "ride": "09:00",
            "multisport": "08:00"},
     every_week="",
+    settings='''[athlete]
+name = "Ben (sample)"
+timezone = "America/New_York"
+max_hr_bpm = 192
+resting_hr_bpm = 55
+sex = "male"
+''',
     weeks=(
         "tue easy 6 flat; wed tempo 8 flat; fri easy 5 rolling @07:00; sun long 9 flat",
         "tue easy 6 flat; wed tempo 8 flat; fri easy 6 rolling @07:00; sun long 10 flat",
@@ -422,6 +438,7 @@ def main(root: Path = HERE) -> None:
     for plan, write in ((ATHLETE_A, write_strava), (ATHLETE_B, write_garmin)):
         shutil.rmtree(root / plan.folder, ignore_errors=True)  # generated: start from nothing
         truth += write(plan, workouts(plan), root / plan.folder)
+        (root / plan.folder / "riskload.toml").write_text(plan.settings)
     (root / "expected").mkdir(exist_ok=True)
     with open(root / "expected" / "activities.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(truth[0]), lineterminator="\n")

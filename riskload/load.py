@@ -1,0 +1,206 @@
+"""The load a runner's body carried: dense daily and weekly tables.
+
+Everything here is in the athlete's local calendar. Days and weeks without
+running are rows of zeros, never missing rows. *Running* is every activity
+with ``is_running`` (road, trail and treadmill running); walks, hikes, rides
+and strength work are kept apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import heart, records
+from .settings import Settings
+
+#: EWMA spans of the acute:chronic workload ratio [days] (Williams et al. 2017,
+#: Br J Sports Med 51:209, lambda = 2 / (N + 1)).
+ACUTE_DAYS, CHRONIC_DAYS = 7, 28
+#: Heart-rate fraction of maximum counted as "high" in the tables (RL005's default).
+HIGH_HR_FRACTION = 0.80
+#: Steep-descent defaults of the tables (RL006's defaults).
+STEEP_GRADE_PCT, STEEP_SEGMENT_M = -8.0, 50.0
+
+
+@dataclass
+class Load:
+    """An athlete's history prepared for the rules.
+
+    Attributes
+    ----------
+    activities : DataFrame
+        Every activity, with ``week_start`` added.
+    runs : DataFrame
+        Running activities only, with per-run ``distance_km``,
+        ``moving_time_min``, ``high_hr_min``, ``trimp``, ``steep_descent_m``.
+    records : DataFrame
+        The runs' records (:func:`riskload.records.running_records`).
+    daily, weekly : DataFrame
+        Dense tables; see :func:`daily_table` and :func:`weekly_table`.
+    heart_rate : HeartRateSettings
+        The maximum and resting heart rate used, and where they came from.
+    settings : Settings
+    as_of : date
+        The day the analysis is for; the week holding it is unfinished.
+    """
+
+    activities: pd.DataFrame
+    runs: pd.DataFrame
+    records: pd.DataFrame
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    heart_rate: heart.HeartRateSettings
+    settings: Settings
+    as_of: pd.Timestamp
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def history_start(self) -> pd.Timestamp:
+        """The first local day of the export."""
+        return self.daily.index[0]
+
+    def high_hr_minutes(self, fraction: float) -> pd.Series:
+        """Moving minutes per run at or above ``fraction`` of maximum heart rate."""
+        if self.heart_rate.max_bpm is None:
+            return pd.Series(0.0, index=self.runs["activity_id"])
+        minutes = records.minutes_at_or_above(self.records, fraction * self.heart_rate.max_bpm)
+        return minutes.reindex(self.runs["activity_id"], fill_value=0.0)
+
+    def steep_descent_m(self, grade_limit_pct: float, segment_m: float) -> pd.Series:
+        """Metres descended per run at ``grade_limit_pct`` or steeper."""
+        if (grade_limit_pct, segment_m) == (STEEP_GRADE_PCT, STEEP_SEGMENT_M):
+            return self.runs.set_index("activity_id")["steep_descent_m"]
+        return records.steep_descent_m(self.records, grade_limit_pct, segment_m).reindex(
+            self.runs["activity_id"], fill_value=0.0)
+
+
+def week_start(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
+    """The first day of the week holding each date (``first_day``: Monday 0 ... Sunday 6)."""
+    dates = pd.to_datetime(dates)
+    weekday = dates.weekday if isinstance(dates, pd.DatetimeIndex) else dates.dt.weekday
+    return dates - pd.to_timedelta((np.asarray(weekday) - first_day) % 7, unit="D")
+
+
+def build_load(export, settings: Settings | None = None, as_of: dt.date | str | None = None) -> Load:
+    """Daily and weekly load tables for one athlete's export.
+
+    Parameters
+    ----------
+    export : Export
+        From :func:`riskload.read_export`.
+    settings : Settings, optional
+        Athlete settings; defaults otherwise.
+    as_of : date, optional
+        The day of the analysis (default: today). The week holding it is
+        marked unfinished; the tables run to it when it is later than the
+        last activity and no more than 8 weeks after it.
+    """
+    settings = settings or Settings()
+    first_day = settings.week_start_day
+    acts = export.activities.copy()
+    if acts.empty:
+        raise ValueError("no activities: nothing to build a load from")
+    acts["week_start"] = week_start(acts["local_date"], first_day)
+    is_run = acts["is_running"].astype(bool)
+    runs = acts[is_run].copy()
+    recs = records.running_records(export.samples, runs["activity_id"])
+    hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"])
+
+    as_of = pd.Timestamp(as_of if as_of is not None else dt.date.today()).normalize()
+    last = acts["local_date"].max()
+    end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
+    start = week_start(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
+    end = week_start(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
+    days = pd.date_range(start, end, freq="D")
+
+    ids = runs["activity_id"]
+    runs["distance_km"] = runs["distance_m"].fillna(0.0) / 1000.0
+    runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
+    runs["high_hr_min"] = (records.minutes_at_or_above(recs, HIGH_HR_FRACTION * hr.max_bpm)
+                           .reindex(ids, fill_value=0.0).to_numpy() if hr.max_bpm else 0.0)
+    per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
+    runs["trimp"] = pd.Series(per_record_trimp).groupby(recs["activity_id"].to_numpy()).sum().reindex(
+        ids, fill_value=0.0).to_numpy()
+    runs["steep_descent_m"] = records.steep_descent_m(recs, STEEP_GRADE_PCT, STEEP_SEGMENT_M).reindex(
+        ids, fill_value=0.0).to_numpy()
+
+    strength = acts[(acts["sport"] == "training") & (acts["sub_sport"] == "strength_training")]
+    daily = daily_table(runs, strength, days)
+    weekly = weekly_table(daily, runs, recs, first_day, as_of)
+    notes = []
+    if hr.max_source == "estimated from the data":
+        notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
+                     "(set athlete.max_hr_bpm in riskload.toml).")
+    if len(weekly) < 8:
+        notes.append(f"The export covers only {len(weekly)} weeks: the rules that compare with earlier weeks "
+                     "have little to go on, and a new runner's first weeks cannot be judged.")
+    if hr.resting_source == "assumed" and hr.max_bpm is not None:
+        notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm assumed for TRIMP.")
+    return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, settings, as_of, notes)
+
+
+def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """One row per local day, zeros on days without running.
+
+    Columns: ``distance_km``, ``moving_time_min``, ``runs``, ``rest_day``,
+    ``longest_run_km``, ``ascent_m``, ``descent_m``, ``steep_descent_m``,
+    ``high_hr_min``, ``trimp``, ``strength_sessions``, and the EWMA loads
+    ``acute_km``, ``chronic_km`` and their ratio ``acwr`` (NaN until the
+    history covers :data:`CHRONIC_DAYS`).
+    """
+    g = runs.groupby("local_date")
+    daily = pd.DataFrame({
+        "distance_km": g["distance_km"].sum(),
+        "moving_time_min": g["moving_time_min"].sum(),
+        "runs": g.size(),
+        "longest_run_km": g["distance_km"].max(),
+        "ascent_m": g["ascent_m"].sum(),
+        "descent_m": g["descent_m"].sum(),
+        "steep_descent_m": g["steep_descent_m"].sum(),
+        "high_hr_min": g["high_hr_min"].sum(),
+        "trimp": g["trimp"].sum(),
+    }).reindex(days, fill_value=0.0).fillna(0.0)
+    daily["runs"] = daily["runs"].astype(int)
+    daily["rest_day"] = daily["runs"] == 0
+    daily["strength_sessions"] = strength.groupby("local_date").size().reindex(days, fill_value=0).astype(int)
+    daily["acute_km"] = daily["distance_km"].ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean()
+    daily["chronic_km"] = daily["distance_km"].ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean()
+    ratio = daily["acute_km"] / daily["chronic_km"].where(daily["chronic_km"] > 0)
+    daily["acwr"] = ratio.where(np.arange(len(daily)) >= CHRONIC_DAYS - 1)
+    daily.index.name = "date"
+    return daily
+
+
+def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, first_day: int,
+                 as_of: pd.Timestamp) -> pd.DataFrame:
+    """One row per week (``week_start``), dense, from the daily table.
+
+    Adds ``complete`` (False for the week holding ``as_of`` and later),
+    ``rest_days``, ``ascent_m_per_km``, ``median_cadence_spm`` (all running
+    records), Foster's ``monotony`` (mean / population SD of the 7 daily
+    distances, rest days as 0) and ``strain`` (weekly distance x monotony),
+    and ``acwr_max``, the week's highest daily acute:chronic ratio.
+    """
+    week = week_start(daily.index, first_day)
+    g = daily.groupby(week)
+    sums = g[["distance_km", "moving_time_min", "runs", "ascent_m", "descent_m", "steep_descent_m", "high_hr_min",
+              "trimp", "strength_sessions"]].sum()
+    weekly = sums.assign(
+        rest_days=g["rest_day"].sum().astype(int),
+        longest_run_km=g["longest_run_km"].max(),
+    )
+    weekly.index.name = "week_start"
+    weekly["complete"] = (weekly.index + pd.Timedelta(days=7)) <= as_of
+    weekly["ascent_m_per_km"] = (weekly["ascent_m"] / weekly["distance_km"]).where(weekly["distance_km"] > 0, 0.0)
+    run_week = runs.set_index("activity_id")["week_start"]
+    cadence = recs["cadence_spm"].groupby(recs["activity_id"].map(run_week)).median()
+    weekly["median_cadence_spm"] = cadence.reindex(weekly.index)
+    mean, sd = g["distance_km"].mean(), g["distance_km"].std(ddof=0)
+    weekly["monotony"] = (mean / sd).where(mean > 0)  # inf: the same distance every day
+    weekly["strain"] = weekly["distance_km"] * weekly["monotony"]
+    weekly["acwr_max"] = g["acwr"].max()
+    return weekly

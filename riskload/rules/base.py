@@ -1,0 +1,121 @@
+"""What every rule shares: the flag table, rule metadata, and rounding.
+
+A rule is a plain function ``rule(load, *, threshold=default, ...)`` that
+returns a frame of :data:`RULE_COLUMNS` (one row per flag; empty when nothing
+fires), or raises :class:`RuleUnavailable` when the export lacks the data it
+needs. The engine adds the athlete, code, name and evidence.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+SEVERITIES = ("info", "caution", "warning", "high")
+EVIDENCE_LEVELS = ("strong", "weak", "contested", "heuristic")
+
+#: What a rule function returns, one row per flag.
+RULE_COLUMNS = ["period", "date", "severity", "observed", "threshold", "unit", "message", "activity_ids"]
+
+#: The flags table: the rule's columns plus who and which rule.
+FLAG_COLUMNS = ["athlete", "date", "week_start", "period", "code", "rule", "severity", "observed", "threshold",
+                "unit", "message", "evidence", "activity_ids"]
+
+
+class RuleUnavailable(Exception):
+    """The export lacks what a rule measures (no heart rate, no gear...)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule, its stable code, and how much the evidence behind it is worth."""
+
+    code: str
+    name: str
+    function: Callable
+    evidence: str
+    summary: str  # one plain sentence for reports
+
+    def defaults(self) -> dict:
+        """The rule's thresholds and their defaults, from its signature."""
+        return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
+                if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+    @property
+    def references(self) -> str:
+        """The References section of the rule's docstring ("heuristic" when it has none)."""
+        doc = inspect.getdoc(self.function) or ""
+        if "References\n----------" not in doc:
+            return ""
+        return doc.split("References\n----------", 1)[1].strip()
+
+
+def no_flags() -> pd.DataFrame:
+    """An empty rule result."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in RULE_COLUMNS})
+
+
+def flags(period: str, date, severity, observed, threshold, unit: str, message, activity_ids) -> pd.DataFrame:
+    """A rule result from aligned columns (scalars are broadcast)."""
+    frame = pd.DataFrame({"date": pd.to_datetime(pd.Series(date)).reset_index(drop=True)})
+    n = len(frame)
+
+    def column(value):
+        if isinstance(value, (pd.Series, pd.Index, np.ndarray, list, tuple)):
+            values = list(value)
+            if len(values) != n:
+                raise ValueError("rule columns of different lengths")
+            return values
+        return [value] * n
+
+    frame["period"] = period
+    frame["severity"] = column(severity)
+    frame["observed"] = column(observed)
+    frame["threshold"] = column(threshold)
+    frame["unit"] = unit
+    frame["message"] = column(message)
+    frame["activity_ids"] = [list(ids) for ids in activity_ids] if n else []
+    return frame[RULE_COLUMNS]
+
+
+def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
+    """Percent change rounded to 0.1 %, the figure messages show and thresholds compare.
+
+    Rounding first makes the boundary exact: 35.2 km after 32.0 km is +10.0 %,
+    not +10.000000000000009 %.
+    """
+    return ((now / before - 1.0) * 100.0).round(1)
+
+
+def run_ids(runs: pd.DataFrame, key: str) -> pd.Series:
+    """Activity ids of the runs grouped by ``key`` (e.g. ``week_start``), in start order."""
+    ordered = runs.sort_values("start_time")
+    return ordered.groupby(key)["activity_id"].agg(list)
+
+
+IN_PROGRESS = " (week in progress: so far)"
+
+
+def in_progress(weekly: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """The message suffix of each selected week: empty, or :data:`IN_PROGRESS`."""
+    return pd.Series(np.where(~weekly.loc[mask, "complete"], IN_PROGRESS, ""), index=weekly.index[mask])
+
+
+def listed(value) -> list:
+    """A list of ids, or an empty one for a week without runs."""
+    return value if isinstance(value, list) else []
+
+
+def require(condition: bool, reason: str) -> None:
+    """Raise :class:`RuleUnavailable` with ``reason`` unless ``condition`` holds."""
+    if not condition:
+        raise RuleUnavailable(reason)
+
+
+def km(value: float) -> str:
+    """A distance for messages."""
+    return f"{value:.1f} km"

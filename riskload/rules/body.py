@@ -1,0 +1,128 @@
+"""Rules on the body and its kit: strength work, shoes, running form."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..load import Load
+from .base import flags, in_progress, listed, no_flags, require, run_ids
+
+
+def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
+    """RL011: finished weeks with fewer than ``min_sessions`` strength sessions.
+
+    Strength sessions are activities of sport ``training`` and sub-sport
+    ``strength_training`` (Strava's "Weight Training"). An export without a
+    single one cannot tell skipped strength work from unrecorded: the rule
+    then says so once instead of flagging every week.
+
+    Parameters
+    ----------
+    min_sessions : int
+        Strength sessions a week; the seed documents advise two to three.
+
+    References
+    ----------
+    Lauersen JB, Bertelsen DM, Andersen LB. The effectiveness of exercise
+    interventions to prevent sports injuries: a systematic review and
+    meta-analysis of randomised controlled trials. Br J Sports Med
+    2014;48:871-877.
+    """
+    w = load.weekly
+    require(w["strength_sessions"].sum() > 0,
+            "the export holds no strength session, so weeks without one cannot be told from unrecorded ones")
+    fired = w["complete"] & (w["strength_sessions"] < min_sessions)
+    if not fired.any():
+        return no_flags()
+    sessions = w.loc[fired, "strength_sessions"]
+    message = [f"{n} strength session{'s' if n != 1 else ''} this week; {min_sessions} or more advised"
+               for n in sessions]
+    return flags("week", sessions.index, "info", sessions, min_sessions, "sessions", message,
+                 [[] for _ in sessions])
+
+
+def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
+    """RL012: the run that takes a pair of shoes past ``limit_km``.
+
+    Distance per shoe is summed over the runs that name it (Strava's
+    "Activity Gear"), in start order; kilometres run before the export
+    began are unknown, so the true total can only be higher.
+
+    Parameters
+    ----------
+    limit_km : float
+        Distance after which a pair is worn [km]; the common 500-800 km
+        advice has no injury evidence behind it.
+
+    Notes
+    -----
+    Heuristic.
+    """
+    runs = load.runs[load.runs["gear"].fillna("").str.strip() != ""].sort_values("start_time")
+    require(not runs.empty, "no run names its shoes (gear)")
+    total = runs.groupby("gear")["distance_km"].cumsum()
+    crossed = runs[(total > limit_km) & (total - runs["distance_km"] <= limit_km)]
+    if crossed.empty:
+        return no_flags()
+    total = total[crossed.index].round(1)
+    message = [f"{g} passed {limit_km:g} km on this run ({t:.1f} km recorded in this export)"
+               for g, t in zip(crossed["gear"], total)]
+    return flags("run", crossed["local_date"], "caution", total, limit_km, "km", message,
+                 [[a] for a in crossed["activity_id"]])
+
+
+def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, pace_band_pct: float = 10.0,
+                 min_baseline_weeks: int = 4, min_minutes: float = 20.0) -> pd.DataFrame:
+    """RL013: running cadence well below the runner's usual, at a comparable pace.
+
+    Only records within ``pace_band_pct`` of the athlete's median running
+    speed count, so a slow week is not mistaken for shorter steps. The
+    weekly median cadence of those records is compared with the median of
+    the previous ``baseline_weeks`` weekly values (weeks without enough such
+    records are left out; at least ``min_baseline_weeks`` are needed).
+
+    Parameters
+    ----------
+    drop_pct : float
+        Drop below the baseline that is flagged [%].
+    baseline_weeks : int
+        Weeks in the baseline.
+    pace_band_pct : float
+        Half-width of the pace band around the median speed [%].
+    min_baseline_weeks : int
+        Fewest weeks with a value for a baseline.
+    min_minutes : float
+        Fewest minutes in the band for a week to have a value [min].
+
+    References
+    ----------
+    Heiderscheit BC, et al. Effects of step rate manipulation on joint
+    mechanics during running. Med Sci Sports Exerc 2011;43:296-302.
+    """
+    recs = load.records
+    require(recs["cadence_spm"].notna().any(), "no cadence in the runs")
+    moving = recs["speed_m_s"] > 1.0
+    median_speed = recs.loc[moving, "speed_m_s"].median()
+    band = (recs["speed_m_s"] - median_speed).abs() <= median_speed * pace_band_pct / 100
+    usable = recs[band & recs["cadence_spm"].notna()]
+    week = usable["activity_id"].map(load.runs.set_index("activity_id")["week_start"])
+    minutes = usable["dt_s"].groupby(week).sum() / 60
+    cadence = usable["cadence_spm"].groupby(week).median()[minutes >= min_minutes]
+    baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
+    drop = ((1 - cadence / baseline) * 100).round(1)
+    fired = drop >= drop_pct
+    if not fired.any():
+        return no_flags()
+    weeks = cadence.index[fired]
+    complete = load.weekly["complete"].reindex(weeks)
+    suffix = in_progress(load.weekly.loc[weeks], complete.notna())
+    message = [f"median cadence {c:.0f} steps/min at {_pace(median_speed)} ±{pace_band_pct:g} %, {d:.1f} % below "
+               f"the usual {b:.0f} (limit {drop_pct:g} %){s}"
+               for c, b, d, s in zip(cadence[fired], baseline[fired], drop[fired], suffix)]
+    ids = run_ids(load.runs, "week_start").reindex(weeks)
+    return flags("week", weeks, "caution", drop[fired], drop_pct, "%", message, ids.apply(listed))
+
+
+def _pace(speed_m_s: float) -> str:
+    seconds = round(1000 / speed_m_s)
+    return f"{seconds // 60}:{seconds % 60:02d} min/km"

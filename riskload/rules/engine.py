@@ -1,0 +1,103 @@
+"""Run the rules over a load, with the athlete's settings applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import ConfigError
+from ..load import Load
+from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
+from .registry import BY_CODE, RULES
+
+
+@dataclass
+class RuleReport:
+    """The flags, and what could not run (or was switched off) and why."""
+
+    flags: pd.DataFrame
+    not_run: pd.DataFrame  # code, rule, reason
+
+
+def rule_options(settings) -> dict[str, dict]:
+    """Per-rule keyword arguments from the settings, checked against each signature.
+
+    The athlete's ``weekly_cap_km`` is RL008's ``cap_km``.
+
+    Raises
+    ------
+    ConfigError
+        An unknown rule code, an unknown threshold name, or a value of the
+        wrong kind.
+    """
+    given = {code: dict(values) for code, values in settings.rule_options.items()}
+    if settings.weekly_cap_km is not None:
+        given.setdefault("RL008", {}).setdefault("cap_km", settings.weekly_cap_km)
+    for code in list(given) + list(settings.disabled_rules):
+        if code not in BY_CODE:
+            raise ConfigError(f"{settings.source or 'settings'}: unknown rule {code!r} (RL001 to RL0{len(RULES):02d})")
+    checked = {}
+    for code, values in given.items():
+        defaults = BY_CODE[code].defaults()
+        for name, value in values.items():
+            where = f"{settings.source or 'settings'}: rules.{code}.{name}"
+            if name not in defaults:
+                raise ConfigError(f"{where} is not a threshold of {BY_CODE[code].name} "
+                                  f"(known: {', '.join(defaults)})")
+            default = defaults[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where} must be a number, not {value!r}")
+            if isinstance(default, int) and not float(value).is_integer():
+                raise ConfigError(f"{where} must be a whole number, not {value!r}")
+        checked[code] = {n: (int(v) if isinstance(defaults[n], int) else float(v)) for n, v in values.items()}
+    return checked
+
+
+def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None) -> RuleReport:
+    """Run every enabled rule (or only ``select``) and collect one flags table.
+
+    Returns
+    -------
+    RuleReport
+        ``flags`` has :data:`~riskload.rules.base.FLAG_COLUMNS`, sorted by
+        date, then severity (worst first), then code. ``not_run`` lists each
+        rule that was switched off or lacked data, once, with the reason.
+    """
+    options = rule_options(load.settings)
+    wanted = set(select) if select else None
+    if wanted:
+        unknown = wanted - set(BY_CODE)
+        if unknown:
+            raise ConfigError(f"unknown rule {sorted(unknown)[0]!r}")
+    frames, not_run = [], []
+    for rule in RULES:
+        if wanted is not None and rule.code not in wanted:
+            continue
+        if rule.code in load.settings.disabled_rules:
+            not_run.append((rule.code, rule.name, "switched off in the settings"))
+            continue
+        try:
+            result = rule.function(load, **options.get(rule.code, {}))
+        except RuleUnavailable as exc:
+            not_run.append((rule.code, rule.name, str(exc)))
+            continue
+        if len(result):
+            frames.append(_label(result, rule, athlete, load))
+    flags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FLAG_COLUMNS)
+    rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    flags = flags.assign(_rank=-rank).sort_values(["date", "_rank", "code"]).drop(columns="_rank")
+    return RuleReport(flags.reset_index(drop=True)[FLAG_COLUMNS],
+                      pd.DataFrame(not_run, columns=["code", "rule", "reason"]))
+
+
+def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load) -> pd.DataFrame:
+    out = result.copy()
+    out["date"] = pd.to_datetime(out["date"])
+    first = load.settings.week_start_day
+    out["week_start"] = out["date"] - pd.to_timedelta((out["date"].dt.weekday - first) % 7, unit="D")
+    out["athlete"] = athlete
+    out["code"] = rule.code
+    out["rule"] = rule.name
+    out["evidence"] = rule.evidence
+    return out[FLAG_COLUMNS]

@@ -1,0 +1,97 @@
+"""Rules on rest: rest days, running streaks, time between hard sessions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..load import Load
+from .base import flags, listed, no_flags, run_ids
+
+
+def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days: int = 10) -> pd.DataFrame:
+    """RL003: finished weeks with too few rest days, and long running streaks.
+
+    A rest day is a local calendar day without running (strength work or a
+    ride still counts as rest from running). Caution for a finished week
+    with fewer than ``min_rest_days``; warning for each streak of
+    ``streak_warning_days`` or more consecutive running days, dated on its
+    last day (streaks cross week boundaries).
+
+    Parameters
+    ----------
+    min_rest_days : int
+        Rest days a week needs.
+    streak_warning_days : int
+        Consecutive running days that make a warning [days].
+
+    Notes
+    -----
+    Heuristic: the seed documents ask for regular rest days; there is no
+    validated number.
+    """
+    w = load.weekly
+    short = w["complete"] & (w["rest_days"] < min_rest_days)
+    ids = run_ids(load.runs, "week_start")
+    weeks = flags("week", w.index[short], "caution", w.loc[short, "rest_days"], min_rest_days, "rest days",
+                  [f"{r} rest days this week ({n} runs on {7 - r} days); at least {min_rest_days} needed"
+                   for r, n in zip(w.loc[short, "rest_days"], w.loc[short, "runs"])],
+                  ids.reindex(w.index[short]).apply(listed))
+
+    ran = ~load.daily["rest_day"]
+    streak = ran.groupby((~ran).cumsum()).cumsum()
+    ends = streak[(streak >= streak_warning_days) & (streak.shift(-1, fill_value=0) == 0)]
+    by_day = load.runs.sort_values("start_time").groupby("local_date")["activity_id"].agg(list)
+    streak_ids = [sum((by_day.get(day, []) for day in pd.date_range(end - pd.Timedelta(days=n - 1), end)), [])
+                  for end, n in ends.items()]
+    streaks = flags("day", ends.index, "warning", ends.to_numpy(), streak_warning_days, "days",
+                    [f"{n} consecutive days with a run ({end - pd.Timedelta(days=n - 1):%d %b} to {end:%d %b}); "
+                     f"warning from {streak_warning_days}" for end, n in ends.items()], streak_ids)
+    both = [f for f in (weeks, streaks) if len(f)]
+    return pd.concat(both, ignore_index=True) if both else no_flags()
+
+
+def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: float = 0.85,
+                   hard_hr_min: float = 20.0, hard_distance_ratio: float = 1.5) -> pd.DataFrame:
+    """RL009: a hard session less than ``min_gap_h`` after the previous one ended.
+
+    A run is hard when it holds ``hard_hr_min`` minutes or more at
+    ``hard_hr_fraction`` of maximum heart rate or above, or when it is at
+    least ``hard_distance_ratio`` times the athlete's median run. The flag is
+    on the second session.
+
+    Parameters
+    ----------
+    min_gap_h : float
+        Hours from the end of one hard session to the start of the next [h].
+    hard_hr_fraction : float
+        Fraction of maximum heart rate that counts as hard.
+    hard_hr_min : float
+        Minutes at that heart rate that make a session hard [min].
+    hard_distance_ratio : float
+        Distance, as a multiple of the median run, that makes a session hard.
+
+    Notes
+    -----
+    Heuristic: the seed documents name inadequate rest between sessions.
+    """
+    runs = load.runs.sort_values("start_time").reset_index(drop=True)
+    if runs.empty:
+        return no_flags()
+    hot = load.high_hr_minutes(hard_hr_fraction).reindex(runs["activity_id"]).to_numpy()
+    median = runs["distance_km"].median()
+    long = runs["distance_km"] >= hard_distance_ratio * median
+    hard = runs[(hot >= hard_hr_min) | long.to_numpy()].copy()
+    hard["why"] = np.where(long[hard.index], f"≥ {hard_distance_ratio:g} × the median run of {median:.1f} km",
+                           f"≥ {hard_hr_min:g} min at {hard_hr_fraction:.0%} of max HR")
+    gap_h = ((hard["start_time"] - hard["end_time"].shift(1)).dt.total_seconds() / 3600).round(1)
+    fired = gap_h < min_gap_h
+    if not fired.any():
+        return no_flags()
+    previous = hard.shift(1)
+    rows = hard[fired]
+    message = [f"hard session {g:.1f} h after the previous hard one ended ({p:%a %H:%M}); at least {min_gap_h:g} h "
+               f"advised (hard: {w})" for g, p, w in
+               zip(gap_h[fired], previous.loc[fired, "start_time_local"], rows["why"])]
+    ids = [[a, b] for a, b in zip(previous.loc[fired, "activity_id"], rows["activity_id"])]
+    return flags("run", rows["local_date"], "caution", gap_h[fired], min_gap_h, "h", message, ids)

@@ -1,0 +1,116 @@
+"""Rules on the ground covered: hills and steep descents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..load import Load
+from .base import flags, in_progress, listed, no_flags, run_ids
+
+
+def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_ratio: float = 1.3,
+                    min_ascent_m: float = 300.0, trailing_weeks: int = 4) -> pd.DataFrame:
+    """RL002: a week with much more climbing than the runner is used to.
+
+    Caution when a finished week climbs ``ascent_per_km_limit`` or more per
+    running km, or when its ascent is above ``trailing_ratio`` times the mean
+    of the previous ``trailing_weeks`` weeks and at least ``min_ascent_m``
+    (this one also on an unfinished week, as ascent only grows). The trailing
+    mean needs that many weeks of history.
+
+    Parameters
+    ----------
+    ascent_per_km_limit : float
+        Ascent per running km that makes a hilly week [m/km]; 20 m/km is the
+        usual convention for "hilly", not an injury threshold.
+    trailing_ratio : float
+        Ratio to the trailing mean that counts as a jump.
+    min_ascent_m : float
+        Smallest weekly ascent that can count as a jump [m].
+    trailing_weeks : int
+        Weeks in the trailing mean.
+
+    Notes
+    -----
+    Heuristic: no validated injury threshold exists; the seed documents name
+    hill work as a load on the lower back.
+    """
+    w = load.weekly
+    mean = w["ascent_m"].shift(1).rolling(trailing_weeks, min_periods=trailing_weeks).mean()
+    per_km = w["ascent_m_per_km"].round(1)
+    hilly = w["complete"] & (per_km >= ascent_per_km_limit) & (w["distance_km"] > 0)
+    jump = (w["ascent_m"] > trailing_ratio * mean) & (w["ascent_m"] >= min_ascent_m)
+    fired = hilly | jump
+    if not fired.any():
+        return no_flags()
+    w, per_km, mean, hilly = w[fired], per_km[fired], mean[fired], hilly[fired]
+    observed = np.where(hilly, per_km, w["ascent_m"].round(0))
+    threshold = np.where(hilly, ascent_per_km_limit, (trailing_ratio * mean).round(0))
+    unit = "m/km or m"
+    message = [
+        f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km), "
+        + (f"{a / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0 else "after weeks without climbing")
+        + s
+        for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean.fillna(0.0), in_progress(load.weekly, fired))
+    ]
+    ids = run_ids(load.runs, "week_start").reindex(w.index)
+    return flags("week", w.index, "caution", observed, threshold, unit, message, ids.apply(listed))
+
+
+def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: float = 50.0,
+                   trailing_ratio: float = 1.3, min_descent_m: float = 100.0, trailing_weeks: int = 4,
+                   window_days: int = 30) -> pd.DataFrame:
+    """RL006: more steep downhill running than usual.
+
+    Steep descent is the metres descended on stretches of at least
+    ``segment_m`` at ``grade_limit_pct`` or steeper (from smoothed
+    elevation). Caution when a week's steep descent is at least
+    ``min_descent_m`` and either above ``trailing_ratio`` times the mean of
+    the previous ``trailing_weeks`` weeks, or the first after
+    ``window_days`` days with none. Windows reaching before the export
+    starts are not judged.
+
+    Parameters
+    ----------
+    grade_limit_pct : float
+        Grade at or below which a stretch is steep [%]; laboratory downhill
+        protocols use about -12 %.
+    segment_m : float
+        Length over which grade is measured [m].
+    trailing_ratio : float
+        Ratio to the trailing mean that counts as a jump.
+    min_descent_m : float
+        Smallest weekly steep descent that is flagged [m].
+    trailing_weeks : int
+        Weeks in the trailing mean.
+    window_days : int
+        Days without steep descent after which any is new [days].
+
+    References
+    ----------
+    Bontemps B, et al. Downhill running: what are the effects and how can we
+    adapt? A narrative review. Sports Med 2020;50:2083-2110.
+    """
+    per_run = load.steep_descent_m(grade_limit_pct, segment_m)
+    runs = load.runs.assign(steep=per_run.to_numpy())
+    weekly = runs.groupby("week_start")["steep"].sum().reindex(load.weekly.index, fill_value=0.0)
+    daily = runs.groupby("local_date")["steep"].sum().reindex(load.daily.index, fill_value=0.0)
+    mean = weekly.shift(1).rolling(trailing_weeks, min_periods=trailing_weeks).mean()
+    before = daily.shift(1).rolling(window_days, min_periods=window_days).sum()
+    none_before = before.reindex(weekly.index) == 0
+    big = weekly.round(0) >= min_descent_m
+    fired = big & ((weekly > trailing_ratio * mean) | none_before)
+    if not fired.any():
+        return no_flags()
+    value, mean = weekly[fired].round(0), mean[fired]
+    threshold = np.where(mean.fillna(0) > 0, (trailing_ratio * mean).round(0), min_descent_m)
+    message = [
+        f"{v:.0f} m descended at {grade_limit_pct:g} % or steeper, "
+        + (f"{v / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0
+           else f"the first in {window_days} days")
+        + s
+        for v, m, s in zip(value, mean.fillna(0.0), in_progress(load.weekly, fired))
+    ]
+    ids = runs[runs["steep"] > 0].pipe(run_ids, "week_start").reindex(value.index)
+    return flags("week", value.index, "caution", value, threshold, "m", message, ids.apply(listed))

@@ -1,0 +1,270 @@
+"""Rules on how much running: weekly jumps, long runs, returns, volume, ACWR, monotony."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..load import Load
+from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, run_ids
+
+def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
+                         min_previous_km: float = 10.0, peak_weeks: int = 4) -> pd.DataFrame:
+    """RL001: running distance rose more than ``limit_pct`` on last week.
+
+    Every rise above the limit is flagged, and severity says what kind it is.
+    When this week stays at or below the highest of the previous
+    ``peak_weeks`` weeks, it is a *rebound* to a level already carried (info).
+    Above that peak it is a *new high*: caution, or warning above
+    ``warning_pct``. Weeks after one under ``min_previous_km`` are not
+    compared (RL007 covers returns). An unfinished week is flagged once its
+    distance so far is past the limit.
+
+    Parameters
+    ----------
+    limit_pct : float
+        Largest rise on last week that is not flagged [%]. The "10 % rule";
+        seed documents advise 5-10 % a week.
+    warning_pct : float
+        Rise of a new high that is a warning [%]. Nielsen et al. 2014 found
+        more injuries above +30 % over two weeks.
+    min_previous_km : float
+        Last week's distance below which no ratio is taken [km].
+    peak_weeks : int
+        Weeks before this one whose highest distance separates rebound from new high.
+
+    References
+    ----------
+    Buist I, et al. No effect of a graded training program on the number of
+    running-related injuries in novice runners: a randomized controlled
+    trial. Am J Sports Med 2008;36:33-39.
+    Nielsen RO, et al. Excessive progression in weekly running distance and
+    risk of running-related injuries. J Orthop Sports Phys Ther 2014;44:739-747.
+    """
+    w = load.weekly
+    before = w["distance_km"].shift(1)
+    peak = before.rolling(peak_weeks, min_periods=1).max()
+    change = pct_change(w["distance_km"], before.where(before >= min_previous_km))
+    fired = change > limit_pct
+    if not fired.any():
+        return no_flags()
+    w, change, before, peak = w[fired], change[fired], before[fired], peak[fired]
+    new_high = w["distance_km"] > peak
+    severity = np.where(~new_high, "info", np.where(change > warning_pct, "warning", "caution"))
+    kind = np.where(new_high, [f"a new high (the peak of the previous {peak_weeks} weeks was {km(p)})" for p in peak],
+                    [f"a rebound to the {km(p)} of the previous {peak_weeks} weeks, not a new high" for p in peak])
+    message = [f"{km(now)} after {km(last)} last week: +{c:.1f} %, above the {limit_pct:g} % limit; {k}{s}"
+               for now, last, c, k, s in zip(w["distance_km"], before, change, kind, in_progress(load.weekly, fired))]
+    ids = run_ids(load.runs, "week_start").reindex(w.index)
+    return flags("week", w.index, severity, change, limit_pct, "%", message, ids.apply(listed))
+
+
+def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: float = 1.30,
+                   high_ratio: float = 2.00, window_days: int = 30, min_km: float = 3.0) -> pd.DataFrame:
+    """RL004: a run much longer than the longest of the previous ``window_days`` days.
+
+    The ratio is this run's distance over the longest run on the previous
+    ``window_days`` local days (the same day excluded), rounded to 0.01.
+    Runs shorter than ``min_km`` and runs whose window reaches before the
+    export starts are not judged.
+
+    Parameters
+    ----------
+    caution_ratio, warning_ratio, high_ratio : float
+        Ratios above which a run is a caution, a warning, high (Frandsen et
+        al. 2025's bands: hazard ratio 1.64 for 1.10-1.30, 1.52 for 1.30-2.00,
+        2.28 above 2.00, against runs at or below 1.10).
+    window_days : int
+        The look-back window [days].
+    min_km : float
+        Shorter runs are ignored [km].
+
+    References
+    ----------
+    Frandsen JSB, et al. How much running is too much? Identifying high-risk
+    running sessions in a 5200-person cohort study. Br J Sports Med
+    2025;59:1203.
+    """
+    daily = load.daily["longest_run_km"]
+    previous = daily.shift(1).rolling(window_days, min_periods=window_days).max()
+    runs = load.runs[load.runs["distance_km"] >= min_km].copy()
+    runs["previous_km"] = runs["local_date"].map(previous)
+    runs = runs[runs["previous_km"] > 0]
+    runs["ratio"] = (runs["distance_km"] / runs["previous_km"]).round(2)
+    runs = runs[runs["ratio"] > caution_ratio]
+    if runs.empty:
+        return no_flags()
+    ratio = runs["ratio"]
+    severity = np.select([ratio > high_ratio, ratio > warning_ratio], ["high", "warning"], "caution")
+    threshold = np.select([ratio > high_ratio, ratio > warning_ratio], [high_ratio, warning_ratio], caution_ratio)
+    message = [f"a {km(d)} run, {r:.2f} times the longest run of the previous {window_days} days ({km(p)})"
+               for d, r, p in zip(runs["distance_km"], ratio, runs["previous_km"])]
+    return flags("run", runs["local_date"], severity, ratio, threshold, "ratio", message,
+                 [[a] for a in runs["activity_id"]])
+
+
+def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: float = 0.5,
+                       warning_fraction: float = 1.0, baseline_weeks: int = 4) -> pd.DataFrame:
+    """RL007: the first week back after ``break_days`` or more without running.
+
+    The first week back (the week of the first run after the break) is
+    compared with the mean weekly distance of the ``baseline_weeks`` weeks up
+    to the last run before the break. The start of the export is not a
+    break: a new runner's first weeks cannot be told from an export that
+    simply starts there.
+
+    Parameters
+    ----------
+    break_days : int
+        Days without running that make a break [days].
+    caution_fraction, warning_fraction : float
+        First week back above this fraction of the pre-break weekly mean:
+        caution, warning.
+    baseline_weeks : int
+        Weeks before the break whose mean is the reference.
+
+    Notes
+    -----
+    Heuristic: the seed documents warn against coming back aggressively and
+    about new runners (Nielsen et al. 2014, Int J Sports Phys Ther, novices).
+    """
+    daily, weekly = load.daily, load.weekly
+    ran = ~daily["rest_day"]
+    streak_id = ran.cumsum()
+    rest_run = (~ran).groupby(streak_id).sum()  # rest days after the n-th running day
+    breaks = rest_run[(rest_run >= break_days) & (rest_run.index > 0)]
+    running_days = daily.index[ran.to_numpy()]
+    rows = []
+    for n, length in breaks.items():
+        if n >= len(running_days):
+            continue  # still on the break
+        last_before, first_back = running_days[n - 1], running_days[n]
+        week_back = first_back - pd.Timedelta(days=(first_back.weekday() - load.settings.week_start_day) % 7)
+        week_last = last_before - pd.Timedelta(days=(last_before.weekday() - load.settings.week_start_day) % 7)
+        base = weekly.loc[:week_last, "distance_km"].tail(baseline_weeks)
+        mean = base.mean()
+        back_km = weekly.loc[week_back, "distance_km"]
+        if not mean > 0:
+            continue
+        fraction = round(back_km / mean, 2)
+        if fraction <= caution_fraction:
+            continue
+        severity = "warning" if fraction > warning_fraction else "caution"
+        limit = warning_fraction if severity == "warning" else caution_fraction
+        suffix = "" if weekly.loc[week_back, "complete"] else IN_PROGRESS
+        rows.append((week_back, severity, fraction, limit,
+                     f"first week after {length} days without running: {km(back_km)}, {fraction:.0%} of the "
+                     f"{km(mean)} weekly mean before the break (limit {limit:.0%}){suffix}"))
+    if not rows:
+        return no_flags()
+    week, severity, fraction, limit, message = zip(*rows)
+    ids = run_ids(load.runs, "week_start").reindex(list(week))
+    return flags("week", week, severity, fraction, limit, "fraction", message, ids.apply(listed))
+
+
+def high_weekly_volume(load: Load, *, cap_km: float = 64.0, consecutive_weeks: int = 3) -> pd.DataFrame:
+    """RL008: weekly running distance above the athlete's cap.
+
+    Each week above ``cap_km`` is info; it is a caution from the
+    ``consecutive_weeks``-th week in a row above it. The athlete's
+    ``weekly_cap_km`` setting replaces the default cap.
+
+    Parameters
+    ----------
+    cap_km : float
+        The weekly cap [km]. Older reviews associate more than 64 km (40
+        miles) a week with injury; it is a per-athlete choice.
+    consecutive_weeks : int
+        Weeks in a row above the cap that make a caution.
+
+    References
+    ----------
+    van Gent RN, et al. Incidence and determinants of lower extremity running
+    injuries in long distance runners: a systematic review. Br J Sports Med
+    2007;41:469-480.
+    """
+    w = load.weekly
+    above = w["distance_km"] > cap_km
+    if not above.any():
+        return no_flags()
+    in_a_row = above.groupby((~above).cumsum()).cumsum()
+    w, in_a_row = w[above], in_a_row[above]
+    severity = np.where(in_a_row >= consecutive_weeks, "caution", "info")
+    message = [f"{km(d)} this week, above the {cap_km:g} km cap" + (f", {n} weeks in a row" if n > 1 else "")
+               + s for d, n, s in zip(w["distance_km"], in_a_row, in_progress(load.weekly, above))]
+    ids = run_ids(load.runs, "week_start").reindex(w.index)
+    return flags("week", w.index, severity, w["distance_km"].round(1), cap_km, "km", message, ids.apply(listed))
+
+
+def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = 7,
+                        chronic_days: int = 28) -> pd.DataFrame:
+    """RL014: the acute:chronic ratio of daily running distance above ``limit``.
+
+    Exponentially weighted means with lambda = 2 / (N + 1) over
+    ``acute_days`` and ``chronic_days`` (rest days count as 0); the ratio is
+    not computed before the export covers ``chronic_days``. One flag per week,
+    on its highest daily ratio. Shown for information only: its value as an
+    injury predictor is disputed.
+
+    Parameters
+    ----------
+    limit : float
+        Ratio above which a week is flagged (Gabbett's "danger zone").
+    acute_days, chronic_days : int
+        EWMA spans [days].
+
+    References
+    ----------
+    Williams S, et al. Better way to determine the acute:chronic workload
+    ratio? Br J Sports Med 2017;51:209-210.
+    Gabbett TJ. The training-injury prevention paradox. Br J Sports Med 2016;50:273-280.
+    Impellizzeri FM, et al. Acute:chronic workload ratio: conceptual issues and
+    fundamental pitfalls. Int J Sports Physiol Perform 2020;15:907-913.
+    """
+    distance = load.daily["distance_km"]
+    acute = distance.ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
+    chronic = distance.ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
+    ratio = (acute / chronic.where(chronic > 0)).where(np.arange(len(distance)) >= chronic_days - 1).round(2)
+    ratio = ratio.dropna()
+    week = ratio.index - pd.to_timedelta((ratio.index.weekday - load.settings.week_start_day) % 7, "D")
+    peak_day = ratio.groupby(week).idxmax()
+    peak = ratio.groupby(week).max()
+    fired = peak > limit
+    if not fired.any():
+        return no_flags()
+    peak, peak_day = peak[fired], peak_day[fired]
+    message = [f"acute:chronic ratio {r:.2f} on {d:%a %d %b} (acute {acute[d]:.1f} km/day, chronic "
+               f"{chronic[d]:.1f} km/day), above {limit:g}" for r, d in zip(peak, peak_day)]
+    ids = run_ids(load.runs, "week_start").reindex(peak.index)
+    return flags("week", peak.index, "info", peak, limit, "ratio", message, ids.apply(listed))
+
+
+def monotony(load: Load, *, limit: float = 2.0) -> pd.DataFrame:
+    """RL015: Foster's training monotony of a finished week above ``limit``.
+
+    Monotony is the mean of the week's seven daily running distances over
+    their standard deviation (population, rest days as 0); strain is the
+    weekly distance times monotony. A week of identical days has infinite
+    monotony.
+
+    Parameters
+    ----------
+    limit : float
+        Monotony above which a week is flagged (Foster 1998).
+
+    References
+    ----------
+    Foster C. Monitoring training in athletes with reference to overtraining
+    syndrome. Med Sci Sports Exerc 1998;30:1164-1168.
+    """
+    w = load.weekly
+    value = w["monotony"].round(2)
+    fired = w["complete"] & (value > limit)
+    if not fired.any():
+        return no_flags()
+    w, value = w[fired], value[fired]
+    message = [f"monotony {m:.2f} (mean {d / 7:.1f} km/day, {r} rest days), strain {s:.0f}: above {limit:g}"
+               for m, d, r, s in zip(value, w["distance_km"], w["rest_days"], w["strain"])]
+    ids = run_ids(load.runs, "week_start").reindex(w.index)
+    return flags("week", w.index, "info", value, limit, "monotony", message, ids.apply(listed))
+

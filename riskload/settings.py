@@ -1,0 +1,148 @@
+"""Athlete settings: a ``riskload.toml`` in the export folder, or a file given.
+
+Example::
+
+    [athlete]
+    name = "Anna"
+    timezone = "Europe/Vienna"
+    max_hr_bpm = 186
+    resting_hr_bpm = 50
+    sex = "female"          # for the TRIMP weighting: female or male
+    weekly_cap_km = 64      # RL008's cap
+    units = "km"            # km or mi, for reports
+    week_start = "monday"
+
+    [rules]
+    disabled = ["RL011"]
+
+    [rules.RL001]
+    limit_pct = 8.0
+
+Every key is optional. An unknown key, or a value of the wrong kind, is a
+:class:`~riskload.errors.ConfigError` that names it. Rule thresholds are
+checked against the rule's own signature when the rules run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+
+SETTINGS_FILE = "riskload.toml"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What riskload knows about the athlete, and how to judge their training."""
+
+    name: str = ""
+    timezone: str | None = None
+    max_hr_bpm: float | None = None
+    resting_hr_bpm: float | None = None
+    sex: str | None = None
+    weekly_cap_km: float | None = None
+    units: str = "km"
+    week_start: str = "monday"
+    disabled_rules: tuple[str, ...] = ()
+    rule_options: dict = field(default_factory=dict)  # {"RL001": {"limit_pct": 8.0}}
+    source: str = ""  # the file read, for messages
+
+    @property
+    def week_start_day(self) -> int:
+        """Monday 0 ... Sunday 6."""
+        return WEEKDAYS.index(self.week_start)
+
+
+def _number(where: str, value, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where} must be a number, not {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{where} = {value} is outside {low:g}..{high:g}")
+    return float(value)
+
+
+def _choice(where: str, value, choices) -> str:
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise ConfigError(f"{where} = {value!r}: expected one of {', '.join(choices)}")
+    return text
+
+
+def _timezone(where: str, value) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{where} = {value!r} is not a known time zone (e.g. Europe/Vienna)") from exc
+    return str(value)
+
+
+#: key -> how to check it; the names and ranges of the [athlete] table
+ATHLETE_KEYS = {
+    "name": lambda w, v: str(v),
+    "timezone": _timezone,
+    "max_hr_bpm": lambda w, v: _number(w, v, 100, 250),
+    "resting_hr_bpm": lambda w, v: _number(w, v, 25, 120),
+    "sex": lambda w, v: _choice(w, v, ("female", "male")),
+    "weekly_cap_km": lambda w, v: _number(w, v, 1, 1000),
+    "units": lambda w, v: _choice(w, v, ("km", "mi")),
+    "week_start": lambda w, v: _choice(w, v, WEEKDAYS),
+}
+
+
+def parse_settings(data: dict, source: str = "settings") -> Settings:
+    """Check a parsed TOML document and turn it into :class:`Settings`."""
+    unknown = set(data) - {"athlete", "rules"}
+    if unknown:
+        raise ConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: athlete, rules)")
+    values: dict = {}
+    athlete = _table(data.get("athlete", {}), f"{source}: [athlete]")
+    for key, value in athlete.items():
+        if key not in ATHLETE_KEYS:
+            raise ConfigError(f"{source}: unknown key 'athlete.{key}' (known: {', '.join(ATHLETE_KEYS)})")
+        values[key] = ATHLETE_KEYS[key](f"{source}: athlete.{key}", value)
+    if (values.get("max_hr_bpm") is not None and values.get("resting_hr_bpm") is not None
+            and values["resting_hr_bpm"] >= values["max_hr_bpm"]):
+        raise ConfigError(f"{source}: athlete.resting_hr_bpm must be below athlete.max_hr_bpm")
+    rules = dict(_table(data.get("rules", {}), f"{source}: [rules]"))
+    disabled = rules.pop("disabled", [])
+    if not isinstance(disabled, list) or not all(isinstance(c, str) for c in disabled):
+        raise ConfigError(f"{source}: rules.disabled must be a list of rule codes, e.g. [\"RL011\"]")
+    options = {}
+    for code, table in rules.items():
+        options[code.upper()] = dict(_table(table, f"{source}: [rules.{code}]"))
+    return Settings(**values, disabled_rules=tuple(c.upper() for c in disabled), rule_options=options,
+                    source=source)
+
+
+def _table(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of keys")
+    return value
+
+
+def load_settings(path: str | Path | None = None, folder: str | Path | None = None) -> Settings:
+    """Read settings from ``path``, else from ``folder/riskload.toml``, else defaults.
+
+    Raises
+    ------
+    ConfigError
+        The file named by ``path`` is missing, is not valid TOML, or holds an
+        unknown key or a bad value.
+    """
+    if path is None and folder is not None and (Path(folder) / SETTINGS_FILE).is_file():
+        path = Path(folder) / SETTINGS_FILE
+    if path is None:
+        return Settings()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"settings file not found: {path}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: not valid TOML ({exc})") from exc
+    return parse_settings(data, path.name)
