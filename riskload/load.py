@@ -81,7 +81,7 @@ class Load:
 def week_start(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
     """The first day of the week holding each date (``first_day``: Monday 0 ... Sunday 6)."""
     dates = pd.to_datetime(dates)
-    weekday = dates.weekday if isinstance(dates, pd.DatetimeIndex) else dates.dt.weekday
+    weekday = dates.day_of_week if isinstance(dates, pd.DatetimeIndex) else dates.dt.day_of_week
     return dates - pd.to_timedelta((np.asarray(weekday) - first_day) % 7, unit="D")
 
 

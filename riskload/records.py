@@ -89,7 +89,9 @@ def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: fl
     with_altitude = records[records["altitude_m"].notna()]
     if with_altitude.empty:
         return pd.Series(dtype="float64", name="steep_descent_m")
-    smooth = with_altitude.groupby("activity_id")[["timestamp", "altitude_m"]].apply(track.smooth_altitude_m)
+    # one call per activity (groupby.apply changes shape when there is only one)
+    smooth = pd.concat({aid: track.smooth_altitude_m(group) for aid, group in
+                        with_altitude.groupby("activity_id")[["timestamp", "altitude_m"]]})
     keys = pd.MultiIndex.from_frame(with_altitude[["activity_id", "timestamp"]])
     frame = pd.DataFrame({"activity_id": with_altitude["activity_id"].to_numpy(),
                           "altitude_m": smooth.reindex(keys).to_numpy(),

@@ -81,3 +81,29 @@ def test_bad_timezone_is_named(tmp_path):
 def test_every_command_has_help():
     for command in main.commands.values():
         assert command.help, command.name
+
+
+def test_rules_lists_codes_evidence_and_defaults():
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "RL001  weekly_distance_jump  [evidence: weak]",
+        "       Weekly running distance rose more than 10 % on the week before.",
+        "       defaults: limit_pct = 10, warning_pct = 30, min_previous_km = 10, peak_weeks = 4",
+    ]
+    assert sum(line.startswith("RL0") for line in lines) == 15
+    assert "RL004  long_run_spike  [evidence: strong]" in lines
+
+
+def test_settings_give_the_timezone_and_bad_settings_are_named(tmp_path):
+    export = _folder(tmp_path)
+    (export / "riskload.toml").write_text('[athlete]\ntimezone = "Asia/Tokyo"\n')
+    out = tmp_path / "acts.csv"
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(out), "--no-skipped"])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(out)["local_time_source"]) == {"settings"}
+    (export / "riskload.toml").write_text("[athlete]\nmax_hr = 190\n")
+    result = CliRunner().invoke(main, ["import", str(export)])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("riskload: error: riskload.toml: unknown key 'athlete.max_hr'")

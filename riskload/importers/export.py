@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
 from ..errors import ActivityFileError, RiskloadError
+from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
 from .dedup import find_duplicates
 from .localtime import localize
-from .parse import ParsedActivity, parse_bytes
+from .parse import ParsedActivity, parse_bytes, summarize_all
 from .strava import normalize_name, read_activities_csv
 from .walk import expand, iter_sources
 
@@ -140,6 +142,33 @@ def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str |
     samples = [p.samples for p, k in zip(parsed, keep) if k and len(p.samples)]
     samples_frame = conform(pd.concat(samples, ignore_index=True), SAMPLE_COLUMNS) if samples else empty_frame(SAMPLE_COLUMNS)
     return Export(activities, samples_frame, _skipped_frame(skipped))
+
+
+def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory") -> Export:
+    """An :class:`Export` of activities built in memory rather than read from files.
+
+    For notebooks and tests: each :class:`~riskload.timeline.RawActivity` is
+    summarised exactly as an imported one would be, de-duplicated and put in
+    local time.
+
+    Parameters
+    ----------
+    raws : sequence of RawActivity
+    timezone : str, optional
+        For activities without a UTC offset.
+    source : str
+        Prefix of the made-up ``source_path`` of each activity.
+    """
+    parsed = []
+    for index, raw in enumerate(raws):
+        path = f"{source}/{index}"
+        tidy = replace(raw, samples=tidy_samples(raw.samples))
+        found = summarize_all([tidy], path.encode() + repr(raw.start_time).encode(), "memory")
+        for item in found:
+            item.row["source_path"] = path
+            item.row["activities_in_file"] = 1
+        parsed.extend(found)
+    return _assemble(parsed, [], timezone)
 
 
 def _skipped_frame(skipped: list[dict]) -> pd.DataFrame:

@@ -115,20 +115,29 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:
         kind = f".{suffix} file" if suffix else "no recognisable content"
     if kind not in readers:
         raise UnsupportedFormatError(path, f"unsupported format ({kind})")
-    raws = readers[kind](data, path)
+    parsed = summarize_all(readers[kind](data, path), data, kind)
+    if not parsed:
+        raise NoActivityDataError(path, "nothing was recorded: no duration and no distance")
+    return parsed
+
+
+def summarize_all(raws, payload: bytes, kind: str) -> list[ParsedActivity]:
+    """Summarise the activities a reader extracted from ``payload``.
+
+    Activities with neither duration nor distance are dropped; ids are
+    derived from ``payload`` and each activity's place in it.
+    """
     parsed = []
     for index, raw in enumerate(raws):
         row = summarize(raw)
         if row["elapsed_time_s"] <= 0 and row["distance_m"] <= 0:
             continue
-        row["activity_id"] = activity_id(data, index)
+        row["activity_id"] = activity_id(payload, index)
         row["source_format"] = kind
         row["richness"] = _richness(raw.samples, kind, row["partial"])
         samples = raw.samples.copy()
         samples.insert(0, "activity_id", row["activity_id"])
         parsed.append(ParsedActivity(row, samples))
-    if not parsed:
-        raise NoActivityDataError(path, "nothing was recorded: no duration and no distance")
     return parsed
 
 

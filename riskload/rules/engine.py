@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import ConfigError
-from ..load import Load
+from ..load import Load, week_start
 from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
 from .registry import BY_CODE, RULES
 
@@ -94,8 +94,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
 def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load) -> pd.DataFrame:
     out = result.copy()
     out["date"] = pd.to_datetime(out["date"])
-    first = load.settings.week_start_day
-    out["week_start"] = out["date"] - pd.to_timedelta((out["date"].dt.weekday - first) % 7, unit="D")
+    out["week_start"] = week_start(out["date"], load.settings.week_start_day)
     out["athlete"] = athlete
     out["code"] = rule.code
     out["rule"] = rule.name

@@ -49,10 +49,11 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
     threshold = np.where(hilly, ascent_per_km_limit, (trailing_ratio * mean).round(0))
     unit = "m/km or m"
     message = [
-        f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km), "
-        + (f"{a / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0 else "after weeks without climbing")
+        f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km)"
+        + (f", {a / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0 else
+           ", after weeks without climbing" if m == 0 else "")
         + s
-        for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean.fillna(0.0), in_progress(load.weekly, fired))
+        for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, in_progress(load.weekly, fired))
     ]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
     return flags("week", w.index, "caution", observed, threshold, unit, message, ids.apply(listed))
@@ -108,7 +109,7 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: floa
     message = [
         f"{v:.0f} m descended at {grade_limit_pct:g} % or steeper, "
         + (f"{v / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0
-           else f"the first in {window_days} days")
+           else f"the first in {window_days} days or more")
         + s
         for v, m, s in zip(value, mean.fillna(0.0), in_progress(load.weekly, fired))
     ]

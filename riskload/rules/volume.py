@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..load import Load
+from ..load import Load, week_start
 from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
@@ -139,8 +139,7 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         if n >= len(running_days):
             continue  # still on the break
         last_before, first_back = running_days[n - 1], running_days[n]
-        week_back = first_back - pd.Timedelta(days=(first_back.weekday() - load.settings.week_start_day) % 7)
-        week_last = last_before - pd.Timedelta(days=(last_before.weekday() - load.settings.week_start_day) % 7)
+        week_back, week_last = week_start(pd.DatetimeIndex([first_back, last_before]), load.settings.week_start_day)
         base = weekly.loc[:week_last, "distance_km"].tail(baseline_weeks)
         mean = base.mean()
         back_km = weekly.loc[week_back, "distance_km"]
@@ -226,7 +225,7 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = 7,
     chronic = distance.ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
     ratio = (acute / chronic.where(chronic > 0)).where(np.arange(len(distance)) >= chronic_days - 1).round(2)
     ratio = ratio.dropna()
-    week = ratio.index - pd.to_timedelta((ratio.index.weekday - load.settings.week_start_day) % 7, "D")
+    week = week_start(ratio.index, load.settings.week_start_day)
     peak_day = ratio.groupby(week).idxmax()
     peak = ratio.groupby(week).max()
     fired = peak > limit

@@ -1,0 +1,61 @@
+"""Properties of the load tables and the rules over random histories (Hypothesis)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from riskload.rules import run_rules
+
+from .synthetic import history, run
+
+RATIO_RULES = ["RL001", "RL004", "RL014", "RL015", "RL003"]
+
+runs_strategy = st.lists(
+    st.tuples(st.integers(0, 90), st.floats(3.0, 30.0).map(lambda x: round(x, 1)), st.sampled_from([6, 12, 18])),
+    min_size=1, max_size=25, unique_by=lambda r: (r[0], r[2]),
+)
+examples = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _activities(spec, scale=1.0, shift_days=0):
+    return [run(day + shift_days, km * scale, hour=hour, step_s=120, cadence_spm=None) for day, km, hour in spec]
+
+
+@examples
+@given(runs_strategy)
+def test_weekly_distance_sums_to_the_runs_and_weeks_are_contiguous(spec):
+    load = history(_activities(spec))
+    assert load.weekly["distance_km"].sum() == pytest.approx(sum(km for _, km, _ in spec))
+    assert load.daily["distance_km"].sum() == pytest.approx(sum(km for _, km, _ in spec))
+    steps = load.weekly.index.to_series().diff().dropna()
+    assert (steps == pd.Timedelta(days=7)).all()
+    assert all(day.day_name() == "Monday" for day in load.weekly.index)
+    assert (load.weekly["rest_days"] == 7 - load.daily.groupby(
+        load.daily.index.to_period("W-SUN"))["runs"].apply(lambda r: (r > 0).sum()).to_numpy()).all()
+
+
+def _key(flags):
+    return sorted(zip(flags["code"], flags["date"], flags["severity"]))
+
+
+@examples
+@given(runs_strategy, st.sampled_from([0.5, 1.6, 3.0]))
+def test_scaling_every_distance_leaves_ratio_rules_unchanged(spec, factor):
+    # absolute floors (RL001's 10 km, RL004's 3 km) are scaled too, so only ratios decide
+    options = {"RL001": {"min_previous_km": 10.0 * factor}, "RL004": {"min_km": 3.0 * factor}}
+    before = run_rules(history(_activities(spec)), select=RATIO_RULES).flags
+    scaled_options = {code: dict(values) for code, values in options.items()}
+    after = run_rules(history(_activities(spec, scale=factor), rule_options=scaled_options), select=RATIO_RULES).flags
+    assert _key(before) == _key(after)
+
+
+@examples
+@given(runs_strategy, st.integers(1, 20))
+def test_shifting_by_whole_weeks_shifts_the_flags(spec, n_weeks):
+    before = run_rules(history(_activities(spec))).flags
+    after = run_rules(history(_activities(spec, shift_days=7 * n_weeks))).flags
+    shifted = before.assign(date=before["date"] + pd.Timedelta(weeks=n_weeks))
+    assert _key(shifted) == _key(after)

@@ -1,0 +1,101 @@
+"""Athlete settings: read, checked, and applied to the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskload import ConfigError
+from riskload.rules import rule_options, run_rules
+from riskload.settings import Settings, load_settings, parse_settings
+
+from .synthetic import history, weeks
+
+GOOD = """
+[athlete]
+name = "Test runner"
+timezone = "Europe/Vienna"
+max_hr_bpm = 190
+resting_hr_bpm = 48
+sex = "female"
+weekly_cap_km = 50
+units = "mi"
+week_start = "sunday"
+
+[rules]
+disabled = ["rl011"]
+
+[rules.RL001]
+limit_pct = 8
+"""
+
+
+def test_a_full_file_is_read(tmp_path):
+    (tmp_path / "riskload.toml").write_text(GOOD)
+    s = load_settings(folder=tmp_path)
+    assert (s.name, s.timezone, s.max_hr_bpm, s.resting_hr_bpm, s.sex) == ("Test runner", "Europe/Vienna", 190, 48,
+                                                                          "female")
+    assert (s.weekly_cap_km, s.units, s.week_start_day, s.disabled_rules) == (50, "mi", 6, ("RL011",))
+    assert rule_options(s) == {"RL001": {"limit_pct": 8.0}, "RL008": {"cap_km": 50.0}}
+
+
+def test_no_file_gives_defaults(tmp_path):
+    assert load_settings(folder=tmp_path) == Settings()
+
+
+@pytest.mark.parametrize("text, named", [
+    ("[athlete]\nmax_hr = 190", "athlete.max_hr"),
+    ("[runner]\nname = 'x'", "runner"),
+    ("[athlete]\nmax_hr_bpm = 'high'", "athlete.max_hr_bpm"),
+    ("[athlete]\nmax_hr_bpm = 400", "athlete.max_hr_bpm"),
+    ("[athlete]\ntimezone = 'Mars/Olympus'", "athlete.timezone"),
+    ("[athlete]\nsex = 'x'", "athlete.sex"),
+    ("[athlete]\nweek_start = 'funday'", "athlete.week_start"),
+    ("[athlete]\nmax_hr_bpm = 150\nresting_hr_bpm = 150", "resting_hr_bpm"),
+    ("[rules]\ndisabled = 'RL011'", "rules.disabled"),
+    ("[athlete\nname = 1", "not valid TOML"),
+])
+def test_bad_settings_name_the_key(tmp_path, text, named):
+    path = tmp_path / "settings.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
+        load_settings(path)
+
+
+@pytest.mark.parametrize("rules, named", [
+    ({"RL099": {"limit_pct": 1}}, "RL099"),
+    ({"RL001": {"limit": 1}}, "rules.RL001.limit"),
+    ({"RL001": {"limit_pct": "ten"}}, "rules.RL001.limit_pct"),
+    ({"RL001": {"peak_weeks": 2.5}}, "rules.RL001.peak_weeks"),
+])
+def test_bad_rule_thresholds_name_the_key(rules, named):
+    settings = parse_settings({"rules": rules}, "riskload.toml")
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
+        rule_options(settings)
+
+
+def test_a_missing_explicit_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_thresholds_and_switches_change_the_flags():
+    activities = weeks(20, 21.8)  # +9 %
+    assert run_rules(history(activities)).flags.empty
+    stricter = history(activities, rule_options={"RL001": {"limit_pct": 8.0}})
+    assert list(run_rules(stricter).flags["code"]) == ["RL001"]
+    off = history(activities, rule_options={"RL001": {"limit_pct": 8.0}}, disabled_rules=("RL001",))
+    report = run_rules(off)
+    assert report.flags.empty
+    assert report.not_run.set_index("code").loc["RL001", "reason"] == "switched off in the settings"
+
+
+def test_week_start_moves_the_weeks():
+    load = history(weeks(20, 20), week_start="sunday")
+    assert all(day.day_name() == "Sunday" for day in load.weekly.index)
+
+
+def test_missing_maximum_heart_rate_is_estimated_and_said():
+    load = history(weeks(20, 20, hard_min=5, hard_hr_bpm=181), max_hr_bpm=None, resting_hr_bpm=None)
+    assert load.heart_rate.max_source == "estimated from the data"
+    assert load.heart_rate.max_bpm == pytest.approx(181, abs=0.5)
+    assert any("estimated" in note for note in load.notes) and any("assumed" in note for note in load.notes)
