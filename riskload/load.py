@@ -41,6 +41,9 @@ class Load:
         The runs' records (:func:`riskload.records.running_records`).
     daily, weekly : DataFrame
         Dense tables; see :func:`daily_table` and :func:`weekly_table`.
+    shoes : DataFrame
+        One row per run that names its shoes: ``gear``, ``local_date``,
+        ``activity_id``, ``distance_km`` and the pair's ``cumulative_km``.
     heart_rate : HeartRateSettings
         The maximum and resting heart rate used, and where they came from.
     settings : Settings
@@ -54,6 +57,7 @@ class Load:
     daily: pd.DataFrame
     weekly: pd.DataFrame
     heart_rate: heart.HeartRateSettings
+    shoes: pd.DataFrame
     settings: Settings
     as_of: pd.Timestamp
     notes: list[str] = field(default_factory=list)
@@ -140,7 +144,18 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
                      "have little to go on, and a new runner's first weeks cannot be judged.")
     if hr.resting_source == "assumed" and hr.max_bpm is not None:
         notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm assumed for TRIMP.")
-    return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, settings, as_of, notes)
+    return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, shoe_table(runs), settings, as_of, notes)
+
+
+def shoe_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Running distance per pair of shoes, cumulative in start order.
+
+    Only runs in the export count: what a pair ran before it is unknown.
+    """
+    named = runs[runs["gear"].fillna("").str.strip() != ""].sort_values("start_time")
+    shoes = named[["gear", "local_date", "activity_id", "distance_km"]].reset_index(drop=True)
+    shoes["cumulative_km"] = shoes.groupby("gear")["distance_km"].cumsum()
+    return shoes
 
 
 def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:

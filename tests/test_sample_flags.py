@@ -46,3 +46,14 @@ def test_settings_and_heart_rate_come_from_the_folder(analyses):
     assert weekly.index.to_series().diff().dropna().eq(pd.Timedelta(days=7)).all()
     assert weekly["distance_km"].sum() == pytest.approx(
         a.export.activities.loc[a.export.activities["is_running"], "distance_m"].sum() / 1000)
+
+
+def test_shoe_table_counts_each_pair(analyses):
+    shoes = analyses["athlete-a"].load.shoes
+    assert set(shoes["gear"]) == {"Road trainers (blue)", "Trail shoes"}
+    totals = shoes.groupby("gear")["cumulative_km"].max()
+    assert totals.sum() == pytest.approx(shoes["distance_km"].sum())
+    road = shoes[shoes["gear"] == "Road trainers (blue)"]
+    first_past = road.loc[road["cumulative_km"] > 700, "local_date"].iloc[0]
+    assert first_past == pd.Timestamp("2026-07-15")
+    assert analyses["athlete-b"].load.shoes.empty

@@ -58,10 +58,10 @@ def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
     -----
     Heuristic.
     """
-    runs = load.runs[load.runs["gear"].fillna("").str.strip() != ""].sort_values("start_time")
-    require(not runs.empty, "no run names its shoes (gear)")
-    total = runs.groupby("gear")["distance_km"].cumsum()
-    crossed = runs[(total > limit_km) & (total - runs["distance_km"] <= limit_km)]
+    shoes = load.shoes
+    require(not shoes.empty, "no run names its shoes (gear)")
+    total = shoes["cumulative_km"]
+    crossed = shoes[(total > limit_km) & (total - shoes["distance_km"] <= limit_km)]
     if crossed.empty:
         return no_flags()
     total = total[crossed.index].round(1)
