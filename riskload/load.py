@@ -62,24 +62,25 @@ class Load:
     as_of: pd.Timestamp
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def history_start(self) -> pd.Timestamp:
-        """The first local day of the export."""
-        return self.daily.index[0]
-
     def high_hr_minutes(self, fraction: float) -> pd.Series:
         """Moving minutes per run at or above ``fraction`` of maximum heart rate."""
-        if self.heart_rate.max_bpm is None:
-            return pd.Series(0.0, index=self.runs["activity_id"])
-        minutes = records.minutes_at_or_above(self.records, fraction * self.heart_rate.max_bpm)
-        return minutes.reindex(self.runs["activity_id"], fill_value=0.0)
+        return high_hr_minutes(self.records, self.runs["activity_id"], self.heart_rate.max_bpm, fraction)
 
     def steep_descent_m(self, grade_limit_pct: float, segment_m: float) -> pd.Series:
         """Metres descended per run at ``grade_limit_pct`` or steeper."""
-        if (grade_limit_pct, segment_m) == (STEEP_GRADE_PCT, STEEP_SEGMENT_M):
-            return self.runs.set_index("activity_id")["steep_descent_m"]
-        return records.steep_descent_m(self.records, grade_limit_pct, segment_m).reindex(
-            self.runs["activity_id"], fill_value=0.0)
+        return steep_descent_m(self.records, self.runs["activity_id"], grade_limit_pct, segment_m)
+
+
+def high_hr_minutes(recs: pd.DataFrame, ids: pd.Series, max_bpm: float | None, fraction: float) -> pd.Series:
+    """Moving minutes of each run in ``ids`` at or above ``fraction`` of ``max_bpm`` (0 without heart rate)."""
+    if max_bpm is None:
+        return pd.Series(0.0, index=pd.Index(ids, name="activity_id"))
+    return records.minutes_at_or_above(recs, fraction * max_bpm).reindex(ids, fill_value=0.0)
+
+
+def steep_descent_m(recs: pd.DataFrame, ids: pd.Series, grade_limit_pct: float, segment_m: float) -> pd.Series:
+    """Metres each run in ``ids`` descended at ``grade_limit_pct`` or steeper (0 without altitude)."""
+    return records.steep_descent_m(recs, grade_limit_pct, segment_m).reindex(ids, fill_value=0.0)
 
 
 def week_start(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
@@ -124,13 +125,11 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     ids = runs["activity_id"]
     runs["distance_km"] = runs["distance_m"].fillna(0.0) / 1000.0
     runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
-    runs["high_hr_min"] = (records.minutes_at_or_above(recs, HIGH_HR_FRACTION * hr.max_bpm)
-                           .reindex(ids, fill_value=0.0).to_numpy() if hr.max_bpm else 0.0)
+    runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, HIGH_HR_FRACTION).to_numpy()
     per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
     runs["trimp"] = pd.Series(per_record_trimp).groupby(recs["activity_id"].to_numpy()).sum().reindex(
         ids, fill_value=0.0).to_numpy()
-    runs["steep_descent_m"] = records.steep_descent_m(recs, STEEP_GRADE_PCT, STEEP_SEGMENT_M).reindex(
-        ids, fill_value=0.0).to_numpy()
+    runs["steep_descent_m"] = steep_descent_m(recs, ids, STEEP_GRADE_PCT, STEEP_SEGMENT_M).to_numpy()
 
     strength = acts[(acts["sport"] == "training") & (acts["sub_sport"] == "strength_training")]
     daily = daily_table(runs, strength, days)
