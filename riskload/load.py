@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import heart, records
+from .errors import RiskloadError
 from .settings import Settings
 
 #: EWMA spans of the acute:chronic workload ratio [days] (Williams et al. 2017,
@@ -102,20 +103,29 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     as_of : date, optional
         The day of the analysis (default: today). The week holding it is
         marked unfinished; the tables run to it when it is later than the
-        last activity and no more than 8 weeks after it.
+        last activity and no more than 8 weeks after it. Activities after it
+        are left out (a note says how many), so an earlier ``as_of`` shows
+        the history as it stood on that day.
+
+    Raises
+    ------
+    RiskloadError
+        No activity on or before ``as_of``.
     """
     settings = settings or Settings()
     first_day = settings.week_start_day
-    acts = export.activities.copy()
+    as_of = pd.Timestamp(as_of if as_of is not None else dt.date.today()).normalize()
+    acts = export.activities
+    later = acts["local_date"] > as_of
+    acts = acts[~later].copy()
     if acts.empty:
-        raise ValueError("no activities: nothing to build a load from")
+        raise RiskloadError(f"no activities on or before {as_of:%Y-%m-%d}: nothing to build a load from")
     acts["week_start"] = week_start(acts["local_date"], first_day)
     is_run = acts["is_running"].astype(bool)
     runs = acts[is_run].copy()
     recs = records.running_records(export.samples, runs["activity_id"])
     hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"])
 
-    as_of = pd.Timestamp(as_of if as_of is not None else dt.date.today()).normalize()
     last = acts["local_date"].max()
     end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
     start = week_start(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
@@ -135,6 +145,8 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     daily = daily_table(runs, strength, days)
     weekly = weekly_table(daily, runs, recs, first_day, as_of)
     notes = []
+    if later.any():
+        notes.append(f"{int(later.sum())} activities after {as_of:%Y-%m-%d} are left out of this analysis.")
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")

@@ -116,6 +116,8 @@ CASES = [
          lambda: base(3) + [strength(d) for d in (0, 4, 7, 14, 18)], [(7, "info")]),
     Case("RL011", "two a week raise nothing", lambda: base(3) + [strength(d) for d in (0, 4, 7, 11, 14, 18)], []),
     Case("RL011", "no strength session at all: could not run", lambda: base(3), None),
+    Case("RL011", "a week without running is a break, not a missed session",
+         lambda: weeks(40, 0, 40) + [strength(d) for d in (0, 4, 14, 18)], []),
     # RL012 worn_shoes
     Case("RL012", "the run that passes 700 km", lambda: [run(d, 10, gear="Blue") for d in range(71)], [(70, "caution")]),
     Case("RL012", "exactly 700 km is not past it", lambda: [run(d, 10, gear="Blue") for d in range(70)], []),

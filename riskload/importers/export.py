@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .dedup import find_duplicates
 from .localtime import localize
 from .parse import ParsedActivity, parse_bytes, summarize_all
 from .strava import normalize_name, read_activities_csv
-from .walk import expand, iter_sources
+from .walk import candidate_files, expand, iter_sources
 
 
 @dataclass
@@ -46,7 +46,7 @@ def read_export(
     *,
     timezone: str | None = None,
     strict: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Export:
     """Read every activity in an export folder (Garmin, Strava, or any folder).
 
@@ -62,7 +62,9 @@ def read_export(
         Raise the first :class:`~riskload.errors.ActivityFileError` instead of
         listing the file as skipped.
     progress : callable, optional
-        Called with each file's path before it is read.
+        Called as ``progress(done, total, path)`` before each file is read,
+        with the number of files read so far and the number in the folder
+        (an archive counts as one file).
 
     Returns
     -------
@@ -78,15 +80,23 @@ def read_export(
         raise RiskloadError(f"{folder}: not a folder")
     csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
 
-    sources = iter_sources(root)
+    files = candidate_files(root)
     if progress:
-        sources = (progress(source.path) or source for source in sources)
+        files = _reporting(files, progress)
+    sources = iter_sources(root, files)
     parsed, errors = _parse_sources(sources, strict=strict)
     for item in parsed:
         meta = csv_rows.get(normalize_name(item.row["source_path"]))
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
     return _assemble(parsed, [_skip_row(e) for e in errors], timezone)
+
+
+def _reporting(files: list[str], progress: Callable[[int, int, str], None]) -> Iterator[str]:
+    for done, path in enumerate(files):
+        progress(done, len(files), path)
+        yield path
+    progress(len(files), len(files), "")
 
 
 def _parse_sources(sources, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:

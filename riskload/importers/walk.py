@@ -38,26 +38,33 @@ def is_junk(name: str) -> bool:
     return any(p == "__MACOSX" for p in parts) or parts[-1].startswith(".") or parts[-1] in ("Thumbs.db", "desktop.ini")
 
 
-def iter_sources(root: Path) -> Iterator[Source]:
-    """Every activity candidate below ``root``, in a stable order.
+def candidate_files(root: Path) -> list[str]:
+    """Every file below ``root`` that may hold activities, relative, in a stable order.
 
     Symbolic links to folders are not followed (no loops); layout files
     (``activities.csv``, ``riskload.toml`` at the root) are not candidates.
     """
     root = Path(root)
+    found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not is_junk(d))
         for name in sorted(files):
-            full = Path(folder) / name
-            rel = full.relative_to(root).as_posix()
-            if is_junk(rel) or rel in LAYOUT_FILES:
-                continue
-            try:
-                data = full.read_bytes()
-            except OSError as exc:
-                yield Source(rel, error=CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))
-                continue
-            yield from expand(rel, data)
+            rel = (Path(folder) / name).relative_to(root).as_posix()
+            if not (is_junk(rel) or rel in LAYOUT_FILES):
+                found.append(rel)
+    return found
+
+
+def iter_sources(root: Path, files: list[str] | None = None) -> Iterator[Source]:
+    """The activity candidates in ``files`` (default: :func:`candidate_files`), archives expanded."""
+    root = Path(root)
+    for rel in candidate_files(root) if files is None else files:
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as exc:
+            yield Source(rel, error=CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))
+            continue
+        yield from expand(rel, data)
 
 
 def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:

@@ -9,8 +9,9 @@ from .base import flags, in_progress, listed, no_flags, require, run_ids
 
 
 def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
-    """RL011: finished weeks with fewer than ``min_sessions`` strength sessions.
+    """RL011: finished running weeks with fewer than ``min_sessions`` strength sessions.
 
+    Weeks without a run are not judged (a break is not a missed session).
     Strength sessions are activities of sport ``training`` and sub-sport
     ``strength_training`` (Strava's "Weight Training"). An export without a
     single one cannot tell skipped strength work from unrecorded: the rule
@@ -31,7 +32,7 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     w = load.weekly
     require(w["strength_sessions"].sum() > 0,
             "the export holds no strength session, so weeks without one cannot be told from unrecorded ones")
-    fired = w["complete"] & (w["strength_sessions"] < min_sessions)
+    fired = w["complete"] & (w["distance_km"] > 0) & (w["strength_sessions"] < min_sessions)
     if not fired.any():
         return no_flags()
     sessions = w.loc[fired, "strength_sessions"]
