@@ -1,5 +1,7 @@
 """riskload: training-load injury-risk analysis from a runner's activity files."""
 
+__version__ = "0.1.0"
+
 from .errors import (
     ActivityFileError,
     ConfigError,
@@ -11,12 +13,12 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .importers import Export, parse_bytes, read_export, read_file
-from .analysis import Analysis, analyze
+from .analysis import Analysis, Roster, analyze, analyze_roster
 from .load import Load, build_load
 from .rules import RULES, run_rules
 from .settings import Settings, load_settings
-
-__version__ = "0.1.0"
+from . import report
+from .report import main_figure, week_figure, write_report
 
 __all__ = [
     "RULES",
@@ -27,6 +29,7 @@ __all__ = [
     "DataQualityWarning",
     "Export",
     "Load",
+    "Roster",
     "NoActivityDataError",
     "NotAnActivityError",
     "RiskloadError",
@@ -34,10 +37,15 @@ __all__ = [
     "UnsupportedFormatError",
     "__version__",
     "analyze",
+    "analyze_roster",
     "build_load",
     "load_settings",
+    "main_figure",
     "parse_bytes",
     "read_export",
     "read_file",
+    "report",
     "run_rules",
+    "week_figure",
+    "write_report",
 ]

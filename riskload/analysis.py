@@ -8,6 +8,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .errors import RiskloadError
 from .importers.export import Export, read_export
 from .load import Load, build_load
 from .rules import run_rules
@@ -29,7 +30,7 @@ class Analysis:
 
 def analyze(folder: str | Path, *, config: str | Path | None = None, settings: Settings | None = None,
             timezone: str | None = None, as_of=None, select: list[str] | None = None,
-            progress: Callable[[str], None] | None = None) -> Analysis:
+            progress: Callable[[int, int, str], None] | None = None) -> Analysis:
     """Import an export folder, build its load, and run the rules.
 
     Parameters
@@ -43,15 +44,70 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
     timezone : str, optional
         Overrides the settings' time zone.
     as_of : date, optional
-        The day of the analysis (default today); its week is unfinished.
+        The day of the analysis (default today); its week is unfinished and
+        later activities are left out.
     select : list of str, optional
         Rule codes to run (default: all enabled).
     progress : callable, optional
-        Called with each file's path as it is read.
+        Called as ``progress(done, total, path)`` as files are read.
+
+    Raises
+    ------
+    RiskloadError
+        The folder is missing, holds no activity, or its settings are wrong.
     """
     settings = settings if settings is not None else load_settings(config, folder)
     export = read_export(folder, timezone=timezone or settings.timezone, progress=progress)
+    if export.activities.empty:
+        skipped = len(export.skipped)
+        raise RiskloadError(f"{folder}: no activities found ({skipped} file{'s' if skipped != 1 else ''} skipped)")
     load = build_load(export, settings, as_of=as_of)
     athlete = settings.name or Path(folder).resolve().name
     report = run_rules(load, athlete=athlete, select=select)
     return Analysis(athlete, settings, export, load, report.flags, report.not_run, list(load.notes))
+
+
+@dataclass
+class Roster:
+    """A squad: one analysis per athlete folder, and the folders that gave none."""
+
+    analyses: dict[str, Analysis]
+    failed: dict[str, str]  # folder name -> why it has no analysis
+
+
+def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None = None,
+                   progress: Callable[[str, int, int, str], None] | None = None) -> Roster:
+    """Analyse every athlete of a coach's folder: each sub-folder is one athlete.
+
+    Each athlete's own ``riskload.toml`` holds their settings. A folder that
+    cannot be analysed (no activities, bad settings) is listed in
+    ``failed`` with the reason and never stops the others.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The squad folder.
+    as_of : date, optional
+        One analysis day for everyone (default today), so that "this week"
+        is the same week for the whole squad.
+    select : list of str, optional
+        Rule codes to run.
+    progress : callable, optional
+        Called as ``progress(athlete_folder, done, total, path)``.
+
+    Raises
+    ------
+    RiskloadError
+        ``folder`` is not a folder.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise RiskloadError(f"{folder}: not a folder")
+    analyses, failed = {}, {}
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        report = (lambda done, total, path, name=sub.name: progress(name, done, total, path)) if progress else None
+        try:
+            analyses[sub.name] = analyze(sub, as_of=as_of, select=select, progress=report)
+        except RiskloadError as exc:
+            failed[sub.name] = str(exc)
+    return Roster(analyses, failed)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the command did its job (skipped files are listed, not an
 error); 1 riskload could not do it (a folder that is not there, nothing
-importable, an unwritable output); 2 the command line itself is wrong.
+importable, an unwritable output); 2 the command line itself is wrong;
+3 ``--fail-on`` was given and a flag at or above that severity was found.
 """
 
 from __future__ import annotations
@@ -11,21 +12,28 @@ import sys
 from pathlib import Path
 
 import click
+import matplotlib
 import pandas as pd
 
-from . import __version__
+from . import __version__, analyze, analyze_roster, report
 from .errors import RiskloadError
 from .importers import Export, read_export
-from .rules import RULES
+from .rules import BY_CODE, RULES, SEVERITIES
 from .settings import load_settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+matplotlib.use("Agg")  # files only: never open a window
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_FLAGGED = 0, 1, 2, 3
+DEFAULT_OUT = Path("riskload-out")
 
 
 @click.group()
 @click.version_option(__version__, prog_name="riskload")
 def main() -> None:
-    """Find where a runner's training raises the risk of injury."""
+    """Find where a runner's training raises the risk of injury.
+
+    Start with: riskload analyze EXPORT_FOLDER
+    """
 
 
 @main.command("import")
@@ -81,9 +89,7 @@ def fail(message: str) -> None:
 
 def write_table(table: pd.DataFrame, out: Path, export_folder: Path) -> None:
     """Write ``table`` as CSV or Parquet by suffix, never inside the export folder."""
-    out_resolved, export_resolved = out.resolve(), Path(export_folder).resolve()
-    if export_resolved == out_resolved.parent or export_resolved in out_resolved.parents:
-        raise RiskloadError(f"{out}: riskload never writes inside the export folder; choose another place")
+    report.check_outside(out, export_folder)
     suffix = out.suffix.lower()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -137,3 +143,225 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
                 for _, row in group.iterrows():
                     lines.append(f"    {row['path']}: {row['reason']}")
     return "\n".join(lines)
+
+
+class Progress:
+    """A file-count progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool, label: str = "Reading files"):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def codes_option(value: str | None) -> list[str] | None:
+    """``"RL001, rl004"`` as ``["RL001", "RL004"]``, each checked."""
+    if not value:
+        return None
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    for code in codes:
+        if code not in BY_CODE:
+            raise click.BadParameter(f"unknown rule {code!r} (see riskload rules)")
+    return codes
+
+
+def chosen_rules(select: str | None, ignore: str | None) -> list[str] | None:
+    """The rule codes to run from ``--select`` and ``--ignore`` (None: all enabled)."""
+    selected, ignored = codes_option(select), codes_option(ignore)
+    if ignored is None:
+        return selected
+    return [code for code in (selected or [r.code for r in RULES]) if code not in ignored]
+
+
+def default_out(folder: Path) -> Path:
+    """``riskload-out/<export name>`` here, or beside the export when here is inside it."""
+    name = folder.resolve().name or "export"
+    here = DEFAULT_OUT / name
+    try:
+        return report.check_outside(here, folder)
+    except RiskloadError:
+        return folder.resolve().parent / DEFAULT_OUT / name
+
+
+def worst_at_least(flags: pd.DataFrame, severity: str | None) -> bool:
+    """Whether ``flags`` hold one at ``severity`` or worse."""
+    if severity is None or flags.empty:
+        return False
+    return bool((flags["severity"].map(SEVERITIES.index) >= SEVERITIES.index(severity)).any())
+
+
+def day_option(value):
+    return None if value is None else value.date()
+
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+FORMAT = click.Choice(report.FORMATS)
+SEVERITY = click.Choice(SEVERITIES)
+
+
+@main.command("analyze")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: riskload-out/<export name> in the current folder; never inside the "
+                   "export).")
+@click.option("--since", type=DAY, metavar="YYYY-MM-DD",
+              help="Show weeks from this day's week on (the rules still use the earlier history).")
+@click.option("--until", type=DAY, metavar="YYYY-MM-DD",
+              help="Analyse as of this day: later activities are left out (default: today).")
+@click.option("--units", type=click.Choice(["km", "mi"]), help="Units of the report (default: the settings', else km).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Athlete settings file (default: riskload.toml in FOLDER).")
+@click.option("--timezone", metavar="ZONE", help="The athlete's IANA time zone (default: the settings').")
+@click.option("--format", "formats", type=FORMAT, multiple=True,
+              help="Write only these outputs; repeat for several (default: html, png, csv and json).")
+@click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")
+@click.option("--ignore", metavar="CODES", help="Do not run these rules.")
+@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520),
+              help="Weeks in the terminal table.")
+@click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
+              help="Exit with 3 when a shown flag is this severe or worse (info, caution, warning, high).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the report's path (and errors).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every skipped file, the notes and the files written.")
+def analyze_command(folder: Path, out: Path | None, since, until, units: str | None, config: Path | None,
+                    timezone: str | None, formats: tuple[str, ...], select: str | None, ignore: str | None,
+                    weeks: int, fail_on: str | None, quiet: bool, verbose: bool) -> None:
+    """Analyse an export FOLDER: import, run the rules, write the report.
+
+    The report (report.html, load.png, and flags, weekly and activities as
+    CSV and JSON) goes to the output folder; the terminal shows the last
+    weeks and where the report is.
+    """
+    rules = chosen_rules(select, ignore)
+    out = out or default_out(folder)
+    try:
+        report.check_outside(out, folder)
+        analysis = analyze(folder, config=config, timezone=timezone, as_of=day_option(until), select=rules,
+                           progress=Progress(not quiet))
+        shown = report.since(analysis, day_option(since))
+        units = units or analysis.settings.units
+        written = report.write_report(shown, out, units=units, formats=formats or report.FORMATS)
+    except RiskloadError as exc:
+        fail(str(exc))
+    where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
+    if quiet:
+        click.echo(where.split(": ", 1)[1])
+    else:
+        click.echo(analysis_summary(shown, weeks=weeks, units=units, verbose=verbose))
+        if verbose:
+            click.echo("")
+            click.echo("Files written:")
+            for paths in written.values():
+                for path in paths:
+                    click.echo(f"  {path}")
+        click.echo("")
+        click.echo(where)
+    if worst_at_least(shown.flags, fail_on):
+        sys.exit(EXIT_FLAGGED)
+
+
+def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bool = False) -> str:
+    """The terminal summary of one analysis."""
+    export = analysis.export
+    lines = [f"{analysis.athlete}: {len(export.activities)} activities read"
+             + (f", {len(export.skipped)} files skipped ({skipped_counts(export)})" if len(export.skipped) else "")]
+    lines.append(report.status_sentence(analysis, units=units))
+    lines.append("")
+    lines.append(report.format_table(report.recent_weeks(analysis, weeks=weeks, units=units), {"ACWR": 2}))
+    if not analysis.load.weekly["complete"].iloc[-1]:
+        lines.append("* week in progress")
+    flags = analysis.flags
+    counts = flags["severity"].value_counts()
+    tally = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if s in counts)
+    weekly = analysis.load.weekly
+    lines.append("")
+    lines.append(f"{len(flags)} flag{'s' if len(flags) != 1 else ''} from {weekly.index[0]:%Y-%m-%d} to "
+                 f"{weekly.index[-1] + pd.Timedelta(days=6):%Y-%m-%d}" + (f": {tally}" if tally else ""))
+    if len(analysis.not_run):
+        lines.append("Not run: " + "; ".join(f"{r.code}: {r.reason}" for r in analysis.not_run.itertuples()))
+    if verbose:
+        for note in dict.fromkeys(analysis.notes):
+            lines.append(f"Note: {note}")
+        for row in export.skipped.itertuples():
+            lines.append(f"Skipped {row.path}: {row.reason}")
+    return "\n".join(lines)
+
+
+def skipped_counts(export: Export) -> str:
+    """``1 corrupt, 1 duplicate``."""
+    counts = export.skipped["kind"].value_counts().sort_index()
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+@main.command("roster")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: riskload-out/<squad folder name>; never inside FOLDER).")
+@click.option("--until", type=DAY, metavar="YYYY-MM-DD",
+              help="Analyse everyone as of this day (default: today).")
+@click.option("--units", type=click.Choice(["km", "mi"]), default="km", show_default=True,
+              help="Units of the table and the reports.")
+@click.option("--format", "formats", type=FORMAT, multiple=True,
+              help="Outputs of each athlete's report (default: all).")
+@click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")
+@click.option("--ignore", metavar="CODES", help="Do not run these rules.")
+@click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
+              help="Exit with 3 when an athlete has a flag this severe or worse this week or last.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the roster page's path (and errors).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each athlete's report path.")
+def roster_command(folder: Path, out: Path | None, until, units: str, formats: tuple[str, ...], select: str | None,
+                   ignore: str | None, fail_on: str | None, quiet: bool, verbose: bool) -> None:
+    """Analyse a coach's FOLDER: each sub-folder is one athlete's export.
+
+    Each athlete's own riskload.toml holds their settings. One table ranks
+    the athletes by this week's flags; each athlete gets a full report.
+    """
+    rules = chosen_rules(select, ignore)
+    out = out or default_out(folder)
+    as_of = day_option(until) or pd.Timestamp.today().date()
+    progress = Progress(not quiet)
+    try:
+        report.check_outside(out, folder)
+        roster = analyze_roster(folder, as_of=as_of, select=rules,
+                                progress=lambda name, done, total, path: progress(done, total, path))
+        for name, analysis in roster.analyses.items():
+            report.write_report(analysis, out / name, units=units, formats=formats or report.FORMATS)
+        table = report.roster_table(roster, as_of=as_of, units=units)
+        report.write_bytes(out / "roster.html", report.roster_html(table, roster.failed, as_of=as_of).encode())
+        report.write_bytes(out / "roster.csv", table.to_csv(index=False).encode())
+    except RiskloadError as exc:
+        fail(str(exc))
+    if not roster.analyses:
+        fail(f"{folder}: no sub-folder holds an athlete's activities")
+    page = out / "roster.html"
+    if quiet:
+        click.echo(str(page))
+    else:
+        click.echo(f"Squad as of {as_of:%a %d %b %Y}, most in need of a word first:")
+        click.echo("")
+        shown = table.drop(columns=["folder"]).replace({"this week": {"none": ""}, "last week": {"none": ""}})
+        click.echo(report.format_table(shown))
+        if roster.failed:
+            click.echo("")
+            click.echo("Not analysed:")
+            for name, reason in roster.failed.items():
+                click.echo(f"  {name}: {reason}")
+        if verbose:
+            click.echo("")
+            for name in roster.analyses:
+                click.echo(f"  {name}: {out / name / 'report.html'}")
+        click.echo("")
+        click.echo(f"Roster: {page}")
+    current = pd.DataFrame({"severity": list(table["this week"]) + list(table["last week"])})
+    if worst_at_least(current[current["severity"] != "none"], fail_on):
+        sys.exit(EXIT_FLAGGED)

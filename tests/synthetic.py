@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from riskload.analysis import Analysis
 from riskload.importers import export_from_raw
+from riskload.rules import run_rules
 from riskload.load import build_load
 from riskload.settings import Settings
 from riskload.timeline import RawActivity
@@ -80,13 +82,29 @@ def weeks(*distances_km: float, runs_per_week: int = 4, first_day: int = 0, **kw
     return out
 
 
-def history(activities: list[RawActivity], as_of: str = "2030-01-01", **settings):
-    """The :class:`~riskload.load.Load` of these activities."""
+def export_of(activities: list[RawActivity]):
+    """The Export of these activities, with each run's ``gear``."""
     export = export_from_raw(activities, timezone="UTC")
     gear = [getattr(raw, "gear", "") for raw in sorted(activities, key=lambda r: r.start_time)]
     acts = export.activities.sort_values("start_time").reset_index(drop=True)
     if len(gear) == len(acts):
         export.activities["gear"] = pd.Series(gear, dtype="string").where(lambda g: g != "").to_numpy()
+    return export
+
+
+def history(activities: list[RawActivity], as_of: str = "2030-01-01", **settings):
+    """The :class:`~riskload.load.Load` of these activities."""
     settings.setdefault("max_hr_bpm", 190.0)
     settings.setdefault("resting_hr_bpm", 50.0)
-    return build_load(export, Settings(**settings), as_of=as_of)
+    return build_load(export_of(activities), Settings(**settings), as_of=as_of)
+
+
+def analysis(activities: list[RawActivity], as_of: str, athlete: str = "Test Runner", **settings):
+    """A full :class:`~riskload.Analysis` of these activities, as ``riskload.analyze`` would give."""
+    settings.setdefault("max_hr_bpm", 190.0)
+    settings.setdefault("resting_hr_bpm", 50.0)
+    chosen = Settings(**settings)
+    export = export_of(activities)
+    load = build_load(export, chosen, as_of=as_of)
+    result = run_rules(load, athlete=athlete)
+    return Analysis(athlete, chosen, export, load, result.flags, result.not_run, list(load.notes))

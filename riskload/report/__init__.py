@@ -1,0 +1,108 @@
+"""What people see: figures, the HTML report, tables, and the terminal summary.
+
+Only this layer converts kilometres to miles.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
+from .html import render_html
+from .output import check_outside, write_bytes
+from .summary import format_table, recent_weeks, status_sentence
+from .tables import tables, write_tables
+from .roster import roster_html, roster_table
+from .units import Units
+from .week import plot_week, week_figure
+
+FORMATS = ("html", "png", "csv", "json")
+#: At most this many weeks get a detail figure in the report (the newest flagged ones).
+MAX_WEEK_DETAILS = 30
+
+__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "format_table", "main_figure", "plot_acwr",
+           "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
+           "since", "status_sentence", "tables", "thin", "week_figure", "write_bytes", "write_report", "write_tables"]
+
+
+def since(analysis, first_day=None):
+    """``analysis`` showing only the weeks from the one holding ``first_day`` on.
+
+    The rules ran on the whole history (their baselines reach back); only
+    what is shown is cut.
+    """
+    if first_day is None:
+        return analysis
+    load = analysis.load
+    start = load.weekly.index[load.weekly.index <= pd.Timestamp(first_day)]
+    start = start[-1] if len(start) else load.weekly.index[0]
+    if start > load.weekly.index[-1]:
+        start = load.weekly.index[-1]
+    shown = replace(load, weekly=load.weekly.loc[start:], daily=load.daily.loc[start:])
+    flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) >= start]
+    return replace(analysis, load=shown, flags=flags.reset_index(drop=True))
+
+
+def detail_weeks(analysis, limit: int = MAX_WEEK_DETAILS) -> list[pd.Timestamp]:
+    """The weeks that get a detail figure: the flagged ones and the latest, newest first."""
+    flagged = set(pd.DatetimeIndex(analysis.flags["week_start"]))
+    weeks = sorted(flagged | {analysis.load.weekly.index[-1]}, reverse=True)
+    return weeks[:limit]
+
+
+def figure_png(fig, dpi: int = 100) -> bytes:
+    """``fig`` as PNG bytes; the figure is closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_report(analysis, out: str | Path, *, export_folder: str | Path | None = None,
+                 units: str | Units = "km", formats=FORMATS) -> dict[str, list[Path]]:
+    """Write the report files for one analysis into the folder ``out``.
+
+    Parameters
+    ----------
+    analysis : riskload.Analysis
+    out : str or Path
+        The output folder; made if missing.
+    export_folder : str or Path, optional
+        The export the analysis came from; ``out`` must not lie inside it.
+    units : {"km", "mi"}
+        Display units of the figures and the page (tables stay metric).
+    formats : iterable of {"html", "png", "csv", "json"}
+
+    Returns
+    -------
+    dict
+        Format to the paths written.
+    """
+    out = Path(out)
+    if export_folder is not None:
+        check_outside(out, export_folder)
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown report format {sorted(unknown)[0]!r} (known: {', '.join(FORMATS)})")
+    written: dict[str, list[Path]] = {}
+    if {"html", "png"} & set(formats):
+        main_png = figure_png(main_figure(analysis, units=units))
+        week_pngs = {week: figure_png(week_figure(analysis.load, analysis.flags, week, units=units))
+                     for week in detail_weeks(analysis)}
+        if "png" in formats:
+            written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in week_pngs]
+            for path, data in zip(written["png"], [main_png, *week_pngs.values()]):
+                write_bytes(path, data)
+        if "html" in formats:
+            page = render_html(analysis, main_png=main_png, week_pngs=week_pngs, units=units)
+            write_bytes(out / "report.html", page.encode("utf-8"))
+            written["html"] = [out / "report.html"]
+    for fmt in ("csv", "json"):
+        if fmt in formats:
+            written[fmt] = write_tables(analysis, out, formats=(fmt,))
+    return written

@@ -1,0 +1,226 @@
+"""The report as one self-contained HTML page: figures inlined, no scripts, no network."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from .. import __version__
+from ..rules import BY_CODE, rule_options
+from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
+from .severity import COLORS, RANK, worst
+from .summary import format_table, recent_weeks, status_sentence, week_label
+from .units import Units, units as as_units
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1d; margin: 0 auto;
+       max-width: 1240px; padding: 1.5em; line-height: 1.45; }
+h1 { margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #555; margin-top: 0; }
+.status { font-size: 1.15em; padding: 0.7em 1em; border-left: 8px solid var(--sev); background: #f6f6f6; }
+img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; } td.date { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.sev { display: inline-block; padding: 0 0.5em; border-radius: 3px; color: #000; font-weight: 600; }
+.sev-warning, .sev-high { color: #fff; }
+details { margin: 0.4em 0; } summary { cursor: pointer; font-weight: 600; }
+.why { max-width: 60em; } .refs { color: #555; font-size: 0.88em; max-width: 60em; white-space: pre-line; }
+.notice { background: #fff4e5; border: 1px solid #f0b429; padding: 0.8em 1em; max-width: 60em; }
+footer { margin-top: 3em; color: #777; font-size: 0.85em; }
+"""
+
+
+def _img(png: bytes, alt: str) -> str:
+    return f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" alt="{escape(alt)}">'
+
+
+def _badge(severity: str) -> str:
+    return f'<span class="sev sev-{escape(severity)}" style="background:{COLORS[severity]}">{escape(severity)}</span>'
+
+
+def _table(header: list[str], rows: list[list[str]], classes: dict[int, str] | None = None) -> str:
+    """An HTML table; ``rows`` hold already-escaped HTML cells, ``classes`` a CSS class per column."""
+    classes = classes or {}
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="{classes[i]}">{c}</td>' if i in classes else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _activity_label(activity, u: Units) -> str:
+    text = f"{pd.Timestamp(activity['local_date']):%a %d %b}, {u.format_distance(activity['distance_m'] / 1000)}"
+    name = activity["name"]
+    return f"{text} ({name})" if isinstance(name, str) and name.strip() else text
+
+
+def _activities_cell(ids: list, activities: pd.DataFrame, u: Units, shown: int = 3) -> str:
+    labels = [escape(_activity_label(activities.loc[i], u)) for i in ids if i in activities.index]
+    more = f" and {len(labels) - shown} more" if len(labels) > shown else ""
+    return "<br>".join(labels[:shown]) + more
+
+
+def _flags_section(analysis, u: Units, detailed: set) -> str:
+    flags = analysis.flags
+    if flags.empty:
+        return "<p>No rule flagged anything in this period.</p>"
+    activities = analysis.load.activities.set_index("activity_id")
+    rows = []
+    for _, flag in flags.iloc[::-1].iterrows():
+        week = pd.Timestamp(flag["week_start"])
+        week_text = f"{week:%Y-%m-%d}"
+        if week in detailed:
+            week_text = f'<a href="#week-{week_text}">{week_text}</a>'
+        rule = BY_CODE[flag["code"]]
+        rows.append([f"{pd.Timestamp(flag['date']):%Y-%m-%d}", week_text,
+                     f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
+                     _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
+                     _activities_cell(list(flag["activity_ids"]), activities, u)])
+    return ("<p>Newest first. The week links open that week's days below.</p>"
+            + _table(["date", "week of", "rule", "severity", "what happened", "evidence", "activities"], rows,
+                     {0: "date", 1: "date"}))
+
+
+def _rules_section(analysis) -> str:
+    fired = list(dict.fromkeys(analysis.flags.sort_values("code")["code"]))
+    if not fired:
+        return "<p>No rule fired.</p>"
+    options = rule_options(analysis.settings)
+    parts = []
+    for code in fired:
+        rule = BY_CODE[code]
+        used = {**rule.defaults(), **options.get(code, {})}
+        thresholds = ", ".join(f"{k} = {v:g}" for k, v in used.items())
+        refs = f'<p class="refs">{escape(rule.references)}</p>' if rule.references else ""
+        parts.append(
+            f'<h3 id="{escape(code)}">{escape(code)} {escape(rule.name.replace("_", " "))}</h3>'
+            f'<p class="why">{escape(WHY[code])}</p>'
+            f"<p><b>Evidence: {escape(rule.evidence)}</b> ({escape(EVIDENCE[rule.evidence])}). "
+            f"Thresholds used: {escape(thresholds)}.</p>"
+            + refs)
+    return "".join(parts)
+
+
+def _weeks_section(analysis, week_images: dict, u: Units) -> str:
+    if not week_images:
+        return "<p>No week to show.</p>"
+    flags = analysis.flags
+    latest = max(week_images)
+    parts = []
+    for week in sorted(week_images, reverse=True):
+        chosen = flags[pd.DatetimeIndex(flags["week_start"]) == week]
+        codes = " ".join(dict.fromkeys(chosen["code"]))
+        label = f"Week of {week_label(week)}"
+        if not chosen.empty:
+            label += f": {worst(chosen['severity'])}, {codes}"
+        opened = " open" if week == latest else ""
+        parts.append(f'<details id="week-{week:%Y-%m-%d}"{opened}><summary>{escape(label)}</summary>'
+                     f"{_img(week_images[week], label)}</details>")
+    return "".join(parts)
+
+
+def _data_section(analysis) -> str:
+    parts = []
+    notes = list(dict.fromkeys(analysis.notes))
+    if notes:
+        parts.append("<h3>Notes on the data</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
+    if len(analysis.not_run):
+        rows = [[escape(r["code"]), escape(r["rule"].replace("_", " ")), escape(r["reason"])]
+                for _, r in analysis.not_run.iterrows()]
+        parts.append("<h3>Rules that could not run</h3>" + _table(["code", "rule", "why"], rows))
+    skipped = analysis.export.skipped
+    if len(skipped):
+        rows = [[escape(r["path"]), escape(r["kind"]), escape(r["reason"])] for _, r in skipped.iterrows()]
+        parts.append(f"<h3>Files skipped ({len(skipped)})</h3>"
+                     "<p>Nothing from these files is in the figures or the flags.</p>"
+                     + _table(["file", "kind", "why"], rows))
+    else:
+        parts.append("<p>Every file in the export was read.</p>")
+    return "".join(parts)
+
+
+HOW_TO_READ = """<ul>
+<li><b>Top:</b> running distance per week. A bar's colour is the worst flag of its week (grey: none) and
+the codes above it name the rules that fired. The black dash on each bar is last week's distance plus
+the weekly-increase limit: a bar that rises above its dash grew faster than the guideline. A hatched
+bar is the week still in progress.</li>
+<li><b>Middle:</b> climbing per distance (brown line; the dotted line is the hilly-week threshold) and
+rest days per week (grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>
+<li><b>Bottom:</b> the acute:chronic ratio, the last 7 days' load against the last 28 days'. The green
+band is the range often called safe; the evidence for it is contested, so it is shown for information.</li>
+</ul>"""
+
+
+def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Units = "km",
+                weeks_in_table: int = 8) -> str:
+    """The report page.
+
+    Parameters
+    ----------
+    analysis : riskload.Analysis
+    main_png : bytes
+        The main figure as PNG.
+    week_pngs : dict
+        Week start (Timestamp) to that week's detail figure as PNG.
+    units : {"km", "mi"}
+    weeks_in_table : int
+        How many recent weeks the summary table shows.
+
+    Returns
+    -------
+    str
+        One HTML document with everything inline.
+    """
+    u = as_units(units)
+    load = analysis.load
+    runs = load.runs
+    weekly = load.weekly
+    latest = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == weekly.index[-1]]
+    status_colour = COLORS[worst(latest["severity"])] if len(latest) else COLORS["none"]
+    recent = recent_weeks(analysis, weeks=weeks_in_table, units=u)
+    recent_text = format_table(recent, {"ACWR": 2})
+    counts = analysis.flags["severity"].value_counts()
+    tally = ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index, key=RANK.get, reverse=True)) or "none"
+    title = f"riskload report: {analysis.athlete}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title><style>{STYLE}</style></head>
+<body>
+<h1>{escape(analysis.athlete)}</h1>
+<p class="meta">{len(runs)} runs, {escape(u.format_distance(runs['distance_km'].sum()))}, in {len(weekly)} weeks from
+{weekly.index[0]:%d %b %Y} to {weekly.index[-1] + pd.Timedelta(days=6):%d %b %Y}. Analysis as of
+{load.as_of:%a %d %b %Y}. Flags: {escape(tally)}.</p>
+<p class="status" style="--sev:{status_colour}">{escape(status_sentence(analysis, units=u))}</p>
+<p class="meta">riskload looks at training, not at the body: it does not diagnose (see
+<a href="#limits">what it cannot tell you</a>).</p>
+
+<h2>Load against the warnings</h2>
+{_img(main_png, "Weekly running distance coloured by the worst flag, climbing and rest days, acute:chronic ratio")}
+<details><summary>How to read this figure</summary>{HOW_TO_READ}</details>
+
+<h2>The last {len(recent)} weeks</h2>
+<pre>{escape(recent_text)}</pre>
+<p class="meta">* the week in progress. ACWR: the week's highest acute:chronic ratio.</p>
+
+<h2 id="flags">Flags</h2>
+{_flags_section(analysis, u, set(week_pngs))}
+
+<h2>What the rules that fired mean</h2>
+{_rules_section(analysis)}
+
+<h2 id="weeks">Week by week</h2>
+{_weeks_section(analysis, week_pngs, u)}
+
+<h2>What was read</h2>
+{_data_section(analysis)}
+
+<h2 id="limits">What riskload cannot tell you</h2>
+<p class="notice">{escape(DOES_NOT_DIAGNOSE)}</p>
+<p>Activity files cannot show {escape(NOT_MEASURED)}; all of these matter for back pain too.</p>
+
+<footer>Made by riskload {escape(__version__)}. Everything this page shows is inside this one file.</footer>
+</body></html>
+"""

@@ -1,0 +1,102 @@
+"""The words and the compact table a person reads first."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..rules import BY_CODE
+from .severity import RANK, codes_by_week, worst_by_week
+from .units import Units, units as as_units
+
+
+def week_label(week) -> str:
+    """``Mon 24 Aug 2026``."""
+    return f"{pd.Timestamp(week):%a %d %b %Y}"
+
+
+def _flag_phrase(flags: pd.DataFrame) -> str:
+    if flags.empty:
+        return "no flags"
+    ranked = flags.assign(rank=flags["severity"].map(RANK)).sort_values(["rank", "code"], ascending=[False, True])
+    top = ranked.iloc[0]
+    worst_codes = list(dict.fromkeys(ranked.loc[ranked["rank"] == top["rank"], "code"]))
+    named = ", ".join(f"{BY_CODE[c].name.replace('_', ' ')} ({c})" for c in worst_codes)
+    count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''}"
+    return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
+
+
+def status_sentence(analysis, *, units: str | Units = "km") -> str:
+    """This week's status in one sentence, for the report's first line.
+
+    "This week" is the week holding the analysis day; when the export ends
+    long before it, the sentence says so and describes the last week with
+    data.
+    """
+    u = as_units(units)
+    load = analysis.load
+    weekly = load.weekly
+    week = weekly.index[-1]
+    row = weekly.iloc[-1]
+    flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == week]
+    runs = int(row["runs"])
+    volume = f"{u.format_distance(row['distance_km'])} in {runs} run{'s' if runs != 1 else ''}"
+    if not row["complete"]:
+        opening = f"This week (from {week_label(week)}, in progress): " + (f"{volume} so far" if runs else "no run yet")
+    else:  # the tables stop at the last activity when the analysis day is long after it
+        last_day = load.activities["local_date"].max()
+        opening = (f"No activity since {week_label(last_day)}; the last week with data (from {week_label(week)}) "
+                   f"had {volume}, {int(row['rest_days'])} rest days")
+    sentence = f"{opening}; {_flag_phrase(flags)}"
+    if not row["complete"] and len(weekly) > 1:
+        previous = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == weekly.index[-2]]
+        if not previous.empty:
+            sentence += f" (last week: {_flag_phrase(previous)})"
+    return sentence + "."
+
+
+def recent_weeks(analysis, *, weeks: int = 8, units: str | Units = "km") -> pd.DataFrame:
+    """The last ``weeks`` weeks as a small display table.
+
+    Columns: week of, distance, runs, rest days, climb per distance, the
+    week's highest acute:chronic ratio, the worst flag and the codes.
+    """
+    u = as_units(units)
+    weekly = analysis.load.weekly.iloc[-weeks:]
+    codes = codes_by_week(analysis.flags).reindex(weekly.index)
+    table = pd.DataFrame({
+        "week of": [f"{w:%Y-%m-%d}" + ("" if done else "*") for w, done in zip(weekly.index, weekly["complete"])],
+        u.name: u.distance(weekly["distance_km"]).round(1).to_numpy(),
+        "runs": weekly["runs"].astype(int).to_numpy(),
+        "rest": weekly["rest_days"].astype(int).to_numpy(),
+        f"climb {u.climb_rate}": (weekly["ascent_m_per_km"] * u.climb_rate_per_m_per_km).where(
+            weekly["distance_km"] > 0).round(1).to_numpy(),
+        "ACWR": weekly["acwr_max"].round(2).to_numpy(),
+        "worst": worst_by_week(analysis.flags, weekly.index).replace("none", "").to_numpy(),
+        "flags": [" ".join(c) if isinstance(c, list) else "" for c in codes],
+    })
+    return table
+
+
+def format_table(table: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
+    """A display table as aligned plain text: numbers right, words left.
+
+    Float columns show one decimal unless ``decimals`` names another count.
+    """
+    decimals = decimals or {}
+    cells = {c: [_cell(v, decimals.get(c, 1)) for v in table[c]] for c in table.columns}
+    widths = {c: max([len(c)] + [len(v) for v in cells[c]]) for c in table.columns}
+    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) for c in table.columns}
+
+    def line(values):
+        parts = [v.rjust(widths[c]) if numeric[c] else v.ljust(widths[c]) for c, v in zip(table.columns, values)]
+        return "  ".join(parts).rstrip()
+
+    rows = [line(list(table.columns))]
+    rows += [line([cells[c][i] for c in table.columns]) for i in range(len(table))]
+    return "\n".join(rows)
+
+
+def _cell(value, decimals: int) -> str:
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:.{decimals}f}"
+    return "" if value is None else str(value)

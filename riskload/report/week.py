@@ -1,0 +1,112 @@
+"""One week up close: each day's runs, the rest days, and the week's flags."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .severity import COLORS, RANK, worst
+from .units import Units, units as as_units
+
+DAY = pd.Timedelta(days=1)
+
+
+def week_flags(flags: pd.DataFrame, week) -> pd.DataFrame:
+    """The flags of the week starting ``week``, worst first."""
+    chosen = flags[pd.DatetimeIndex(flags["week_start"]) == pd.Timestamp(week)]
+    return chosen.assign(rank=chosen["severity"].map(RANK)).sort_values(
+        ["rank", "date", "code"], ascending=[False, True, True]).drop(columns="rank")
+
+
+def run_severity(flags: pd.DataFrame) -> dict[str, str]:
+    """The worst severity of the flags naming each activity id."""
+    named = flags[["severity", "activity_ids"]].explode("activity_ids").dropna(subset=["activity_ids"])
+    return {aid: worst(group) for aid, group in named.groupby("activity_ids")["severity"]}
+
+
+def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = "km"):
+    """The days of one week: a bar per run, stacked on its day, coloured by its worst flag.
+
+    Each run is labelled with its distance and start time; days without a
+    run say "rest", strength sessions are noted under their day, and flags
+    dated on a day carry their codes above it.
+
+    Parameters
+    ----------
+    load : riskload.Load
+    flags : DataFrame
+    week : date
+        The first day of the week (as in ``load.weekly.index``).
+    ax : matplotlib Axes, optional
+    units : {"km", "mi"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
+    u = as_units(units)
+    start = pd.Timestamp(week)
+    days = pd.date_range(start, periods=7, freq="D")
+    this_week = week_flags(flags, start)
+    colour_of = run_severity(this_week)
+    runs = load.runs[load.runs["local_date"].between(days[0], days[-1])].sort_values("start_time")
+    height = np.zeros(7)
+    for _, run in runs.iterrows():
+        i = (run["local_date"] - start).days
+        km = u.distance(run["distance_km"])
+        ax.bar(i, km, bottom=height[i], width=0.7, color=COLORS[colour_of.get(run["activity_id"], "none")],
+               edgecolor="white", linewidth=1)
+        label = f"{km:.1f} {u.name}\n{pd.Timestamp(run['start_time_local']):%H:%M}"
+        if isinstance(run["name"], str) and run["name"].strip():
+            label += "\n" + textwrap.shorten(run["name"], 18, placeholder="...")
+        ax.text(i, height[i] + km / 2, label, ha="center", va="center", fontsize=8, parse_math=False)
+        height[i] += km
+    top = max(height.max(), 1.0)
+    acts = load.activities
+    strength = acts[(acts["sport"] == "training") & acts["local_date"].between(days[0], days[-1])]
+    for i in range(7):
+        if height[i] == 0:
+            ax.text(i, top * 0.03, "rest", ha="center", va="bottom", fontsize=9, color="#777777")
+    for i in sorted({(d - start).days for d in strength["local_date"]}):
+        ax.text(i, -top * 0.1, "strength", ha="center", va="top", fontsize=8, color="#4a6b3a")
+    dated = this_week[this_week["period"] != "week"]
+    for day, group in dated.groupby("date"):
+        i = (pd.Timestamp(day) - start).days
+        ax.text(i, height[i] + top * 0.03, " ".join(dict.fromkeys(group["code"])), ha="center", va="bottom",
+                fontsize=8, fontweight="bold", parse_math=False)
+    ax.set_xticks(range(7), [f"{d:%a}\n{d:%d %b}" for d in days])
+    ax.set_xlim(-0.6, 6.6)
+    ax.set_ylim(-top * 0.2, top * 1.25)
+    ax.axhline(0, color="#999999", lw=0.8)
+    ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top * 1.25])
+    ax.set_ylabel(u.name)
+    ax.spines[["top", "right"]].set_visible(False)
+    total = u.distance(runs["distance_km"].sum())
+    rest = int((height == 0).sum())
+    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} runs, "
+                 f"{rest} rest day{'s' if rest != 1 else ''}", loc="left", fontsize=11)
+    return ax
+
+
+def week_figure(load, flags: pd.DataFrame, week, *, units: str | Units = "km") -> Figure:
+    """:func:`plot_week` with the week's flag messages written beneath it."""
+    listed = week_flags(flags, week)
+    lines = []
+    for _, flag in listed.iterrows():
+        text = f"{flag['severity'].upper()} {flag['code']} ({flag['evidence']} evidence): {flag['message']}"
+        lines.extend(textwrap.wrap(text, 120, subsequent_indent="    "))
+    lines = lines or ["No flags this week."]
+    text_height = 0.22 * len(lines) + 0.3
+    fig, (ax, notes) = plt.subplots(2, 1, figsize=(10, 4 + text_height), height_ratios=(4, text_height),
+                                    layout="constrained")
+    plot_week(load, flags, week, ax=ax, units=units)
+    notes.axis("off")
+    notes.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=8.5, family="monospace", parse_math=False,
+               transform=notes.transAxes)
+    return fig

@@ -1,0 +1,233 @@
+"""``riskload analyze`` and ``riskload roster``: exact output, exit codes, where files go."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from riskload.cli import Progress, main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+METRES_PER_DEGREE = 111_195.0
+
+
+def gpx_run(start_utc: str, km: float, speed_m_s: float = 3.0) -> str:
+    """A straight run north at ``speed_m_s`` after 10 warm-up minutes at 80 % of it, a point every 10 s."""
+    start = pd.Timestamp(start_utc)
+    metres, points, i = 0.0, [], 0
+    while metres < km * 1000:
+        points.append(f'<trkpt lat="{47.0 + metres / METRES_PER_DEGREE:.7f}" lon="11.0"><ele>500</ele>'
+                      f"<time>{start + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>")
+        metres += speed_m_s * 10 * (0.8 if i < 60 else 1.0)
+        i += 1
+    points = "".join(points)
+    return f'<gpx version="1.1" creator="t"><trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>'
+
+
+def export(folder: Path, runs: dict[str, float], name: str = "") -> Path:
+    """An export of GPX runs, ``{"2026-03-03": 10.0, ...}`` (07:00 UTC each), with a settings file."""
+    folder.mkdir(parents=True)
+    for day, km in runs.items():
+        (folder / f"{day}.gpx").write_text(gpx_run(f"{day}T07:00:00Z", km))
+    (folder / "riskload.toml").write_text(f'[athlete]\nname = "{name or folder.name}"\ntimezone = "UTC"\n')
+    return folder
+
+
+# Mon 2 Mar 2026 on: 20, 20 and then 30 km (+50 %, a new high) in the third week.
+JUMP = {"2026-03-03": 10, "2026-03-05": 10, "2026-03-10": 10, "2026-03-12": 10,
+        "2026-03-17": 10, "2026-03-19": 10, "2026-03-21": 10}
+STEADY = {"2026-03-03": 8, "2026-03-05": 8, "2026-03-10": 8, "2026-03-12": 8, "2026-03-17": 8, "2026-03-19": 8}
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def test_analyze_the_sample_athlete(tmp_path):
+    out = tmp_path / "report"
+    result = invoke("analyze", SAMPLE / "athlete-b", "--until", "2026-10-07", "--out", out, "--fail-on", "warning")
+    assert result.exit_code == 3, result.output
+    assert result.output == f"""\
+Ben (sample): 72 activities read
+This week (from Mon 05 Oct 2026, in progress): 16.0 km in 2 runs so far; 1 flag, the worst a caution: cadence drop \
+(RL013) (last week: 1 flag, the worst a caution: cadence drop (RL013)).
+
+week of        km  runs  rest  climb m/km  ACWR  worst    flags
+2026-08-17   38.0     4     3         2.8  1.19
+2026-08-24    0.0     0     7              0.96
+2026-08-31    0.0     0     7              0.21
+2026-09-07    0.0     0     7              0.05
+2026-09-14   38.0     4     3         2.8  1.91  warning  RL007 RL014
+2026-09-21   40.0     4     3         3.0  1.74  info     RL014
+2026-09-28   40.0     4     3         3.0  1.47  caution  RL013
+2026-10-05*  16.0     2     5         1.2  1.28  caution  RL013
+* week in progress
+
+8 flags from 2026-06-08 to 2026-10-11: 1 warning, 4 caution, 3 info
+Not run: RL011: the export holds no strength session, so weeks without one cannot be told from unrecorded ones; \
+RL012: no run names its shoes (gear)
+
+Report: {out / "report.html"}
+"""
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == ["activities.csv", "activities.json", "flags.csv", "flags.json", "load.png", "report.html",
+                     "weekly.csv", "weekly.json"] + [f"weeks/week-{d}.png" for d in (
+                         "2026-06-22", "2026-07-20", "2026-08-03", "2026-09-14", "2026-09-21", "2026-09-28",
+                         "2026-10-05")]
+    flags = pd.read_csv(out / "flags.csv")
+    assert list(flags["code"]) == ["RL010", "RL005", "RL009", "RL007", "RL014", "RL014", "RL013", "RL013"]
+    page = (out / "report.html").read_text()
+    assert "RL007 return after break" in page and "Week of Mon 14 Sep 2026: warning, RL007 RL014" in page
+
+
+@pytest.fixture
+def squad(tmp_path):
+    root = tmp_path / "squad"
+    export(root / "jo", JUMP, "Jo")
+    export(root / "sam", STEADY, "Sam")
+    (root / "notes").mkdir()
+    (root / "notes" / "plan.txt").write_text("easy week")
+    return root
+
+
+def test_fail_on_exits_3_only_at_or_above_the_severity(squad, tmp_path):
+    jo = squad / "jo"
+    args = ["analyze", jo, "--until", "2026-03-22", "--out", tmp_path / "o", "-q"]
+    assert invoke(*args, "--fail-on", "warning").exit_code == 3
+    assert invoke(*args, "--fail-on", "high").exit_code == 0
+    assert invoke(*args).exit_code == 0
+    assert invoke(*args, "--fail-on", "warning", "--select", "RL004,RL003").exit_code == 0
+    assert invoke(*args, "--fail-on", "warning", "--ignore", "rl001").exit_code == 0
+    later = ["analyze", jo, "--until", "2026-03-29", "--out", tmp_path / "o", "-q", "--fail-on", "warning"]
+    assert invoke(*later).exit_code == 3
+    assert invoke(*later, "--since", "2026-03-23").exit_code == 0
+
+
+def test_quiet_prints_the_report_path_only(squad, tmp_path):
+    result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--out", tmp_path / "o", "--quiet")
+    assert result.exit_code == 0 and result.output == f"{tmp_path / 'o' / 'report.html'}\n"
+
+
+def test_units_and_formats(squad, tmp_path):
+    out = tmp_path / "o"
+    result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--out", out, "--units", "mi",
+                    "--format", "csv", "--weeks", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"""\
+Jo: 7 activities read
+This week (from Mon 16 Mar 2026, in progress): 18.6 mi in 3 runs so far; 1 flag, the worst a warning: weekly \
+distance jump (RL001).
+
+week of        mi  runs  rest  climb ft/mi  ACWR  worst    flags
+2026-03-09   12.4     2     5          0.0
+2026-03-16*  18.6     3     4          0.0        warning  RL001
+* week in progress
+
+1 flag from 2026-03-02 to 2026-03-22: 1 warning
+Not run: RL005: no heart rate in the runs; RL011: the export holds no strength session, so weeks without one \
+cannot be told from unrecorded ones; RL012: no run names its shoes (gear); RL013: no cadence in the runs
+
+Written to: {out}
+"""
+    assert sorted(p.name for p in out.iterdir()) == ["activities.csv", "flags.csv", "weekly.csv"]
+    assert pd.read_csv(out / "weekly.csv")["distance_km"].round(1).tolist() == [20.0, 20.0, 30.0]  # stays metric
+
+
+def test_verbose_lists_notes_skipped_files_and_outputs(squad, tmp_path):
+    (squad / "jo" / "broken.fit").write_bytes(b"\x0e\x10garbage")
+    out = tmp_path / "o"
+    result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--out", out, "-v", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Note: The export covers only 3 weeks" in result.output
+    assert "Skipped broken.fit: " in result.output
+    assert f"Files written:\n  {out / 'flags.json'}\n  {out / 'weekly.json'}\n  {out / 'activities.json'}\n" \
+           in result.output
+
+
+def test_default_output_is_here_and_never_inside_the_export(squad, tmp_path, monkeypatch):
+    jo = squad / "jo"
+    before = sorted(jo.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("analyze", jo, "--until", "2026-03-22", "-q")
+    assert result.output == "riskload-out/jo/report.html\n" and (tmp_path / "riskload-out/jo/report.html").is_file()
+    monkeypatch.chdir(jo)
+    result = invoke("analyze", ".", "--until", "2026-03-22", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{squad / 'riskload-out' / 'jo' / 'report.html'}\n"
+    assert sorted(jo.rglob("*")) == before
+
+
+def test_an_output_inside_the_export_is_refused_in_one_line(squad):
+    result = invoke("analyze", squad / "jo", "--out", squad / "jo" / "report")
+    assert result.exit_code == 1
+    assert result.output == (f"riskload: error: {squad / 'jo' / 'report'}: riskload never writes inside the "
+                             "export folder; choose another place\n")
+    assert not (squad / "jo" / "report").exists()
+
+
+def test_bad_command_lines_and_empty_folders(squad, tmp_path):
+    result = invoke("analyze", squad / "jo", "--select", "RL099")
+    assert result.exit_code == 2 and "unknown rule 'RL099'" in result.output
+    result = invoke("analyze", squad / "notes", "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert result.output == f"riskload: error: {squad / 'notes'}: no activities found (1 file skipped)\n"
+    result = invoke("analyze", squad / "jo", "--until", "2026-03-01", "--out", tmp_path / "o")
+    assert result.output == ("riskload: error: no activities on or before 2026-03-01: nothing to build a load "
+                             "from\n")
+
+
+def test_roster_ranks_the_squad_and_writes_a_report_each(squad, tmp_path):
+    out = tmp_path / "o"
+    result = invoke("roster", squad, "--until", "2026-03-22", "--out", out, "--fail-on", "warning")
+    assert result.exit_code == 3, result.output
+    assert result.output == f"""\
+Squad as of Sun 22 Mar 2026, most in need of a word first:
+
+athlete  this week km  this week  this week flags  last week km  last week  last week flags  cautions in 4 weeks  \
+last activity
+Jo               30.0  warning    RL001                    20.0                                                1  \
+2026-03-21
+Sam              16.0                                      16.0                                                0  \
+2026-03-19
+
+Not analysed:
+  notes: {squad / "notes"}: no activities found (1 file skipped)
+
+Roster: {out / "roster.html"}
+"""
+    assert (out / "jo" / "report.html").is_file() and (out / "sam" / "report.html").is_file()
+    page = (out / "roster.html").read_text()
+    assert page.index('href="jo/report.html">Jo<') < page.index('href="sam/report.html">Sam<')
+    assert pd.read_csv(out / "roster.csv")["athlete"].tolist() == ["Jo", "Sam"]
+
+
+def test_roster_of_a_folder_without_athletes_fails(tmp_path):
+    (tmp_path / "empty" / "x").mkdir(parents=True)
+    result = invoke("roster", tmp_path / "empty", "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert result.output.endswith("no sub-folder holds an athlete's activities\n")
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_counts_files_on_a_terminal_and_stays_silent_elsewhere(monkeypatch):
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    progress = Progress(True)
+    for done in range(4):
+        progress(done, 3, f"file{done}")
+    assert "Reading files" in screen.getvalue() and "3/3" in screen.getvalue()
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    quiet = Progress(True)
+    quiet(0, 3, "a")
+    quiet(3, 3, "")
+    assert pipe.getvalue() == ""

@@ -1,0 +1,222 @@
+"""The report layer: figures, the HTML page, the tables and the summary words."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from riskload import RiskloadError, report  # noqa: E402
+from riskload.report.severity import COLORS  # noqa: E402
+from riskload.report.units import KM_PER_MILE  # noqa: E402
+
+from .synthetic import analysis, run, strength, weeks  # noqa: E402
+
+# 20, 30, 30, 33 km weeks (Tue/Thu/Sat/Sun runs) from Mon 5 Jan 2026: week 2 is +50 %, a new high.
+JUMP = weeks(20, 30, 30, 33)
+
+
+@pytest.fixture(scope="module")
+def jumped():
+    return analysis(JUMP, as_of="2026-02-01")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def bar_colours(ax):
+    return [to_hex(p.get_facecolor()) for p in ax.patches]
+
+
+def test_bars_are_coloured_by_the_worst_flag_of_their_week(jumped):
+    ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags)
+    assert list(jumped.flags["code"]) == ["RL001"] and jumped.flags["severity"].iloc[0] == "warning"
+    assert [round(p.get_height(), 6) for p in ax.patches] == [20.0, 30.0, 30.0, 33.0]
+    assert bar_colours(ax) == [COLORS["none"], COLORS["warning"], COLORS["none"], COLORS["none"]]
+    assert [t.get_text() for t in ax.texts] == ["RL001", "so far"]  # 1 Feb is the last week's Sunday: unfinished
+
+
+def test_the_allowed_increase_dash_is_last_week_plus_the_limit(jumped):
+    ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags, limit_pct=10)
+    dashes = ax.collections[0].get_segments()
+    heights = [round(seg[0][1], 6) for seg in dashes if len(seg) and np.isfinite(seg[0][1])]
+    assert heights == [22.0, 33.0, 33.0]
+    assert bar_colours(ax)[3] == COLORS["none"]  # 33 km after 30 km is exactly +10 %: on the dash, no flag
+
+
+def test_panels_draw_on_the_axes_they_are_given_and_return_it(jumped):
+    fig, axes = plt.subplots(3)
+    assert report.plot_weekly_distance(jumped.load.weekly, jumped.flags, ax=axes[0]) is axes[0]
+    assert report.plot_terrain_and_rest(jumped.load.weekly, ax=axes[1]) is axes[1]
+    assert report.plot_acwr(jumped.load.daily, ax=axes[2]) is axes[2]
+    assert len(fig.axes) == 4  # the rest-day axis is the one twin
+
+
+def test_miles_convert_bars_and_label(jumped):
+    ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags, units="mi")
+    assert [round(p.get_height(), 4) for p in ax.patches] == [round(k / KM_PER_MILE, 4) for k in (20, 30, 30, 33)]
+    assert ax.get_ylabel() == "running mi per week"
+
+
+def test_the_week_in_progress_is_hatched():
+    result = analysis(weeks(20, 22, 23) + [run(22, 5)], as_of="2026-01-28")  # Wed of week 4
+    ax = report.plot_weekly_distance(result.load.weekly, result.flags)
+    assert [p.get_hatch() for p in ax.patches] == [None, None, None, "////"]
+
+
+def test_thin_keeps_the_important_labels_and_spaces_the_rest():
+    positions = np.array([0.0, 1.0, 2.0, 3.0, 10.0])
+    priority = np.array([1, 3, 1, 2, 1])
+    keep = report.thin(positions, priority, min_gap=2.0)
+    assert list(keep) == [False, True, False, True, True]
+
+
+def five_years():
+    """260 made-up weeks, two in three flagged, the kind of history thinning is for."""
+    rng = np.random.default_rng(7)
+    index = pd.date_range("2021-01-04", periods=260, freq="7D", name="week_start")
+    weekly = pd.DataFrame({"distance_km": rng.uniform(20, 60, 260), "complete": True, "rest_days": 2,
+                           "ascent_m_per_km": 10.0}, index=index)
+    flagged = index[rng.random(260) < 0.66]
+    flags = pd.DataFrame({"week_start": flagged, "code": rng.choice(["RL001", "RL003", "RL011"], len(flagged)),
+                          "severity": rng.choice(["info", "caution", "warning"], len(flagged))})
+    return weekly, flags
+
+
+def overlaps(texts, renderer) -> int:
+    boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+    return sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_five_years_of_weeks_keep_labels_apart():
+    weekly, flags = five_years()
+    fig, ax = plt.subplots(figsize=(12, 4), layout="constrained")
+    report.plot_weekly_distance(weekly, flags, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    codes = [t for t in ax.texts]
+    assert 20 < len(codes) < len(flags["week_start"].unique())  # thinned, not dropped
+    assert overlaps(codes, renderer) == 0
+    assert overlaps(ax.get_xticklabels(), renderer) == 0
+    warned = set(flags.loc[flags["severity"] == "warning", "week_start"])
+    assert len(bar_colours(ax)) == 260 and bar_colours(ax).count(COLORS["warning"]) == len(warned)
+
+
+def test_eight_weeks_label_every_flagged_week():
+    weekly, flags = five_years()
+    weekly, flags = weekly.iloc[:8], flags[flags["week_start"] < weekly.index[8]]
+    ax = report.plot_weekly_distance(weekly, flags)
+    ax.figure.canvas.draw()
+    assert len(ax.texts) == flags["week_start"].nunique()
+    assert overlaps(ax.get_xticklabels(), ax.figure.canvas.get_renderer()) == 0
+
+
+def test_week_view_shows_runs_rest_days_and_strength():
+    result = analysis(weeks(30, 30) + [strength(9)], as_of="2026-02-01")
+    ax = report.plot_week(result.load, result.flags, "2026-01-12")
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("rest") == 3 and texts.count("strength") == 1
+    assert [round(p.get_height(), 6) for p in ax.patches] == [7.5] * 4
+    assert ax.get_title(loc="left") == "Week of Mon 12 Jan 2026: 30.0 km in 4 runs, 3 rest days"
+
+
+def test_week_figure_writes_the_flag_messages(jumped):
+    fig = report.week_figure(jumped.load, jumped.flags, "2026-01-12")
+    notes = fig.axes[1].texts[0].get_text()
+    assert notes.startswith("WARNING RL001 (weak evidence): 30.0 km after 20.0 km last week: +50.0 %")
+
+
+def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
+    assert report.status_sentence(jumped) == (
+        "This week (from Mon 26 Jan 2026, in progress): 33.0 km in 4 runs so far; no flags.")
+    monday = analysis(JUMP, as_of="2026-01-26")
+    assert report.status_sentence(monday) == "This week (from Mon 26 Jan 2026, in progress): no run yet; no flags."
+    flagged = analysis(JUMP[:8], as_of="2026-01-18")
+    assert report.status_sentence(flagged, units="mi") == (
+        "This week (from Mon 12 Jan 2026, in progress): 18.6 mi in 4 runs so far; 1 flag, the worst a warning: "
+        "weekly distance jump (RL001).")
+    after = analysis(JUMP[:12], as_of="2026-01-20")
+    assert report.status_sentence(after) == (
+        "This week (from Mon 19 Jan 2026, in progress): 7.5 km in 1 run so far; no flags "
+        "(last week: 1 flag, the worst a warning: weekly distance jump (RL001)).")
+    stale = analysis(JUMP, as_of="2026-06-01")
+    assert report.status_sentence(stale) == (
+        "No activity since Sun 01 Feb 2026; the last week with data (from Mon 26 Jan 2026) had 33.0 km in 4 runs, "
+        "3 rest days; no flags.")
+
+
+def test_recent_weeks_table(jumped):
+    text = report.format_table(report.recent_weeks(jumped, weeks=3), {"ACWR": 2})
+    lines = text.splitlines()
+    assert lines == [
+        "week of        km  runs  rest  climb m/km  ACWR  worst    flags",
+        "2026-01-12   30.0     4     3         0.0        warning  RL001",
+        "2026-01-19   30.0     4     3         0.0",
+        "2026-01-26*  33.0     4     3         0.0  1.43",
+    ]  # the ratio needs 28 days of history
+
+
+def test_since_cuts_what_is_shown_not_what_was_measured(jumped):
+    later = report.since(jumped, "2026-01-20")
+    assert list(later.load.weekly.index.strftime("%m-%d")) == ["01-19", "01-26"]
+    assert later.flags.empty and len(jumped.flags) == 1
+
+
+def nasty():
+    """Five weeks of 8 km runs, then a 16 km run with a name no page should trust."""
+    long_run = run(36, 16)
+    long_run.name = '<script>alert("x")</script> & co'
+    result = analysis([run(d, 8) for d in range(1, 35, 2)] + [long_run], as_of="2026-02-15")
+    result.export.skipped = pd.DataFrame({"path": ["bad/<b>x</b>.fit"], "kind": ["corrupt"],
+                                          "reason": ["broken & <odd>"]})
+    return result
+
+
+def test_html_is_self_contained_and_escapes_text_from_files(tmp_path):
+    result = nasty()
+    written = report.write_report(result, tmp_path / "out", formats=["html"])
+    page = written["html"][0].read_text()
+    assert "<script" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in page
+    assert "bad/&lt;b&gt;x&lt;/b&gt;.fit" in page and "broken &amp; &lt;odd&gt;" in page
+    assert not re.search(r'(src|href)="(?!data:|#)', page)  # nothing fetched from anywhere
+    assert page.count('src="data:image/png;base64,') == 1 + len(report.detail_weeks(result))
+    assert "RL004" in page and "long run spike" in page  # 16 km after 8 km runs
+    assert "numbness" in page and "bladder" in page and "does not diagnose" in page
+    assert report.status_sentence(result) in page.replace("&#x27;", "'")
+
+
+def test_tables_as_csv_and_json_keep_values_and_ids(tmp_path):
+    result = nasty()
+    written = report.write_report(result, tmp_path / "out", formats=["csv", "json"])
+    assert sorted(p.name for ps in written.values() for p in ps) == [
+        "activities.csv", "activities.json", "flags.csv", "flags.json", "weekly.csv", "weekly.json"]
+    flags = json.loads((tmp_path / "out" / "flags.json").read_text())
+    assert [f["code"] for f in flags] == list(result.flags["code"])
+    assert flags[0]["activity_ids"] == list(result.flags["activity_ids"].iloc[0])
+    assert flags[0]["date"] == f"{result.flags['date'].iloc[0]:%Y-%m-%d}"
+    weekly = pd.read_csv(tmp_path / "out" / "weekly.csv")
+    assert list(weekly["distance_km"].round(3)) == list(result.load.weekly["distance_km"].round(3))
+    csv_ids = pd.read_csv(tmp_path / "out" / "flags.csv")["activity_ids"].iloc[0]
+    assert csv_ids.split(";") == list(result.flags["activity_ids"].iloc[0])
+    acts = json.loads((tmp_path / "out" / "activities.json").read_text())
+    assert len(acts) == 18 and acts[0]["start_time"].endswith("+00:00") and acts[0]["local_date"] == "2026-01-06"
+
+
+def test_the_report_is_never_written_into_the_export(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    with pytest.raises(RiskloadError, match="never writes inside the export"):
+        report.write_report(nasty(), export / "report", export_folder=export)
+    assert list(export.iterdir()) == []
