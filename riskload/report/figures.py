@@ -120,15 +120,18 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
     ax.hlines(allowed, x - BAR_DAYS / 2, x + BAR_DAYS / 2, colors="#222222", linewidths=1.2, zorder=3)
 
     top = np.nanmax(np.concatenate([distance, allowed, [1.0]]))
-    ax.set_ylim(0, top * 1.32)
+    ax.set_ylim(0, top * 1.3)
     codes = codes_by_week(flags).reindex(weeks)
     flagged = np.flatnonzero(codes.notna().to_numpy())
     if len(flagged):
         fontsize = 7.5 if len(weeks) <= 60 else 6.5
         span = max((weeks[-1] - weeks[0]).days + 7, 7)
-        keep = thin(x[flagged], worst.iloc[flagged].map(RANK).to_numpy(), _label_gap(ax, span, fontsize))
+        gap = _label_gap(ax, span, fontsize)
+        keep = thin(x[flagged], worst.iloc[flagged].map(RANK).to_numpy(), gap)
+        reach = np.fmax(distance, np.nan_to_num(allowed))
         for i in flagged[keep]:
-            y = np.nanmax([distance[i], allowed[i] if np.isfinite(allowed[i]) else 0.0]) + top * 0.02
+            # above every bar the label's width covers, so it never sits on a neighbour
+            y = reach[np.abs(x - x[i]) <= max(gap / 2, BAR_DAYS / 2)].max() + top * 0.02
             ax.text(x[i], y, " ".join(codes.iloc[i]), rotation=90, ha="center", va="bottom", fontsize=fontsize,
                     color="#222222", parse_math=False, zorder=4)
     for i in np.flatnonzero(unfinished):
@@ -145,7 +148,8 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
     handles.append(Line2D([], [], color="#222222", lw=1.2, label=f"last week + {limit_pct:g} %"))
     if unfinished.any():
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////", label="week in progress"))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, ncols=len(handles), frameon=False)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), fontsize=8, ncols=len(handles),
+              frameon=False, borderaxespad=0.2)
     return ax
 
 
