@@ -281,8 +281,7 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     if not analysis.load.weekly["complete"].iloc[-1]:
         lines.append("* week in progress")
     flags = analysis.flags
-    counts = flags["severity"].value_counts()
-    tally = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if s in counts)
+    tally = report.flag_tally(flags)
     weekly = analysis.load.weekly
     lines.append("")
     lines.append(f"{len(flags)} flag{'s' if len(flags) != 1 else ''} from {weekly.index[0]:%Y-%m-%d} to "

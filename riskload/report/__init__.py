@@ -15,7 +15,7 @@ import pandas as pd
 from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
 from .html import render_html
 from .output import check_outside, write_bytes
-from .summary import format_table, recent_weeks, status_sentence
+from .summary import flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table
 from .units import Units
@@ -25,7 +25,7 @@ FORMATS = ("html", "png", "csv", "json")
 #: At most this many weeks get a detail figure in the report (the newest flagged ones).
 MAX_WEEK_DETAILS = 30
 
-__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "format_table", "main_figure", "plot_acwr",
+__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "main_figure", "plot_acwr",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
            "since", "status_sentence", "tables", "thin", "week_figure", "write_bytes", "write_report", "write_tables"]
 
@@ -41,8 +41,6 @@ def since(analysis, first_day=None):
     load = analysis.load
     start = load.weekly.index[load.weekly.index <= pd.Timestamp(first_day)]
     start = start[-1] if len(start) else load.weekly.index[0]
-    if start > load.weekly.index[-1]:
-        start = load.weekly.index[-1]
     shown = replace(load, weekly=load.weekly.loc[start:], daily=load.daily.loc[start:])
     flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) >= start]
     return replace(analysis, load=shown, flags=flags.reset_index(drop=True))

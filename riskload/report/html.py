@@ -10,8 +10,8 @@ import pandas as pd
 from .. import __version__
 from ..rules import BY_CODE, rule_options
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
-from .severity import COLORS, RANK, worst
-from .summary import format_table, recent_weeks, status_sentence, week_label
+from .severity import COLORS, worst
+from .summary import flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
 
 STYLE = """
@@ -181,8 +181,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
     status_colour = COLORS[worst(latest["severity"])] if len(latest) else COLORS["none"]
     recent = recent_weeks(analysis, weeks=weeks_in_table, units=u)
     recent_text = format_table(recent, {"ACWR": 2})
-    counts = analysis.flags["severity"].value_counts()
-    tally = ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index, key=RANK.get, reverse=True)) or "none"
+    tally = flag_tally(analysis.flags) or "none"
     title = f"riskload report: {analysis.athlete}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -25,6 +25,12 @@ def _flag_phrase(flags: pd.DataFrame) -> str:
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
 
 
+def flag_tally(flags: pd.DataFrame) -> str:
+    """``"1 warning, 4 caution, 3 info"``: flags per severity, worst first ("" when none)."""
+    counts = flags["severity"].value_counts()
+    return ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index, key=RANK.get, reverse=True))
+
+
 def status_sentence(analysis, *, units: str | Units = "km") -> str:
     """This week's status in one sentence, for the report's first line.
 

@@ -12,9 +12,6 @@ from matplotlib.figure import Figure
 from .severity import COLORS, RANK, worst
 from .units import Units, units as as_units
 
-DAY = pd.Timedelta(days=1)
-
-
 def week_flags(flags: pd.DataFrame, week) -> pd.DataFrame:
     """The flags of the week starting ``week``, worst first."""
     chosen = flags[pd.DatetimeIndex(flags["week_start"]) == pd.Timestamp(week)]
