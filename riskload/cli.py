@@ -194,11 +194,11 @@ def default_out(folder: Path) -> Path:
         return folder.resolve().parent / DEFAULT_OUT / name
 
 
-def worst_at_least(flags: pd.DataFrame, severity: str | None) -> bool:
-    """Whether ``flags`` hold one at ``severity`` or worse."""
-    if severity is None or flags.empty:
+def worst_at_least(severities, severity: str | None) -> bool:
+    """Whether ``severities`` hold ``severity`` or a worse one ("none" counts as nothing)."""
+    if severity is None:
         return False
-    return bool((flags["severity"].map(SEVERITIES.index) >= SEVERITIES.index(severity)).any())
+    return any(s in SEVERITIES and SEVERITIES.index(s) >= SEVERITIES.index(severity) for s in severities)
 
 
 def day_option(value):
@@ -266,7 +266,7 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
                     click.echo(f"  {path}")
         click.echo("")
         click.echo(where)
-    if worst_at_least(shown.flags, fail_on):
+    if worst_at_least(shown.flags["severity"], fail_on):
         sys.exit(EXIT_FLAGGED)
 
 
@@ -361,6 +361,5 @@ def roster_command(folder: Path, out: Path | None, until, units: str, formats: t
                 click.echo(f"  {name}: {out / name / 'report.html'}")
         click.echo("")
         click.echo(f"Roster: {page}")
-    current = pd.DataFrame({"severity": list(table["this week"]) + list(table["last week"])})
-    if worst_at_least(current[current["severity"] != "none"], fail_on):
+    if worst_at_least([*table["this week"], *table["last week"]], fail_on):
         sys.exit(EXIT_FLAGGED)

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import __version__
 from ..rules import BY_CODE, rule_options
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
-from .severity import COLORS, worst
+from .severity import COLORS, in_week, worst
 from .summary import flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
 
@@ -110,7 +110,7 @@ def _weeks_section(analysis, week_images: dict, u: Units) -> str:
     latest = max(week_images)
     parts = []
     for week in sorted(week_images, reverse=True):
-        chosen = flags[pd.DatetimeIndex(flags["week_start"]) == week]
+        chosen = in_week(flags, week)
         codes = " ".join(dict.fromkeys(chosen["code"]))
         label = f"Week of {week_label(week)}"
         if not chosen.empty:
@@ -177,7 +177,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
     load = analysis.load
     runs = load.runs
     weekly = load.weekly
-    latest = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == weekly.index[-1]]
+    latest = in_week(analysis.flags, weekly.index[-1])
     status_colour = COLORS[worst(latest["severity"])] if len(latest) else COLORS["none"]
     recent = recent_weeks(analysis, weeks=weeks_in_table, units=u)
     recent_text = format_table(recent, {"ACWR": 2})

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..load import week_start
-from .severity import COLORS, RANK, worst
+from .severity import COLORS, RANK, in_week, worst
 from .units import Units, units as as_units
 
 
 def _week_cell(analysis, week: pd.Timestamp) -> tuple[str, str, float | None]:
-    flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == week]
+    flags = in_week(analysis.flags, week)
     weekly = analysis.load.weekly
     km = float(weekly.at[week, "distance_km"]) if week in weekly.index else None
     return worst(flags["severity"]), " ".join(dict.fromkeys(flags["code"])), km

@@ -18,6 +18,17 @@ def worst(severities) -> str:
     return max(severities, key=RANK.__getitem__, default="none")
 
 
+def in_week(flags: pd.DataFrame, week) -> pd.DataFrame:
+    """The flags of the week starting ``week``."""
+    return flags[pd.DatetimeIndex(flags["week_start"]) == pd.Timestamp(week)]
+
+
+def worst_first(flags: pd.DataFrame, *then: str) -> pd.DataFrame:
+    """``flags`` sorted worst severity first, then by the columns ``then``."""
+    ranked = flags.assign(rank=flags["severity"].map(RANK))
+    return ranked.sort_values(["rank", *then], ascending=[False] + [True] * len(then)).drop(columns="rank")
+
+
 def worst_by_week(flags: pd.DataFrame, weeks: pd.Index) -> pd.Series:
     """The worst severity flagged in each of ``weeks`` ("none" for a quiet week)."""
     if flags.empty:
@@ -30,6 +41,6 @@ def codes_by_week(flags: pd.DataFrame) -> pd.Series:
     """The distinct codes flagged in each week, worst first (a list per week)."""
     if flags.empty:
         return pd.Series(dtype=object)
-    ordered = flags.assign(rank=flags["severity"].map(RANK)).sort_values(["rank", "code"], ascending=[False, True])
+    ordered = worst_first(flags, "code")
     return ordered.groupby(pd.DatetimeIndex(ordered["week_start"]), sort=True)["code"].agg(
         lambda codes: list(dict.fromkeys(codes)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..rules import BY_CODE
-from .severity import RANK, codes_by_week, worst_by_week
+from .severity import RANK, codes_by_week, in_week, worst_by_week, worst_first
 from .units import Units, units as as_units
 
 
@@ -17,9 +17,9 @@ def week_label(week) -> str:
 def _flag_phrase(flags: pd.DataFrame) -> str:
     if flags.empty:
         return "no flags"
-    ranked = flags.assign(rank=flags["severity"].map(RANK)).sort_values(["rank", "code"], ascending=[False, True])
+    ranked = worst_first(flags, "code")
     top = ranked.iloc[0]
-    worst_codes = list(dict.fromkeys(ranked.loc[ranked["rank"] == top["rank"], "code"]))
+    worst_codes = list(dict.fromkeys(ranked.loc[ranked["severity"] == top["severity"], "code"]))
     named = ", ".join(f"{BY_CODE[c].name.replace('_', ' ')} ({c})" for c in worst_codes)
     count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''}"
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
@@ -43,7 +43,7 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     weekly = load.weekly
     week = weekly.index[-1]
     row = weekly.iloc[-1]
-    flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == week]
+    flags = in_week(analysis.flags, week)
     runs = int(row["runs"])
     volume = f"{u.format_distance(row['distance_km'])} in {runs} run{'s' if runs != 1 else ''}"
     if not row["complete"]:
@@ -54,7 +54,7 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
                    f"had {volume}, {int(row['rest_days'])} rest days")
     sentence = f"{opening}; {_flag_phrase(flags)}"
     if not row["complete"] and len(weekly) > 1:
-        previous = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) == weekly.index[-2]]
+        previous = in_week(analysis.flags, weekly.index[-2])
         if not previous.empty:
             sentence += f" (last week: {_flag_phrase(previous)})"
     return sentence + "."

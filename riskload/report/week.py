@@ -9,14 +9,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .severity import COLORS, RANK, worst
+from .severity import COLORS, in_week, worst, worst_first
 from .units import Units, units as as_units
 
 def week_flags(flags: pd.DataFrame, week) -> pd.DataFrame:
     """The flags of the week starting ``week``, worst first."""
-    chosen = flags[pd.DatetimeIndex(flags["week_start"]) == pd.Timestamp(week)]
-    return chosen.assign(rank=chosen["severity"].map(RANK)).sort_values(
-        ["rank", "date", "code"], ascending=[False, True, True]).drop(columns="rank")
+    return worst_first(in_week(flags, week), "date", "code")
 
 
 def run_severity(flags: pd.DataFrame) -> dict[str, str]:
