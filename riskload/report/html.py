@@ -202,7 +202,8 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 
 <h2>The last {len(recent)} weeks</h2>
 <pre>{escape(recent_text)}</pre>
-<p class="meta">* the week in progress. ACWR: the week's highest acute:chronic ratio.</p>
+<p class="meta">{"" if weekly["complete"].iloc[-1] else "* the week in progress. "}ACWR: the week's highest
+acute:chronic ratio.</p>
 
 <h2 id="flags">Flags</h2>
 {_flags_section(analysis, u, set(week_pngs))}
