@@ -18,9 +18,14 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 from ..errors import CorruptFileError, NoActivityDataError, NotAnActivityError
 from ..timeline import EARLIEST_PLAUSIBLE, RawActivity, tidy_samples
 from ..sports import ON_FOOT_SPORTS, normalize_sport
+from .fitfast import decode_clean
 
 #: FIT positions are signed 32-bit "semicircles": 2**31 of them make 180 degrees.
 SEMICIRCLES_TO_DEG = 180.0 / 2**31
+#: Seconds from the Unix epoch to the FIT epoch (1989-12-31T00:00:00Z).
+FIT_EPOCH_S = 631_065_600
+#: FIT ``date_time`` values below this count seconds from power-on, not from the epoch.
+FIT_ABSOLUTE_TIME_MIN = 0x10000000
 
 
 _RECORD_FIELDS = {
@@ -65,7 +70,11 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     CorruptFileError
         Nothing could be decoded.
     """
-    messages, notes, broke = _decode(data, path)
+    clean = decode_clean(data)
+    if clean is not None:
+        messages, notes, broke = clean.messages, [], ""
+    else:
+        messages, notes, broke = _decode(data, path)
     by_name: dict[str, list[dict]] = {}
     for message in messages:
         name = message.name
@@ -81,7 +90,10 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     if anchor is not None:
         notes.append("the device clock was never set: times rebuilt from its local clock, UTC offset unknown")
     sessions = _sessions(by_name.get("session", []), anchor)
-    records = _records(by_name.get("record", []), anchor)
+    if clean is not None:
+        records = _records_from_arrays(clean.records, anchor)
+    else:
+        records = _records(by_name.get("record", []), anchor)
     if not sessions and records.empty:
         if broke:
             raise CorruptFileError(path, f"no activity could be decoded ({broke})")
@@ -333,6 +345,29 @@ def _records(messages: list[dict], anchor: pd.Timestamp | None) -> pd.DataFrame:
         frame[column] = pd.to_numeric(frame[column], errors="coerce") * SEMICIRCLES_TO_DEG
     for column in ("altitude_m", "distance_m", "speed_m_s", "heart_rate_bpm", "cadence", "fractional_cadence", "power_w"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["cadence_spm"] = np.nan
+    return frame.sort_values("timestamp", kind="stable").reset_index(drop=True)
+
+
+def _records_from_arrays(arrays: dict[str, np.ndarray], anchor: pd.Timestamp | None) -> pd.DataFrame:
+    """:func:`_records` for the record fields :func:`~riskload.importers.fitfast.decode_clean` decoded."""
+    raw = arrays["timestamp"]
+    absolute = raw >= FIT_ABSOLUTE_TIME_MIN
+    seconds = np.where(absolute, raw + FIT_EPOCH_S, -1)
+    stamps = pd.to_datetime(np.where(absolute, seconds, 0), unit="s", utc=True)
+    keep = absolute & (stamps >= EARLIEST_PLAUSIBLE)
+    if anchor is not None:
+        relative = (raw >= 0) & ~absolute
+        stamps = stamps.where(~relative, anchor + pd.to_timedelta(np.where(relative, raw, 0), unit="s"))
+        keep |= relative
+    frame = pd.DataFrame({"timestamp": stamps[keep]})
+    for key, column in _RECORD_FIELDS.items():
+        if key == "timestamp":
+            continue
+        values = arrays[key][keep]
+        frame[column] = values if column not in frame else frame[column].where(frame[column].notna(), values)
+    for column in ("latitude_deg", "longitude_deg"):
+        frame[column] = frame[column] * SEMICIRCLES_TO_DEG
     frame["cadence_spm"] = np.nan
     return frame.sort_values("timestamp", kind="stable").reset_index(drop=True)
 

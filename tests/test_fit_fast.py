@@ -1,0 +1,112 @@
+"""The fast FIT path decodes exactly what fitparse decodes, and declines what it does not understand."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import fitparse
+import pandas as pd
+import pytest
+
+from riskload.importers import fit, fitfast
+from riskload.importers.parse import gunzip, sniff
+
+SAMPLE_FIT = Path(__file__).resolve().parent.parent / "sample_data" / "athlete-b" / "21400000037_ACTIVITY.fit"
+
+#: Corpus FIT files the fast path must leave to fitparse, and why.
+DECLINED = {
+    "fit/FD__garmin-fr935-cr.fit": "chained: seven FIT files back to back",
+    "fit/FP__activity-unexpected-eof.fit": "truncated",
+    "fit/FP__compressed-speed-distance.fit": "compressed timestamp headers",
+    "fit/FP__nick.fit": "file checksum mismatch",
+    "fit/FP__coros-pace-2-cycling-misaligned-fields.fit": "a field whose size does not fit its type",
+    "fit/FP__null_compressed_speed_dist.fit": "compressed speed and distance in records",
+}
+
+
+def corpus_fit_files(corpus: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(corpus.rglob("*")):
+        if not path.is_file() or path.name in ("MANIFEST.tsv", "README.md"):
+            continue
+        data = path.read_bytes()
+        if sniff(data) == "gzip":
+            data = gunzip(data, path.name)
+        if sniff(data) == "fit":
+            found[path.relative_to(corpus).as_posix()] = data
+    return found
+
+
+def read_with_fitparse_only(data: bytes, monkeypatch) -> list:
+    with monkeypatch.context() as patch:
+        patch.setattr(fit, "decode_clean", lambda _data: None)
+        return fit.read_fit(data, "x.fit")
+
+
+def assert_same_activities(fast: list, slow: list) -> None:
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow):
+        pd.testing.assert_frame_equal(a.samples, b.samples)
+        assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
+
+
+@pytest.mark.slow
+def test_every_clean_corpus_file_decodes_exactly_as_with_fitparse_alone(corpus, monkeypatch):
+    files = corpus_fit_files(corpus)
+    clean = {name: data for name, data in files.items() if fitfast.decode_clean(data) is not None}
+    assert (len(files), len(clean)) == (110, 88)
+    assert not set(DECLINED) & set(clean)
+    compared = 0
+    for name, data in clean.items():
+        try:
+            fast = fit.read_fit(data, "x.fit")
+        except Exception as exc:  # the same error, or none, either way
+            with pytest.raises(type(exc), match="."):
+                read_with_fitparse_only(data, monkeypatch)
+            continue
+        assert_same_activities(fast, read_with_fitparse_only(data, monkeypatch))
+        compared += 1
+    assert compared == 77  # the other 11 (settings, workouts, courses...) are refused alike both ways
+
+
+@pytest.mark.parametrize("name", sorted(DECLINED))
+def test_files_the_fast_path_does_not_understand_go_to_fitparse(name, corpus):
+    assert fitfast.decode_clean((corpus / name).read_bytes()) is None
+
+
+def test_damage_sends_a_file_to_fitparse_which_keeps_what_it_can():
+    data = SAMPLE_FIT.read_bytes()
+    assert fitfast.decode_clean(data) is not None
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x01
+    truncated = data[: len(data) * 2 // 3]
+    chained = data + data
+    for damaged in (bytes(flipped), truncated, chained):
+        assert fitfast.decode_clean(damaged) is None
+    assert "checksum mismatch" in fit.read_fit(bytes(flipped))[0].notes[0]
+    assert "ends in the middle of a message" in fit.read_fit(truncated)[0].notes[0]
+    assert len(fit.read_fit(chained)) == 1  # the repeated session is read once
+
+
+def test_a_compressed_timestamp_header_is_left_to_fitparse():
+    data = bytearray(SAMPLE_FIT.read_bytes()[:-2])
+    # make the first data message after the header a compressed-timestamp one
+    body_start = data[0]
+    data[body_start] |= 0x80
+    data += struct.pack("<H", fitfast.crc16(bytes(data)))
+    assert fitfast.decode_clean(bytes(data)) is None
+
+
+def test_crc16_matches_the_fit_reference_value():
+    # CRC-16/ARC check value from the catalogue of parametrised CRC algorithms
+    assert fitfast.crc16(b"123456789") == 0xBB3D
+
+
+def test_records_are_scaled_like_fitparse_scales_them():
+    decoded = fitfast.decode_clean(SAMPLE_FIT.read_bytes())
+    records = [m.get_values() for m in fitparse.FitFile(str(SAMPLE_FIT)).get_messages("record")]
+    assert len(decoded.records["timestamp"]) == len(records) == 419
+    for field in ("distance", "speed", "altitude", "heart_rate", "cadence", "fractional_cadence", "position_lat"):
+        want = pd.Series([r.get(field) for r in records], dtype="float64", name=field)
+        pd.testing.assert_series_equal(pd.Series(decoded.records[field], name=field), want)
