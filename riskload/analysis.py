@@ -30,7 +30,7 @@ class Analysis:
 
 def analyze(folder: str | Path, *, config: str | Path | None = None, settings: Settings | None = None,
             timezone: str | None = None, as_of=None, select: list[str] | None = None,
-            progress: Callable[[int, int, str], None] | None = None) -> Analysis:
+            progress: Callable[[int, int, str], None] | None = None, cache: bool | str | Path = True) -> Analysis:
     """Import an export folder, build its load, and run the rules.
 
     Parameters
@@ -50,6 +50,8 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         Rule codes to run (default: all enabled).
     progress : callable, optional
         Called as ``progress(done, total, path)`` as files are read.
+    cache : bool, str or Path
+        The cache of decoded files (see :func:`~riskload.importers.read_export`).
 
     Raises
     ------
@@ -57,7 +59,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         The folder is missing, holds no activity, or its settings are wrong.
     """
     settings = settings if settings is not None else load_settings(config, folder)
-    export = read_export(folder, timezone=timezone or settings.timezone, progress=progress)
+    export = read_export(folder, timezone=timezone or settings.timezone, progress=progress, cache=cache)
     if export.activities.empty:
         skipped = len(export.skipped)
         raise RiskloadError(f"{folder}: no activities found ({skipped} file{'s' if skipped != 1 else ''} skipped)")
@@ -76,7 +78,8 @@ class Roster:
 
 
 def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None = None,
-                   progress: Callable[[str, int, int, str], None] | None = None) -> Roster:
+                   progress: Callable[[str, int, int, str], None] | None = None,
+                   cache: bool | str | Path = True) -> Roster:
     """Analyse every athlete of a coach's folder: each sub-folder is one athlete.
 
     Each athlete's own ``riskload.toml`` holds their settings. A folder that
@@ -94,6 +97,8 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
         Rule codes to run.
     progress : callable, optional
         Called as ``progress(athlete_folder, done, total, path)``.
+    cache : bool, str or Path
+        The cache of decoded files, shared by all athletes.
 
     Raises
     ------
@@ -107,7 +112,7 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         report = (lambda done, total, path, name=sub.name: progress(name, done, total, path)) if progress else None
         try:
-            analyses[sub.name] = analyze(sub, as_of=as_of, select=select, progress=report)
+            analyses[sub.name] = analyze(sub, as_of=as_of, select=select, progress=report, cache=cache)
         except RiskloadError as exc:
             failed[sub.name] = str(exc)
     return Roster(analyses, failed)

@@ -18,6 +18,7 @@ import pandas as pd
 from . import __version__, analyze, analyze_roster, report
 from .errors import RiskloadError
 from .importers import Export, read_export
+from .importers.cache import CACHE_ENV
 from .rules import BY_CODE, RULES, SEVERITIES
 from .settings import load_settings
 
@@ -36,6 +37,33 @@ def main() -> None:
     """
 
 
+def cache_options(command):
+    """The ``--cache-dir`` and ``--no-cache`` options of every command that reads an export."""
+    command = click.option("--no-cache", is_flag=True,
+                           help="Decode every file again; neither read nor write the cache.")(command)
+    return click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                        help=f"Keep decoded files here (default: ${CACHE_ENV}, else the user cache folder, "
+                             "e.g. ~/.cache/riskload).")(command)
+
+
+def cache_choice(cache_dir: Path | None, no_cache: bool) -> bool | Path:
+    """The ``cache`` argument of :func:`riskload.read_export` the two options ask for."""
+    if cache_dir is not None and no_cache:
+        raise click.UsageError("--cache-dir and --no-cache contradict each other")
+    return False if no_cache else (cache_dir or True)
+
+
+def import_stats(export: Export) -> list[str]:
+    """How the files were read (from the cache, decoded), and any trouble with the cache."""
+    stats = export.stats
+    how = f"{stats.files} files: {stats.from_cache} from the cache, {stats.decoded} decoded"
+    if stats.decoded:
+        how += f" ({stats.workers} process{'es' if stats.workers != 1 else ''})"
+    lines = [how + (f"; cache in {stats.cache_dir}" if stats.cache_dir else "; no cache")]
+    lines += [f"Cache not written (later imports will decode again): {problem}" for problem in stats.cache_problems]
+    return lines
+
+
 @main.command("import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
@@ -44,12 +72,15 @@ def main() -> None:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
               help="Athlete settings file (default: riskload.toml in FOLDER).")
 @click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True, help="List the skipped files by reason.")
+@cache_options
 def import_command(folder: Path, out: Path | None, timezone: str | None, config: Path | None,
-                   list_skipped: bool) -> None:
+                   list_skipped: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Read an export FOLDER (Garmin, Strava, or any folder of FIT/GPX/TCX files)."""
+    cache = cache_choice(cache_dir, no_cache)
     try:
         settings = load_settings(config, folder if folder.is_dir() else None)
-        export = read_export(folder, timezone=timezone or settings.timezone)
+        export = read_export(folder, timezone=timezone or settings.timezone, cache=cache,
+                             progress=Progress(True))
         if out is not None:
             write_table(export.activities, out, folder)
     except RiskloadError as exc:
@@ -233,9 +264,11 @@ SEVERITY = click.Choice(SEVERITIES)
               help="Exit with 3 when a shown flag is this severe or worse (info, caution, warning, high).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the report's path (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every skipped file, the notes and the files written.")
+@cache_options
 def analyze_command(folder: Path, out: Path | None, since, until, units: str | None, config: Path | None,
                     timezone: str | None, formats: tuple[str, ...], select: str | None, ignore: str | None,
-                    weeks: int, fail_on: str | None, quiet: bool, verbose: bool) -> None:
+                    weeks: int, fail_on: str | None, quiet: bool, verbose: bool, cache_dir: Path | None,
+                    no_cache: bool) -> None:
     """Analyse an export FOLDER: import, run the rules, write the report.
 
     The report (report.html, load.png, and flags, weekly and activities as
@@ -243,17 +276,21 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     weeks and where the report is.
     """
     rules = chosen_rules(select, ignore)
+    cache = cache_choice(cache_dir, no_cache)
     out = out or default_out(folder)
     try:
         report.check_outside(out, folder)
         analysis = analyze(folder, config=config, timezone=timezone, as_of=day_option(until), select=rules,
-                           progress=Progress(not quiet))
+                           progress=Progress(not quiet), cache=cache)
         shown = report.since(analysis, day_option(since))
         units = units or analysis.settings.units
         written = report.write_report(shown, out, units=units, formats=formats or report.FORMATS)
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
+    if not verbose:
+        for line in import_stats(analysis.export)[1:]:
+            click.echo(line, err=True)
     if quiet:
         click.echo(where.split(": ", 1)[1])
     else:
@@ -289,6 +326,7 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     if len(analysis.not_run):
         lines.append("Not run: " + "; ".join(f"{r.code}: {r.reason}" for r in analysis.not_run.itertuples()))
     if verbose:
+        lines.extend(import_stats(export))
         for note in dict.fromkeys(analysis.notes):
             lines.append(f"Note: {note}")
         for row in export.skipped.itertuples():
@@ -318,8 +356,10 @@ def skipped_counts(export: Export) -> str:
               help="Exit with 3 when an athlete has a flag this severe or worse this week or last.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the roster page's path (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each athlete's report path.")
+@cache_options
 def roster_command(folder: Path, out: Path | None, until, units: str, formats: tuple[str, ...], select: str | None,
-                   ignore: str | None, fail_on: str | None, quiet: bool, verbose: bool) -> None:
+                   ignore: str | None, fail_on: str | None, quiet: bool, verbose: bool, cache_dir: Path | None,
+                   no_cache: bool) -> None:
     """Analyse a coach's FOLDER: each sub-folder is one athlete's export.
 
     Each athlete's own riskload.toml holds their settings. One table ranks
@@ -328,10 +368,13 @@ def roster_command(folder: Path, out: Path | None, until, units: str, formats: t
     rules = chosen_rules(select, ignore)
     out = out or default_out(folder)
     as_of = day_option(until) or pd.Timestamp.today().date()
+    cache = cache_choice(cache_dir, no_cache)
     progress = Progress(not quiet)
     try:
         report.check_outside(out, folder)
-        roster = analyze_roster(folder, as_of=as_of, select=rules,
+        if isinstance(cache, Path):
+            report.check_outside(cache, folder)
+        roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache,
                                 progress=lambda name, done, total, path: progress(done, total, path))
         for name, analysis in roster.analyses.items():
             report.write_report(analysis, out / name, units=units, formats=formats or report.FORMATS)

@@ -34,6 +34,10 @@ class ActivityFileError(RiskloadError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        # rebuilt from both arguments, so the error survives a trip between processes
+        return type(self), (self.path, self.reason)
+
 
 class UnsupportedFormatError(ActivityFileError):
     """The file is not FIT, GPX or TCX (or a gzip/zip of them)."""

@@ -39,3 +39,16 @@ def manifest_rows() -> list[dict]:
 @pytest.fixture(scope="session")
 def sample_export() -> Path:
     return ROOT / "sample_data" / "athlete-a"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory) -> Path:
+    """Every test run gets its own activity cache, so none reads or fills the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("RISKLOAD_CACHE_DIR")
+    os.environ["RISKLOAD_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("RISKLOAD_CACHE_DIR", None)
+    else:
+        os.environ["RISKLOAD_CACHE_DIR"] = previous

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +15,11 @@ from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
 from .dedup import find_duplicates
 from .localtime import localize
-from .parse import ParsedActivity, parse_bytes, summarize_all
+from .batch import ImportStats, decode_files, parse_sources
+from .cache import ActivityCache, Outcomes, default_cache_dir
+from .parse import ParsedActivity, summarize_all
 from .strava import normalize_name, read_activities_csv
-from .walk import candidate_files, expand, iter_sources
+from .walk import candidate_files, expand
 
 
 @dataclass
@@ -34,11 +36,14 @@ class Export:
     skipped : DataFrame
         One row per file that gave no activity, and per duplicate dropped:
         ``path`` (relative to the export root), ``kind``, ``reason``.
+    stats : ImportStats
+        Files seen, taken from the cache and decoded.
     """
 
     activities: pd.DataFrame
     samples: pd.DataFrame
     skipped: pd.DataFrame
+    stats: ImportStats = field(default_factory=ImportStats)
 
 
 def read_export(
@@ -47,6 +52,8 @@ def read_export(
     timezone: str | None = None,
     strict: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    cache: bool | str | Path = True,
+    workers: int | None = None,
 ) -> Export:
     """Read every activity in an export folder (Garmin, Strava, or any folder).
 
@@ -62,9 +69,16 @@ def read_export(
         Raise the first :class:`~riskload.errors.ActivityFileError` instead of
         listing the file as skipped.
     progress : callable, optional
-        Called as ``progress(done, total, path)`` before each file is read,
-        with the number of files read so far and the number in the folder
-        (an archive counts as one file).
+        Called as ``progress(done, total, path)``: once when the cached files
+        are counted, then as each file is done, with the number done and the
+        number in the folder (an archive counts as one file).
+    cache : bool, str or Path
+        Where decoded files are kept between runs: ``True`` for the user's
+        cache folder (:func:`~riskload.importers.cache.default_cache_dir`),
+        a folder, or ``False`` to decode everything and keep nothing.
+    workers : int, optional
+        Processes decoding the files the cache does not have (default: one
+        per core).
 
     Returns
     -------
@@ -73,50 +87,43 @@ def read_export(
     Raises
     ------
     RiskloadError
-        ``folder`` is not a folder (or, with ``strict``, a file is unusable).
+        ``folder`` is not a folder, the cache folder lies inside it (or, with
+        ``strict``, a file is unusable).
     """
     root = Path(folder)
     if not root.is_dir():
         raise RiskloadError(f"{folder}: not a folder")
+    store = None
+    if cache is not False:
+        store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
+        store.prepare(root)
     csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
 
-    files = candidate_files(root)
-    if progress:
-        files = _reporting(files, progress)
-    sources = iter_sources(root, files)
-    parsed, errors = _parse_sources(sources, strict=strict)
+    results, stats = decode_files(root, candidate_files(root), cache=store, workers=workers, progress=progress)
+    parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
     for item in parsed:
         meta = csv_rows.get(normalize_name(item.row["source_path"]))
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
-    return _assemble(parsed, [_skip_row(e) for e in errors], timezone)
+    export = _assemble(parsed, [_skip_row(e) for e in errors], timezone)
+    export.stats = stats
+    return export
 
 
-def _reporting(files: list[str], progress: Callable[[int, int, str], None]) -> Iterator[str]:
-    for done, path in enumerate(files):
-        progress(done, len(files), path)
-        yield path
-    progress(len(files), len(files), "")
-
-
-def _parse_sources(sources, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
-    """Parse every source; collect the errors (or raise the first, with ``strict``)."""
+def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
+    """The activities of every source, each told where it came from; the errors apart (or the first raised)."""
     parsed: list[ParsedActivity] = []
     errors: list[ActivityFileError] = []
-    for source in sources:
-        try:
-            if source.error:
-                raise source.error
-            found = parse_bytes(source.data, source.path)
-        except ActivityFileError as exc:
+    for path, outcome in outcomes:
+        if isinstance(outcome, ActivityFileError):
             if strict:
-                raise
-            errors.append(exc)
+                raise outcome
+            errors.append(outcome)
             continue
-        for item in found:
-            item.row["source_path"] = source.path
-            item.row["activities_in_file"] = len(found)
-        parsed.extend(found)
+        for item in outcome:
+            item.row["source_path"] = path
+            item.row["activities_in_file"] = len(outcome)
+        parsed.extend(outcome)
     return parsed, errors
 
 
@@ -195,7 +202,7 @@ def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
         The file gives no activity.
     """
     path = Path(path)
-    parsed, errors = _parse_sources(expand(path.name, path.read_bytes()), strict=False)
+    parsed, errors = _collect(parse_sources(expand(path.name, path.read_bytes())), strict=False)
     if not parsed and errors:
         raise errors[0]
     return _assemble(parsed, [_skip_row(e) for e in errors], timezone)

@@ -55,18 +55,6 @@ def candidate_files(root: Path) -> list[str]:
     return found
 
 
-def iter_sources(root: Path, files: list[str] | None = None) -> Iterator[Source]:
-    """The activity candidates in ``files`` (default: :func:`candidate_files`), archives expanded."""
-    root = Path(root)
-    for rel in candidate_files(root) if files is None else files:
-        try:
-            data = (root / rel).read_bytes()
-        except OSError as exc:
-            yield Source(rel, error=CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))
-            continue
-        yield from expand(rel, data)
-
-
 def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
     """``data`` itself, or, for a zip archive, each of its members (recursively)."""
     if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):

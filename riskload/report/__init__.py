@@ -14,7 +14,7 @@ import pandas as pd
 
 from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
 from .html import render_html
-from .output import check_outside, write_bytes
+from ..output import check_outside, write_bytes
 from .summary import flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .output import write_bytes
+from ..output import write_bytes
 
 TABLES = ("flags", "weekly", "activities")
 

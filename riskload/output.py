@@ -1,4 +1,4 @@
-"""Where report files may go, and writing them whole."""
+"""Where riskload may write, and writing files whole."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import RiskloadError
+from .errors import RiskloadError
 
 
 def check_outside(out: str | Path, export_folder: str | Path) -> Path:

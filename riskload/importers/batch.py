@@ -1,0 +1,169 @@
+"""Decoding the files of an export: from the cache where it has them, across all cores where it does not.
+
+The unit of work is one file of the export folder (an archive with all its
+members counts as one), which is also what the progress callback counts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ActivityFileError, CorruptFileError
+from .cache import ActivityCache, Outcomes, file_digest, stat_key
+from .parse import parse_bytes
+from .walk import Source, expand
+
+
+@dataclass
+class ImportStats:
+    """How an import went: files seen, taken from the cache, decoded.
+
+    Attributes
+    ----------
+    files : int
+        Files in the export folder that may hold activities.
+    from_cache : int
+        Files whose activities came from the cache, without decoding (a
+        file whose stat changed but not its content counts here).
+    decoded : int
+        Files decoded this time.
+    workers : int
+        Processes that decoded them.
+    cache_dir : str
+        The cache folder, or ``""`` when no cache was used.
+    cache_problems : list of str
+        Why parts of the cache could not be written (the import is unaffected).
+    """
+
+    files: int = 0
+    from_cache: int = 0
+    decoded: int = 0
+    workers: int = 1
+    cache_dir: str = ""
+    cache_problems: list[str] = field(default_factory=list)
+
+
+def parse_sources(sources: Iterable[Source]) -> Outcomes:
+    """Each source's activities, or the :class:`ActivityFileError` that skips it."""
+    outcomes: Outcomes = []
+    for source in sources:
+        try:
+            if source.error:
+                raise source.error
+            outcomes.append((source.path, parse_bytes(source.data, source.path)))
+        except ActivityFileError as exc:
+            outcomes.append((source.path, exc))
+    return outcomes
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class FileResult:
+    """One file read: its outcomes, and what the cache needs to know of it.
+
+    ``key`` is the file's stat key taken before it was read and ``digest``
+    the digest of its bytes (both None when it could not be read);
+    ``problem`` says why its cache entry could not be written.
+    """
+
+    outcomes: Outcomes
+    key: list[int] | None = None
+    digest: str | None = None
+    decoded: bool = False
+    problem: str = ""
+
+
+def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult:
+    """Read one file of the export and decode it, unless the cache has its content."""
+    path = Path(root) / rel
+    try:
+        key = stat_key(path.stat())
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult([(rel, CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))])
+    digest = file_digest(data)
+    cached = cache.load(digest, rel) if cache else None
+    if cached is not None:
+        return FileResult(cached, key, digest)
+    outcomes = parse_sources(expand(rel, data))
+    problem = cache.store(digest, rel, outcomes) if cache else ""
+    return FileResult(outcomes, key, digest, decoded=True, problem=problem)
+
+
+def decode_files(
+    root: Path,
+    files: list[str],
+    *,
+    cache: ActivityCache | None,
+    workers: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[Outcomes], ImportStats]:
+    """The outcomes of every file in ``files`` (paths relative to ``root``), in the same order.
+
+    Files whose stat matches the cache's index for this folder are loaded
+    without being read; the rest are read, hashed, and decoded unless their
+    content is cached. When more than one file needs reading, that happens
+    in ``workers`` processes (default: one per core).
+    """
+    total = len(files)
+    stats = ImportStats(files=total, cache_dir=str(cache.root) if cache else "")
+    results: list[Outcomes | None] = [None] * total
+    index = cache.read_index(root) if cache else {}
+    seen: dict[str, tuple[list[int], str]] = {}
+    todo = []
+    for i, rel in enumerate(files):
+        known = index.get(rel)
+        if known is not None:
+            try:
+                unchanged = stat_key((root / rel).stat()) == known[0]
+            except OSError:
+                unchanged = False
+            hit = cache.load(known[1], rel) if unchanged else None
+            if hit is not None:
+                results[i] = hit
+                seen[rel] = known
+                continue
+        todo.append(i)
+    stats.from_cache = done = total - len(todo)
+    if progress:
+        progress(done, total, files[todo[0]] if todo else "")
+
+    def finish(i: int, result: FileResult) -> None:
+        nonlocal done
+        results[i] = result.outcomes
+        if result.key is not None:
+            seen[files[i]] = (result.key, result.digest)
+            stats.decoded += result.decoded
+            stats.from_cache += not result.decoded
+        if result.problem and len(stats.cache_problems) < 3:
+            stats.cache_problems.append(result.problem)
+        done += 1
+        if progress:
+            progress(done, total, files[i])
+
+    workers = min(workers or available_cores(), len(todo))
+    if workers >= 2:
+        stats.workers = workers
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
+            for future in as_completed(futures):
+                finish(futures[future], future.result())
+    else:
+        for i in todo:
+            finish(i, decode_file(root, files[i], cache))
+    if cache:
+        problem = cache.write_index(root, seen)
+        if problem and len(stats.cache_problems) < 3:
+            stats.cache_problems.append(problem)
+    return [r if r is not None else [] for r in results], stats

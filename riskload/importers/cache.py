@@ -1,0 +1,271 @@
+"""A cache of decoded activity files, kept outside the export folder.
+
+Decoding is by far the slowest step of an import, and an export changes by a
+file or two a week, so riskload keeps what each file gave:
+
+* an **entry** per file *content* (a SHA-256 digest of its bytes): the
+  activities with their samples, or the reason the file was skipped. A file
+  that is renamed, moved or copied into another export is still a hit; a
+  changed or replaced one has another digest and is decoded again.
+* an **index** per export folder: each file's size, modification and change
+  times and inode, with the digest they had. A file whose stat is unchanged is
+  not even read; any difference sends it back to be hashed.
+
+Everything lives in a folder named after the *generation*: riskload's
+version, its decoders' versions and a digest of riskload's own source, so a
+cache made by other code is never trusted (older generations are removed).
+Entries carry their generation, digest and a checksum, and anything that does
+not check out is treated as missing and written again. Every file is written
+to a temporary name and renamed, so a run killed at any point leaves only
+whole files behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import struct
+import sys
+import zlib
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import errors
+from ..columns import SAMPLE_COLUMNS
+from ..errors import ActivityFileError, RiskloadError
+from ..output import write_bytes
+from .parse import ParsedActivity
+
+#: Environment variable naming the cache folder (the same as ``--cache-dir``).
+CACHE_ENV = "RISKLOAD_CACHE_DIR"
+
+_MAGIC = b"RLCACHE1"
+_HEAD = struct.Struct("<8sII")  # magic, length of the JSON part, CRC-32 of everything after the head
+_SAMPLE_ARRAYS = [c for c in SAMPLE_COLUMNS if c != "activity_id"]
+_TAG = "\x00type"
+
+
+def default_cache_dir() -> Path:
+    """Where the cache lives unless told otherwise.
+
+    ``$RISKLOAD_CACHE_DIR`` if set; otherwise the platform's per-user cache
+    folder: ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches``
+    on macOS, ``%LOCALAPPDATA%`` on Windows; with ``riskload`` appended.
+    """
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    home = Path.home()
+    if sys.platform == "darwin":
+        base = home / "Library" / "Caches"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    return base / "riskload"
+
+
+@functools.cache
+def generation() -> str:
+    """A digest of everything that decides what a file decodes to."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for dist in ("riskload", "fitparse", "gpxpy", "defusedxml", "pandas", "numpy"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist}=?;".encode())
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def file_digest(data: bytes) -> str:
+    """The key of a file's entry: the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stat_key(stat: os.stat_result) -> list[int]:
+    """What must stay the same for a file to be trusted unread: size, times and inode."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+#: What one file gave: per source in it (itself, or each archive member), its
+#: path and its activities, or the error that skipped it.
+Outcomes = list[tuple[str, "list[ParsedActivity] | ActivityFileError"]]
+
+
+@dataclass(frozen=True)
+class ActivityCache:
+    """The cache folder of one generation, below ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        The cache folder (see :func:`default_cache_dir`).
+    """
+
+    root: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.root / generation()
+
+    def prepare(self, export_folder: Path) -> None:
+        """Check the cache may be used for ``export_folder``; drop other generations.
+
+        Raises
+        ------
+        RiskloadError
+            The cache folder is the export folder or inside it.
+        """
+        from ..output import check_outside
+
+        check_outside(self.root, export_folder)
+        if self.folder.is_dir():
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tag = self.root / "CACHEDIR.TAG"
+            if not tag.exists():
+                write_bytes(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                                 b"# riskload's cache of decoded activity files; safe to delete.\n")
+        except (OSError, RiskloadError):
+            return
+        for other in self.root.iterdir():
+            if other.is_dir() and other.name != self.folder.name and len(other.name) == 16:
+                shutil.rmtree(other, ignore_errors=True)
+
+    # -- entries ---------------------------------------------------------
+
+    def _entry_path(self, digest: str) -> Path:
+        return self.folder / "files" / digest[:2] / f"{digest}.bin"
+
+    def load(self, digest: str, path: str) -> Outcomes | None:
+        """The outcomes cached for content ``digest``, found at ``path`` this time; None when missing or not trusted."""
+        try:
+            blob = self._entry_path(digest).read_bytes()
+            return _decode_entry(blob, digest, path)
+        except Exception:  # a damaged entry of any kind is a miss, and is written again
+            return None
+
+    def store(self, digest: str, path: str, outcomes: Outcomes) -> str:
+        """Write the entry for ``digest``; returns why it could not be written, or ``""``."""
+        try:
+            write_bytes(self._entry_path(digest), _encode_entry(outcomes, digest, path))
+        except RiskloadError as exc:
+            return str(exc)
+        return ""
+
+    # -- per-folder index --------------------------------------------------
+
+    def _index_path(self, export_folder: Path) -> Path:
+        key = hashlib.sha256(str(Path(export_folder).resolve()).encode()).hexdigest()[:24]
+        return self.folder / "folders" / f"{key}.json"
+
+    def read_index(self, export_folder: Path) -> dict[str, tuple[list[int], str]]:
+        """``{relative path: (stat key, digest)}`` as last saved for this folder."""
+        try:
+            saved = json.loads(self._index_path(export_folder).read_bytes())
+            if saved.get("generation") != generation():
+                return {}
+            return {rel: (list(item[0]), str(item[1])) for rel, item in saved["files"].items()}
+        except Exception:  # missing or damaged: every file is hashed again
+            return {}
+
+    def write_index(self, export_folder: Path, files: dict[str, tuple[list[int], str]]) -> str:
+        """Save the index; returns why it could not be written, or ``""``."""
+        body = {"generation": generation(), "folder": str(Path(export_folder).resolve()),
+                "files": {rel: [key, digest] for rel, (key, digest) in files.items()}}
+        try:
+            write_bytes(self._index_path(export_folder), json.dumps(body).encode())
+        except RiskloadError as exc:
+            return str(exc)
+        return ""
+
+
+def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:
+    sources, chunks, offset = [], [], 0
+    for source_path, outcome in outcomes:
+        member = source_path[len(path):] if source_path.startswith(path) else source_path
+        if isinstance(outcome, ActivityFileError):
+            sources.append({"member": member, "error": [type(outcome).__name__, outcome.reason]})
+            continue
+        activities = []
+        for item in outcome:
+            arrays = []
+            for column in _SAMPLE_ARRAYS:
+                values = item.samples[column]
+                if column == "timestamp":
+                    values = values.dt.tz_convert(None).astype("datetime64[ns]").to_numpy().view("int64")
+                raw = np.ascontiguousarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
+                chunks.append(raw.tobytes())
+                arrays.append([column, raw.dtype.str, offset, raw.size])
+                offset += raw.nbytes
+            activities.append({"row": {k: _to_json(v) for k, v in item.row.items()}, "arrays": arrays})
+        sources.append({"member": member, "activities": activities})
+    meta = json.dumps({"generation": generation(), "digest": digest, "sources": sources}).encode()
+    body = meta + b"".join(chunks)
+    return _HEAD.pack(_MAGIC, len(meta), zlib.crc32(body)) + body
+
+
+def _decode_entry(blob: bytes, digest: str, path: str) -> Outcomes | None:
+    magic, meta_len, crc = _HEAD.unpack_from(blob)
+    body = memoryview(blob)[_HEAD.size:]
+    if magic != _MAGIC or zlib.crc32(body) != crc:
+        return None
+    meta = json.loads(bytes(body[:meta_len]))
+    if meta["generation"] != generation() or meta["digest"] != digest:
+        return None
+    data = body[meta_len:]
+    outcomes: Outcomes = []
+    for source in meta["sources"]:
+        source_path = path + source["member"]
+        if "error" in source:
+            name, reason = source["error"]
+            cls = getattr(errors, name)
+            if not (isinstance(cls, type) and issubclass(cls, ActivityFileError)):
+                return None
+            outcomes.append((source_path, cls(source_path, reason)))
+            continue
+        parsed = []
+        for activity in source["activities"]:
+            row = {k: _from_json(v) for k, v in activity["row"].items()}
+            columns = {}
+            for column, dtype, start, count in activity["arrays"]:
+                values = np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=start)
+                if column == "timestamp":
+                    values = pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
+                columns[column] = values
+            samples = pd.DataFrame(columns)
+            samples.insert(0, "activity_id", pd.array([row["activity_id"]] * len(samples), dtype="string"))
+            parsed.append(ParsedActivity(row, samples))
+        outcomes.append((source_path, parsed))
+    return outcomes
+
+
+def _to_json(value):
+    if isinstance(value, pd.Timestamp):
+        return {_TAG: "timestamp", "ns": value.as_unit("ns").value, "tz": str(value.tz) if value.tz else None}
+    if isinstance(value, tuple):
+        return {_TAG: "tuple", "items": [_to_json(v) for v in value]}
+    if isinstance(value, (np.generic,)):
+        return value.item()
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict) and _TAG in value:
+        if value[_TAG] == "timestamp":
+            return pd.Timestamp(value["ns"], unit="ns", tz=value["tz"]) if value["tz"] else pd.Timestamp(value["ns"], unit="ns")
+        return tuple(_from_json(v) for v in value["items"])
+    return value

@@ -1,0 +1,255 @@
+"""The cache of decoded files and the parallel import: same result, less work."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from riskload import CorruptFileError, RiskloadError, read_export
+from riskload.cli import main
+from riskload.importers import batch, cache
+from riskload.importers.walk import candidate_files
+
+ROOT = Path(__file__).resolve().parent.parent
+ATHLETE_A = ROOT / "sample_data" / "athlete-a"
+ATHLETE_B = ROOT / "sample_data" / "athlete-b"
+
+
+def assert_same_export(got, want):
+    pd.testing.assert_frame_equal(got.activities, want.activities)
+    pd.testing.assert_frame_equal(got.samples, want.samples)
+    pd.testing.assert_frame_equal(got.skipped, want.skipped)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """Both sample athletes read the plain way: one process, no cache."""
+    return {folder: read_export(folder, cache=False, workers=1) for folder in (ATHLETE_A, ATHLETE_B)}
+
+
+@pytest.fixture
+def copy_of_b(tmp_path) -> Path:
+    folder = tmp_path / "export"
+    shutil.copytree(ATHLETE_B, folder)
+    return folder
+
+
+@pytest.mark.parametrize("folder", [ATHLETE_A, ATHLETE_B], ids=["strava", "garmin"])
+def test_parallel_cold_and_warm_imports_equal_the_plain_one(folder, reference, tmp_path):
+    cold = read_export(folder, cache=tmp_path / "c", workers=2)
+    warm = read_export(folder, cache=tmp_path / "c", workers=2)
+    assert_same_export(cold, reference[folder])
+    assert_same_export(warm, reference[folder])
+    files = len(candidate_files(folder))
+    assert (cold.stats.files, cold.stats.from_cache, cold.stats.decoded, cold.stats.workers) == (files, 0, files, 2)
+    assert (warm.stats.files, warm.stats.from_cache, warm.stats.decoded) == (files, files, 0)
+    # athlete-a: 181 files (a damaged one and a duplicate skipped), athlete-b: 68
+    assert files == {ATHLETE_A: 181, ATHLETE_B: 68}[folder]
+
+
+def test_an_unchanged_file_is_never_read_again(copy_of_b, tmp_path, monkeypatch):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    calls = []
+    real = batch.decode_file
+    monkeypatch.setattr(batch, "decode_file", lambda *a: calls.append(a[1]) or real(*a))
+    warm = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert calls == []
+    assert len(warm.activities) == 72
+
+
+def test_a_touched_file_is_hashed_but_not_decoded(copy_of_b, tmp_path, monkeypatch):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    touched = copy_of_b / "21400000037_ACTIVITY.fit"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    decoded = []
+    real = batch.parse_bytes
+    monkeypatch.setattr(batch, "parse_bytes", lambda data, path: decoded.append(path) or real(data, path))
+    warm = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert decoded == []
+    assert (warm.stats.from_cache, warm.stats.decoded) == (68, 0)
+
+
+def test_a_changed_file_is_read_again_even_with_its_old_size_and_time(copy_of_b, tmp_path):
+    first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    victim, donor = copy_of_b / "21400000037_ACTIVITY.fit", ATHLETE_A / "activities" / "17000003000.gpx"
+    before = victim.stat()
+    # the same number of bytes, a different activity, the old modification time
+    content = donor.read_bytes()[: before.st_size].ljust(before.st_size, b" ")
+    victim.write_bytes(content)
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    fresh = read_export(copy_of_b, cache=False, workers=1)
+    assert_same_export(again, fresh)
+    assert again.stats.decoded == 1
+    old_ids = set(first.activities.loc[first.activities["source_path"] == victim.name, "activity_id"])
+    assert old_ids and not old_ids & set(again.activities["activity_id"])
+
+
+def test_a_replaced_and_an_added_file_are_decoded_the_rest_is_not(copy_of_b, tmp_path):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    replaced = copy_of_b / "21400000074_ACTIVITY.fit"
+    shutil.copy(ATHLETE_A / "activities" / "17000003000.gpx", copy_of_b / "swap.tmp")
+    os.replace(copy_of_b / "swap.tmp", replaced)
+    shutil.copy(ATHLETE_A / "activities" / "17000001000.fit.gz", copy_of_b / "new.fit.gz")
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (again.stats.files, again.stats.from_cache, again.stats.decoded) == (69, 67, 2)
+    assert_same_export(again, read_export(copy_of_b, cache=False, workers=1))
+
+
+def test_a_renamed_file_is_found_by_its_content(copy_of_b, tmp_path):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    (copy_of_b / "21400000111_ACTIVITY.fit").rename(copy_of_b / "renamed.fit")
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (again.stats.from_cache, again.stats.decoded) == (68, 0)
+    assert "renamed.fit" in set(again.activities["source_path"])
+    assert_same_export(again, read_export(copy_of_b, cache=False, workers=1))
+
+
+def test_a_cache_of_other_code_is_not_trusted_and_is_removed(copy_of_b, tmp_path, monkeypatch):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    old = tmp_path / "c" / cache.generation()
+    assert old.is_dir()
+    monkeypatch.setattr(cache, "generation", lambda: "0123456789abcdef")
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (again.stats.from_cache, again.stats.decoded) == (0, 68)
+    assert not old.exists()
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["0123456789abcdef", "CACHEDIR.TAG"]
+
+
+def test_an_entry_claiming_another_generation_or_content_is_refused(copy_of_b, tmp_path, monkeypatch):
+    store = cache.ActivityCache(tmp_path / "c")
+    store.prepare(copy_of_b)
+    data = (copy_of_b / "21400000037_ACTIVITY.fit").read_bytes()
+    digest = cache.file_digest(data)
+    outcomes = batch.parse_sources(batch.expand("x.fit", data))
+    store.store(digest, "x.fit", outcomes)
+    assert store.load(digest, "y.fit")[0][0] == "y.fit"
+    # the entry of one content filed under another's digest is not believed
+    other = "f" * 64
+    store._entry_path(other).parent.mkdir(parents=True)
+    shutil.copy(store._entry_path(digest), store._entry_path(other))
+    assert store.load(other, "x.fit") is None
+    # an entry written by other code, in this generation's folder, is not believed either
+    monkeypatch.setattr(cache, "generation", lambda: "0123456789abcdef")
+    foreign = cache._encode_entry(outcomes, digest, "x.fit")
+    monkeypatch.undo()
+    store._entry_path(digest).write_bytes(foreign)
+    assert store.load(digest, "x.fit") is None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_damaged_entries_and_index_are_rebuilt(damage, copy_of_b, tmp_path):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    generation = tmp_path / "c" / cache.generation()
+    entries = sorted((generation / "files").rglob("*.bin"))
+    index = next((generation / "folders").glob("*.json"))
+    assert len(entries) == 68
+    for path in entries + [index]:
+        blob = path.read_bytes()
+        path.write_bytes({"truncate": blob[: len(blob) // 2],
+                          "flip": blob[:-9] + bytes([blob[-9] ^ 0x40]) + blob[-8:],
+                          "garbage": os.urandom(len(blob)),
+                          "empty": b""}[damage])
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=2)
+    assert (again.stats.from_cache, again.stats.decoded) == (0, 68)
+    assert_same_export(again, read_export(copy_of_b, cache=False, workers=1))
+    third = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (third.stats.from_cache, third.stats.decoded) == (68, 0)
+
+
+def _import_forever(folder: Path, cache_dir: Path) -> None:
+    read_export(folder, cache=cache_dir, workers=1)
+
+
+def test_a_run_killed_mid_import_leaves_a_cache_the_next_run_uses(copy_of_b, tmp_path):
+    cache_dir = tmp_path / "c"
+    child = multiprocessing.get_context("spawn").Process(target=_import_forever, args=(copy_of_b, cache_dir))
+    child.start()
+    deadline = time.monotonic() + 60
+    entries = []
+    while time.monotonic() < deadline and len(entries) < 10:
+        time.sleep(0.01)
+        entries = list(cache_dir.rglob("*.bin"))
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    assert 10 <= len(entries) < 68, "the import finished before it could be killed"
+    again = read_export(copy_of_b, cache=cache_dir, workers=1)
+    assert_same_export(again, read_export(copy_of_b, cache=False, workers=1))
+    assert again.stats.from_cache >= 10 and again.stats.from_cache + again.stats.decoded == 68
+    leftovers = [p for p in cache_dir.rglob("*") if p.is_file() and p.name.startswith(".")]
+    assert len(leftovers) <= 1  # at most the one file being written when killed, never read
+
+
+def test_the_cache_never_goes_inside_the_export(copy_of_b):
+    before = sorted(p.relative_to(copy_of_b) for p in copy_of_b.rglob("*"))
+    with pytest.raises(RiskloadError, match="never writes inside the export folder"):
+        read_export(copy_of_b, cache=copy_of_b / "cache")
+    assert sorted(p.relative_to(copy_of_b) for p in copy_of_b.rglob("*")) == before
+
+
+def test_an_unwritable_cache_costs_speed_not_data(copy_of_b, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    export = read_export(copy_of_b, cache=blocker / "cache", workers=1)
+    assert_same_export(export, read_export(copy_of_b, cache=False, workers=1))
+    assert export.stats.cache_problems and "cannot write" in export.stats.cache_problems[0]
+
+
+def test_the_default_cache_folder_follows_the_platform_conventions(monkeypatch, tmp_path):
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    monkeypatch.setattr(cache.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.default_cache_dir() == tmp_path / "xdg" / "riskload"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.default_cache_dir() == Path.home() / ".cache" / "riskload"
+    monkeypatch.setattr(cache.sys, "platform", "darwin")
+    assert cache.default_cache_dir() == Path.home() / "Library" / "Caches" / "riskload"
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "mine"))
+    assert cache.default_cache_dir() == tmp_path / "mine"
+
+
+def test_file_errors_survive_the_trip_from_a_worker_process():
+    # Exception pickling rebuilds from args; ours take two, which once broke the pool
+    error = pickle.loads(pickle.dumps(CorruptFileError("a.fit", "truncated")))
+    assert (type(error), error.path, error.reason, str(error)) == (CorruptFileError, "a.fit", "truncated",
+                                                                   "a.fit: truncated")
+
+
+def test_progress_counts_cached_files_then_each_decoded_one(copy_of_b, tmp_path):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    (copy_of_b / "21400000111_ACTIVITY.fit").write_bytes((ATHLETE_A / "activities" / "17000003000.gpx").read_bytes())
+    calls = []
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1, progress=lambda *a: calls.append(a))
+    assert calls == [(67, 68, "21400000111_ACTIVITY.fit"), (68, 68, "21400000111_ACTIVITY.fit")]
+    calls.clear()
+    read_export(copy_of_b, cache=False, workers=2, progress=lambda *a: calls.append(a))
+    assert [c[0] for c in calls] == list(range(69)) and {c[1] for c in calls} == {68}
+    assert sorted(c[2] for c in calls[1:]) == candidate_files(copy_of_b)
+
+
+def test_cli_cache_options(copy_of_b, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    args = ["analyze", str(copy_of_b), "--out", str(out), "--format", "csv", "-v", "--until", "2026-10-07"]
+    first = runner.invoke(main, args + ["--cache-dir", str(tmp_path / "c")])
+    second = runner.invoke(main, args + ["--cache-dir", str(tmp_path / "c")])
+    off = runner.invoke(main, args + ["--no-cache"])
+    assert first.exit_code in (0, 3) and second.exit_code == first.exit_code and off.exit_code == first.exit_code
+    cores = batch.available_cores()
+    processes = f"({cores} process{'es' if cores > 1 else ''})"
+    assert f"68 files: 0 from the cache, 68 decoded {processes}; cache in {tmp_path / 'c'}" in first.output
+    assert f"68 files: 68 from the cache, 0 decoded; cache in {tmp_path / 'c'}" in second.output
+    assert f"68 files: 0 from the cache, 68 decoded {processes}; no cache" in off.output
+    both = runner.invoke(main, args + ["--no-cache", "--cache-dir", str(tmp_path / "c")])
+    assert both.exit_code == 2 and "contradict" in both.output
+    inside = runner.invoke(main, args + ["--cache-dir", str(copy_of_b / "c")])
+    assert inside.exit_code == 1 and "never writes inside the export folder" in inside.output
