@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from riskload import RiskloadError, report  # noqa: E402
@@ -36,21 +37,35 @@ def close_figures():
     plt.close("all")
 
 
+def weekly_bars(ax) -> list[tuple[float, str, str | None]]:
+    """Height, colour and hatch of each weekly bar, left to right (a collection plus hatched patches)."""
+    found = []
+    for bars in (c for c in ax.collections if c.get_gid() == "week-bars"):
+        for path, colour in zip(bars.get_paths(), bars.get_facecolors()):
+            found.append((path.vertices[:, 0].min(), path.vertices[:, 1].max(), to_hex(colour), None))
+    found += [(p.get_x(), p.get_height(), to_hex(p.get_facecolor()), p.get_hatch()) for p in ax.patches]
+    return [bar[1:] for bar in sorted(found)]
+
+
+def bar_heights(ax):
+    return [round(height, 6) for height, _, _ in weekly_bars(ax)]
+
+
 def bar_colours(ax):
-    return [to_hex(p.get_facecolor()) for p in ax.patches]
+    return [colour for _, colour, _ in weekly_bars(ax)]
 
 
 def test_bars_are_coloured_by_the_worst_flag_of_their_week(jumped):
     ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags)
     assert list(jumped.flags["code"]) == ["RL001"] and jumped.flags["severity"].iloc[0] == "warning"
-    assert [round(p.get_height(), 6) for p in ax.patches] == [20.0, 30.0, 30.0, 33.0]
+    assert bar_heights(ax) == [20.0, 30.0, 30.0, 33.0]
     assert bar_colours(ax) == [COLORS["none"], COLORS["warning"], COLORS["none"], COLORS["none"]]
     assert [t.get_text() for t in ax.texts] == ["RL001", "so far"]  # 1 Feb is the last week's Sunday: unfinished
 
 
 def test_the_allowed_increase_dash_is_last_week_plus_the_limit(jumped):
     ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags, limit_pct=10)
-    dashes = ax.collections[0].get_segments()
+    dashes = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
     heights = [round(seg[0][1], 6) for seg in dashes if len(seg) and np.isfinite(seg[0][1])]
     assert heights == [22.0, 33.0, 33.0]
     assert bar_colours(ax)[3] == COLORS["none"]  # 33 km after 30 km is exactly +10 %: on the dash, no flag
@@ -66,14 +81,14 @@ def test_panels_draw_on_the_axes_they_are_given_and_return_it(jumped):
 
 def test_miles_convert_bars_and_label(jumped):
     ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags, units="mi")
-    assert [round(p.get_height(), 4) for p in ax.patches] == [round(k / KM_PER_MILE, 4) for k in (20, 30, 30, 33)]
+    assert bar_heights(ax) == [round(k / KM_PER_MILE, 6) for k in (20, 30, 30, 33)]
     assert ax.get_ylabel() == "running mi per week"
 
 
 def test_the_week_in_progress_is_hatched():
     result = analysis(weeks(20, 22, 23) + [run(22, 5)], as_of="2026-01-28")  # Wed of week 4
     ax = report.plot_weekly_distance(result.load.weekly, result.flags)
-    assert [p.get_hatch() for p in ax.patches] == [None, None, None, "////"]
+    assert [hatch for _, _, hatch in weekly_bars(ax)] == [None, None, None, "////"]
 
 
 def test_thin_keeps_the_important_labels_and_spaces_the_rest():

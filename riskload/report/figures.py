@@ -11,6 +11,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -33,6 +34,34 @@ def _axes(ax, size=(12, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
+
+
+def week_bars(ax, x: np.ndarray, heights, colors, *, hatched=None, zorder: float = 2) -> PolyCollection:
+    """Bars :data:`BAR_DAYS` wide centred on ``x``, drawn as one collection.
+
+    ``Axes.bar`` makes one artist per bar, which costs a third of a second
+    per panel on ten years of weeks; a collection draws them all at once.
+    Bars marked in ``hatched`` (the week in progress) are drawn apart, as
+    ordinary hatched patches.
+
+    Returns
+    -------
+    PolyCollection
+        The plain bars (gid ``"week-bars"``).
+    """
+    heights = np.nan_to_num(np.asarray(heights, dtype=float))
+    colors = np.asarray(colors, dtype=object)
+    hatched = np.zeros(len(x), dtype=bool) if hatched is None else np.asarray(hatched, dtype=bool)
+    left, right, base = x - BAR_DAYS / 2, x + BAR_DAYS / 2, np.zeros(len(x))
+    corners = np.stack([np.c_[left, base], np.c_[left, heights], np.c_[right, heights], np.c_[right, base]], axis=1)
+    bars = PolyCollection(corners[~hatched], facecolors=list(colors[~hatched]), edgecolors="none", zorder=zorder,
+                          gid="week-bars")
+    ax.add_collection(bars)
+    for i in np.flatnonzero(hatched):
+        ax.bar(x[i], heights[i], width=BAR_DAYS, color=colors[i], hatch="////", edgecolor="#555555", alpha=0.75,
+               zorder=zorder)
+    ax.autoscale_view()
+    return bars
 
 
 def _mid(weeks: pd.Index) -> np.ndarray:
@@ -107,12 +136,7 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
     distance = u.distance(weekly["distance_km"]).to_numpy(dtype=float)
     worst = worst_by_week(flags, weeks)
     unfinished = ~weekly["complete"].to_numpy(dtype=bool)
-    bars = ax.bar(x, distance, width=BAR_DAYS, color=[COLORS[s] for s in worst], edgecolor="none", zorder=2)
-    for bar, open_week in zip(bars, unfinished):
-        if open_week:
-            bar.set_hatch("////")
-            bar.set_edgecolor("#555555")
-            bar.set_alpha(0.75)
+    week_bars(ax, x, distance, [COLORS[s] for s in worst], hatched=unfinished)
 
     allowed = np.roll(distance, 1) * (1 + limit_pct / 100)
     allowed[0] = np.nan
@@ -171,7 +195,7 @@ def plot_terrain_and_rest(weekly: pd.DataFrame, *, ax=None, units: str | Units =
     hilly_m_per_km = threshold("RL002", "ascent_per_km_limit") if hilly_m_per_km is None else hilly_m_per_km
     x = _mid(weekly.index)
     rest = ax.twinx()
-    rest.bar(x, weekly["rest_days"], width=BAR_DAYS, color="#d9d9d9", zorder=1)
+    week_bars(rest, x, weekly["rest_days"], ["#d9d9d9"] * len(x), zorder=1)
     no_rest = weekly["rest_days"].to_numpy() == 0
     rest.scatter(x[no_rest], np.full(no_rest.sum(), 0.35), marker="^", color=COLORS["warning"], s=22, zorder=3,
                  label="no rest day")
