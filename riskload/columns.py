@@ -13,12 +13,13 @@ import pandas as pd
 
 #: One row per recorded point, keyed by ``activity_id``.
 SAMPLE_COLUMNS: dict[str, str] = {
-    "activity_id": "string",
+    "activity_id": "category",
     "timestamp": "datetime64[ns, UTC]",
     "segment": "int32",
     "latitude_deg": "float64",
     "longitude_deg": "float64",
     "altitude_m": "float64",
+    "altitude_smooth_m": "float64",
     "distance_m": "float64",
     "speed_m_s": "float64",
     "heart_rate_bpm": "float64",
@@ -80,8 +81,12 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name, dtype in spec.items():
         column = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
-        if dtype == "string":
+        if str(column.dtype) == dtype:
+            out[name] = column
+        elif dtype == "string":
             out[name] = column.astype("string")
+        elif dtype == "category":
+            out[name] = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
         elif dtype == "bool":
             out[name] = column.fillna(False).astype(bool)
         elif dtype.startswith("int"):

@@ -4,8 +4,8 @@
 columns whatever file it came from: seconds of moving time it stands for,
 distance along the track, a speed, and seconds since the start. The other
 functions aggregate them per activity; all are vectorised over the whole
-history (grouped by ``activity_id``), except altitude smoothing, which reuses
-the per-activity smoother the importers use for ascent.
+history (grouped by ``activity_id``); altitude comes smoothed from the
+importers (``altitude_smooth_m``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from . import track
 
 RECORD_COLUMNS = ["activity_id", "timestamp", "elapsed_s", "moving_s", "dt_s", "track_m", "speed_m_s",
-                  "altitude_m", "heart_rate_bpm", "cadence_spm"]
+                  "altitude_m", "altitude_smooth_m", "heart_rate_bpm", "cadence_spm"]
 
 
 def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
@@ -32,8 +32,9 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         device's where it recorded one, else from GPS), ``speed_m_s`` the
         device's speed or the GPS speed over five records.
     """
-    s = samples[samples["activity_id"].isin(set(activity_ids))].sort_values(["activity_id", "timestamp"])
-    s = s.reset_index(drop=True)
+    s = samples[samples["activity_id"].isin(set(activity_ids))]
+    order = np.lexsort((pd.DatetimeIndex(s["timestamp"]).asi8, s["activity_id"].astype("category").cat.codes))
+    s = s.iloc[order].reset_index(drop=True)
     if s.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
@@ -68,6 +69,7 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         "track_m": track_m,
         "speed_m_s": speed,
         "altitude_m": s["altitude_m"],
+        "altitude_smooth_m": s["altitude_smooth_m"],
         "heart_rate_bpm": s["heart_rate_bpm"],
         "cadence_spm": s["cadence_spm"],
     })
@@ -82,21 +84,18 @@ def minutes_at_or_above(records: pd.DataFrame, bpm: float) -> pd.Series:
 def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: float) -> pd.Series:
     """Metres descended per activity on stretches at ``grade_limit_pct`` or steeper.
 
-    Altitude is smoothed as for ascent (:func:`riskload.track.smooth_altitude_m`),
-    sampled at every ``segment_m`` of track, and each segment's grade is its
-    drop over its length; segments at or below the (negative) limit count.
+    Altitude is smoothed as for ascent (``altitude_smooth_m``, see
+    :func:`riskload.track.smooth_altitude_m`), sampled at every ``segment_m``
+    of track, and each segment's grade is its drop over its length; segments
+    at or below the (negative) limit count.
     """
-    with_altitude = records[records["altitude_m"].notna()]
+    with_altitude = records[records["altitude_smooth_m"].notna()]
     if with_altitude.empty:
         return pd.Series(dtype="float64", name="steep_descent_m")
-    # one call per activity (groupby.apply changes shape when there is only one)
-    smooth = pd.concat({aid: track.smooth_altitude_m(group) for aid, group in
-                        with_altitude.groupby("activity_id")[["timestamp", "altitude_m"]]})
-    keys = pd.MultiIndex.from_frame(with_altitude[["activity_id", "timestamp"]])
-    frame = pd.DataFrame({"activity_id": with_altitude["activity_id"].to_numpy(),
-                          "altitude_m": smooth.reindex(keys).to_numpy(),
-                          "bin": np.floor(with_altitude["track_m"].to_numpy() / segment_m),
-                          "track_m": with_altitude["track_m"].to_numpy()})
+    frame = pd.DataFrame({"activity_id": with_altitude["activity_id"],
+                          "altitude_m": with_altitude["altitude_smooth_m"],
+                          "bin": np.floor(with_altitude["track_m"] / segment_m),
+                          "track_m": with_altitude["track_m"]})
     ends = frame.groupby(["activity_id", "bin"], sort=True).last().reset_index()
     rise = ends.groupby("activity_id")["altitude_m"].diff()
     run = ends.groupby("activity_id")["track_m"].diff()

@@ -61,7 +61,11 @@ def empty_samples() -> pd.DataFrame:
 
 
 def tidy_samples(samples: pd.DataFrame) -> pd.DataFrame:
-    """Canonical columns, UTC timestamps, untimed rows dropped, sensor junk as NaN."""
+    """Canonical columns, UTC timestamps, untimed rows dropped, sensor junk as NaN.
+
+    ``altitude_smooth_m`` is filled here, once per activity, so that rules
+    over a long history never smooth activity by activity.
+    """
     out = empty_samples()
     if samples.empty:
         return out
@@ -83,6 +87,7 @@ def tidy_samples(samples: pd.DataFrame) -> pd.DataFrame:
     bad_position = ~(frame["latitude_deg"].between(-90, 90) & frame["longitude_deg"].between(-180, 180))
     null_island = (frame["latitude_deg"] == 0) & (frame["longitude_deg"] == 0)
     frame.loc[bad_position | null_island, ["latitude_deg", "longitude_deg"]] = np.nan
+    frame["altitude_smooth_m"] = track.smooth_altitude_at_samples(frame)
     frame = frame[[c for c in SAMPLE_COLUMNS if c != "activity_id"]]
     return frame.astype({c: d for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
 

@@ -151,6 +151,15 @@ def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHI
     return despiked.rolling(pd.Timedelta(seconds=window_s), center=True, min_periods=1).mean()
 
 
+def smooth_altitude_at_samples(samples: pd.DataFrame) -> np.ndarray:
+    """:func:`smooth_altitude_m` for each sample of one activity, NaN where it has no altitude."""
+    smooth = smooth_altitude_m(samples)
+    if smooth.empty:
+        return np.full(len(samples), np.nan)
+    values = smooth.reindex(pd.DatetimeIndex(samples["timestamp"])).to_numpy()
+    return np.where(samples["altitude_m"].notna().to_numpy(), values, np.nan)
+
+
 def hysteresis_gain_m(altitude_m, threshold_m: float = ELEVATION_THRESHOLD_M) -> tuple[float, float]:
     """Total ascent and descent [m] of a profile, ignoring changes below a threshold.
 

@@ -162,7 +162,7 @@ def decode_files(
     else:
         for i in todo:
             finish(i, decode_file(root, files[i], cache))
-    if cache:
+    if cache and seen != index:
         problem = cache.write_index(root, seen)
         if problem and len(stats.cache_problems) < 3:
             stats.cache_problems.append(problem)

@@ -38,17 +38,15 @@ import numpy as np
 import pandas as pd
 
 from .. import errors
-from ..columns import SAMPLE_COLUMNS
 from ..errors import ActivityFileError, RiskloadError
 from ..output import write_bytes
-from .parse import ParsedActivity
+from .parse import SAMPLE_ARRAYS, ParsedActivity
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
 CACHE_ENV = "RISKLOAD_CACHE_DIR"
 
 _MAGIC = b"RLCACHE1"
 _HEAD = struct.Struct("<8sII")  # magic, length of the JSON part, CRC-32 of everything after the head
-_SAMPLE_ARRAYS = [c for c in SAMPLE_COLUMNS if c != "activity_id"]
 _TAG = "\x00type"
 
 
@@ -201,11 +199,8 @@ def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:
         activities = []
         for item in outcome:
             arrays = []
-            for column in _SAMPLE_ARRAYS:
-                values = item.samples[column]
-                if column == "timestamp":
-                    values = values.dt.tz_convert(None).astype("datetime64[ns]").to_numpy().view("int64")
-                raw = np.ascontiguousarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
+            for column in SAMPLE_ARRAYS:
+                raw = np.ascontiguousarray(item.columns[column])
                 chunks.append(raw.tobytes())
                 arrays.append([column, raw.dtype.str, offset, raw.size])
                 offset += raw.nbytes
@@ -238,15 +233,11 @@ def _decode_entry(blob: bytes, digest: str, path: str) -> Outcomes | None:
         parsed = []
         for activity in source["activities"]:
             row = {k: _from_json(v) for k, v in activity["row"].items()}
-            columns = {}
-            for column, dtype, start, count in activity["arrays"]:
-                values = np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=start)
-                if column == "timestamp":
-                    values = pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
-                columns[column] = values
-            samples = pd.DataFrame(columns)
-            samples.insert(0, "activity_id", pd.array([row["activity_id"]] * len(samples), dtype="string"))
-            parsed.append(ParsedActivity(row, samples))
+            columns = {column: np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=start)
+                       for column, dtype, start, count in activity["arrays"]}
+            if sorted(columns) != sorted(SAMPLE_ARRAYS):
+                return None
+            parsed.append(ParsedActivity(row, columns))
         outcomes.append((source_path, parsed))
     return outcomes
 

@@ -41,30 +41,31 @@ def find_duplicates(activities: pd.DataFrame) -> pd.Series:
             i = parent[i]
         return i
 
-    starts = activities["start_time"]
-    ends = activities["end_time"]
+    starts, ends = activities["start_time"].to_dict(), activities["end_time"].to_dict()
+    sports, paths = activities["sport"].to_dict(), activities["source_path"].to_dict()
+    ids, richness = activities["activity_id"].to_dict(), activities["richness"].to_dict()
     open_rows: list = []
     for i in order:
         open_rows = [j for j in open_rows if ends[j] >= starts[i] - pd.Timedelta(seconds=SAME_START_S)]
         for j in open_rows:
-            if not _compatible(activities.at[i, "sport"], activities.at[j, "sport"]):
+            if not _compatible(sports[i], sports[j]):
                 continue
-            if activities.at[i, "source_path"] == activities.at[j, "source_path"]:
+            if paths[i] == paths[j]:
                 continue  # sessions of one multisport file are never copies of each other
             overlap = (min(ends[i], ends[j]) - max(starts[i], starts[j])).total_seconds()
             shorter = min((ends[i] - starts[i]).total_seconds(), (ends[j] - starts[j]).total_seconds())
             same = overlap >= MIN_OVERLAP_SHARE * shorter if shorter > 0 else False
             same = same or abs((starts[i] - starts[j]).total_seconds()) <= SAME_START_S and shorter <= SAME_START_S
-            if same or activities.at[i, "activity_id"] == activities.at[j, "activity_id"]:
+            if same or ids[i] == ids[j]:
                 parent[find(i)] = find(j)
         open_rows.append(i)
 
     groups: dict = {}
     for i in activities.index:
         groups.setdefault(find(i), []).append(i)
-    kept = pd.Series(activities.index, index=activities.index)
+    kept = {}
     for members in groups.values():
-        by_path = sorted(members, key=lambda k: str(activities.at[k, "source_path"]))
-        best = max(by_path, key=lambda k: activities.at[k, "richness"])
-        kept[members] = best
-    return kept
+        by_path = sorted(members, key=lambda k: str(paths[k]))
+        best = max(by_path, key=lambda k: richness[k])
+        kept.update(dict.fromkeys(members, best))
+    return pd.Series([kept[i] for i in activities.index], index=activities.index)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
@@ -17,7 +18,7 @@ from .dedup import find_duplicates
 from .localtime import localize
 from .batch import ImportStats, decode_files, parse_sources
 from .cache import ActivityCache, Outcomes, default_cache_dir
-from .parse import ParsedActivity, summarize_all
+from .parse import ParsedActivity, samples_frame, summarize_all
 from .strava import normalize_name, read_activities_csv
 from .walk import candidate_files, expand
 
@@ -156,9 +157,19 @@ def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str |
     keep = kept == rows.index
     rows = localize(rows[keep], timezone)
     activities = conform(rows.sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
-    samples = [p.samples for p, k in zip(parsed, keep) if k and len(p.samples)]
-    samples_frame = conform(pd.concat(samples, ignore_index=True), SAMPLE_COLUMNS) if samples else empty_frame(SAMPLE_COLUMNS)
-    return Export(activities, samples_frame, _skipped_frame(skipped))
+    return Export(activities, _all_samples([p for p, k in zip(parsed, keep) if k]), _skipped_frame(skipped))
+
+
+def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
+    """One samples table; ``activity_id`` is categorical, built from the rows without touching each sample."""
+    with_samples = [p for p in parsed if len(p)]
+    if not with_samples:
+        return empty_frame(SAMPLE_COLUMNS)
+    frame = samples_frame([p.columns for p in with_samples])
+    ids, which = np.unique([p.row["activity_id"] for p in with_samples], return_inverse=True)
+    codes = np.repeat(which, [len(p) for p in with_samples])
+    frame.insert(0, "activity_id", pd.Categorical.from_codes(codes, categories=ids))
+    return conform(frame, SAMPLE_COLUMNS)
 
 
 def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory") -> Export:

@@ -11,8 +11,10 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ..columns import SAMPLE_COLUMNS
 from ..errors import CorruptFileError, NoActivityDataError, UnsupportedFormatError
 from ..timeline import summarize
 from .fit import read_fit
@@ -36,10 +38,44 @@ FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}
 
 @dataclass
 class ParsedActivity:
-    """One activity of a file: its row (a dict of activity columns) and samples."""
+    """One activity of a file: its row (a dict of activity columns) and its samples.
+
+    The samples are kept as one array per column of
+    :data:`~riskload.columns.SAMPLE_COLUMNS` but ``activity_id`` (the row's),
+    with ``timestamp`` as UTC ``datetime64[ns]``: thousands of activities are
+    then put together, or written to and read from the cache, column by
+    column rather than frame by frame.
+    """
 
     row: dict
-    samples: pd.DataFrame
+    columns: dict[str, np.ndarray]
+
+    @classmethod
+    def from_frame(cls, row: dict, samples: pd.DataFrame) -> "ParsedActivity":
+        """From tidy samples (:func:`riskload.timeline.tidy_samples`)."""
+        columns = {name: samples[name].to_numpy() for name in SAMPLE_ARRAYS if name != "timestamp"}
+        columns["timestamp"] = samples["timestamp"].dt.tz_convert(None).to_numpy("datetime64[ns]")
+        return cls(row, columns)
+
+    def __len__(self) -> int:
+        return len(self.columns["timestamp"])
+
+    @property
+    def samples(self) -> pd.DataFrame:
+        """The samples as a table (without ``activity_id``)."""
+        return samples_frame([self.columns])
+
+
+#: The sample columns an activity carries as arrays.
+SAMPLE_ARRAYS = [name for name in SAMPLE_COLUMNS if name != "activity_id"]
+
+
+def samples_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """One samples table (without ``activity_id``) from the column arrays of several activities."""
+    frame = pd.DataFrame({name: np.concatenate([part[name] for part in parts]) if len(parts) != 1 else parts[0][name]
+                          for name in SAMPLE_ARRAYS}, copy=len(parts) == 1)
+    frame["timestamp"] = pd.DatetimeIndex(frame["timestamp"].to_numpy("datetime64[ns]")).tz_localize("UTC")
+    return frame
 
 
 def sniff(data: bytes) -> str:
@@ -135,9 +171,7 @@ def summarize_all(raws, payload: bytes, kind: str) -> list[ParsedActivity]:
         row["activity_id"] = activity_id(payload, index)
         row["source_format"] = kind
         row["richness"] = _richness(raw.samples, kind, row["partial"])
-        samples = raw.samples.copy()
-        samples.insert(0, "activity_id", row["activity_id"])
-        parsed.append(ParsedActivity(row, samples))
+        parsed.append(ParsedActivity.from_frame(row, raw.samples))
     return parsed
 
 
