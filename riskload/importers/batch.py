@@ -6,6 +6,7 @@ members counts as one), which is also what the progress callback counts.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -101,6 +102,20 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     return FileResult(outcomes, key, digest, decoded=True, problem=problem)
 
 
+def _process_context():
+    """How worker processes start: from a fork server where there is one.
+
+    Forking the calling process itself is unsafe when it runs threads (a
+    Jupyter kernel does); a fork server is a clean single-threaded process
+    that has imported riskload once, so workers still start in milliseconds.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["riskload.importers.batch"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def decode_files(
     root: Path,
     files: list[str],
@@ -155,7 +170,7 @@ def decode_files(
     workers = min(workers or available_cores(), len(todo))
     if workers >= 2:
         stats.workers = workers
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
             futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
             for future in as_completed(futures):
                 finish(futures[future], future.result())
