@@ -149,7 +149,7 @@ def test_week_view_shows_runs_rest_days_and_strength():
 
 def test_week_figure_writes_the_flag_messages(jumped):
     fig = report.week_figure(jumped.load, jumped.flags, "2026-01-12")
-    notes = fig.axes[1].texts[0].get_text()
+    notes = fig.texts[0].get_text()
     assert notes.startswith("WARNING RL001 (weak evidence): 30.0 km after 20.0 km last week: +50.0 %")
 
 
@@ -235,3 +235,15 @@ def test_the_report_is_never_written_into_the_export(tmp_path):
     with pytest.raises(RiskloadError, match="never writes inside the export"):
         report.write_report(nasty(), export / "report", export_folder=export)
     assert list(export.iterdir()) == []
+
+
+def test_only_the_last_twelve_weeks_get_day_by_day_figures(tmp_path):
+    # a +50 % jump in week 2, then 14 steady weeks: the jump is older than the last 12 weeks
+    result = analysis(weeks(20, 30, *[30] * 14), as_of="2026-04-26")
+    assert list(result.flags["week_start"].astype(str)) == ["2026-01-12"]
+    assert report.detail_weeks(result) == [pd.Timestamp("2026-04-20")]
+    page = (tmp_path / "out" / "report.html")
+    report.write_report(result, tmp_path / "out", formats=["html"])
+    text = page.read_text()
+    assert "1 earlier flagged week is in the flags table above" in text
+    assert 'href="#week-2026-01-12"' not in text and 'id="week-2026-04-20"' in text

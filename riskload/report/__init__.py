@@ -22,8 +22,10 @@ from .units import Units
 from .week import plot_week, week_figure
 
 FORMATS = ("html", "png", "csv", "json")
-#: At most this many weeks get a detail figure in the report (the newest flagged ones).
-MAX_WEEK_DETAILS = 30
+#: Weeks back from the latest (a training block) whose flagged weeks get a
+#: day-by-day figure; older flags stay in the flags table, and ``--until``
+#: (or :func:`week_figure` in a notebook) draws any week.
+DETAIL_WEEKS = 12
 
 __all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "main_figure", "plot_acwr",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
@@ -46,11 +48,11 @@ def since(analysis, first_day=None):
     return replace(analysis, load=shown, flags=flags.reset_index(drop=True))
 
 
-def detail_weeks(analysis, limit: int = MAX_WEEK_DETAILS) -> list[pd.Timestamp]:
-    """The weeks that get a detail figure: the flagged ones and the latest, newest first."""
-    flagged = set(pd.DatetimeIndex(analysis.flags["week_start"]))
-    weeks = sorted(flagged | {analysis.load.weekly.index[-1]}, reverse=True)
-    return weeks[:limit]
+def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
+    """The weeks that get a detail figure, newest first: the flagged ones among the last ``weeks``, and the latest."""
+    recent = analysis.load.weekly.index[-weeks:]
+    flagged = set(pd.DatetimeIndex(analysis.flags["week_start"])) & set(recent)
+    return sorted(flagged | {recent[-1]}, reverse=True)
 
 
 def figure_png(fig, dpi: int = 100) -> bytes:

@@ -118,6 +118,12 @@ def _weeks_section(analysis, week_images: dict, u: Units) -> str:
         opened = " open" if week == latest else ""
         parts.append(f'<details id="week-{week:%Y-%m-%d}"{opened}><summary>{escape(label)}</summary>'
                      f"{_img(week_images[week], label)}</details>")
+    starts = pd.DatetimeIndex(flags["week_start"])
+    older = starts[starts < min(week_images)].nunique()
+    if older:
+        what = "1 earlier flagged week is" if older == 1 else f"{older} earlier flagged weeks are"
+        parts.append(f"<p>{what} in the flags table above; <code>riskload analyze --until DAY</code> draws "
+                     "the weeks up to that day.</p>")
     return "".join(parts)
 
 
