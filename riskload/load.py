@@ -137,7 +137,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
     runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, HIGH_HR_FRACTION).to_numpy()
     per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
-    runs["trimp"] = pd.Series(per_record_trimp).groupby(recs["activity_id"].to_numpy()).sum().reindex(
+    runs["trimp"] = pd.Series(per_record_trimp, index=recs.index).groupby(recs["activity_id"]).sum().reindex(
         ids, fill_value=0.0).to_numpy()
     runs["steep_descent_m"] = steep_descent_m(recs, ids, STEEP_GRADE_PCT, STEEP_SEGMENT_M).to_numpy()
 

@@ -32,9 +32,11 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         device's where it recorded one, else from GPS), ``speed_m_s`` the
         device's speed or the GPS speed over five records.
     """
-    s = samples[samples["activity_id"].isin(set(activity_ids))]
-    order = np.lexsort((pd.DatetimeIndex(s["timestamp"]).asi8, s["activity_id"].astype("category").cat.codes))
-    s = s.iloc[order].reset_index(drop=True)
+    # one copy of the chosen samples, grouped by activity and in time order
+    chosen = np.flatnonzero(samples["activity_id"].isin(set(activity_ids)).to_numpy())
+    codes = samples["activity_id"].astype("category").cat.codes.to_numpy()[chosen]
+    chosen = chosen[np.lexsort((pd.DatetimeIndex(samples["timestamp"]).asi8[chosen], codes))]
+    s = samples.take(chosen).reset_index(drop=True)
     if s.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
@@ -47,18 +49,14 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
 
     has_device = s.groupby(aid)["distance_m"].transform("count") > 0
     device_leg = s["distance_m"].diff().where(~first, 0.0).clip(lower=0.0)
-    gps_leg = pd.Series(
-        track.haversine_m(s["latitude_deg"].shift(), s["longitude_deg"].shift(), s["latitude_deg"],
-                          s["longitude_deg"]), index=s.index).where(~first & ~new_segment, 0.0)
-    leg = device_leg.where(has_device, gps_leg).fillna(0.0)
+    leg = device_leg.where(has_device, _gps_legs(s, ~has_device & ~first & ~new_segment)).fillna(0.0)
     leg = leg.where(leg <= track.MAX_SPEED_M_S["running"] * raw_dt.clip(lower=1.0), 0.0)  # GPS jumps
     track_m = leg.groupby(aid).cumsum()
 
-    ahead, behind = s.groupby(aid)["timestamp"].shift(-2), s.groupby(aid)["timestamp"].shift(2)
-    span = (ahead.fillna(s["timestamp"]) - behind.fillna(s["timestamp"])).dt.total_seconds()
-    covered = track_m.groupby(aid).shift(-2).fillna(track_m) - track_m.groupby(aid).shift(2).fillna(track_m)
-    gps_speed = (covered / span).where(span > 0)
-    speed = s["speed_m_s"].where(has_device & s["speed_m_s"].notna(), gps_speed)
+    device_speed = has_device & s["speed_m_s"].notna()
+    speed = s["speed_m_s"]
+    if not device_speed.all():
+        speed = speed.where(device_speed, _track_speed(s, aid, track_m))
 
     return pd.DataFrame({
         "activity_id": aid,
@@ -72,7 +70,30 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         "altitude_smooth_m": s["altitude_smooth_m"],
         "heart_rate_bpm": s["heart_rate_bpm"],
         "cadence_spm": s["cadence_spm"],
-    })
+    }, copy=False)
+
+
+def _gps_legs(s: pd.DataFrame, rows: pd.Series) -> pd.Series:
+    """Metres from the previous point by GPS for the ``rows`` marked (never an activity's first), 0 elsewhere.
+
+    Only those rows are computed: on a long history most runs carry the
+    device's distance, and the great-circle arithmetic over every sample
+    would cost a dozen arrays of millions of values.
+    """
+    chosen = np.flatnonzero(rows.to_numpy())
+    legs = np.zeros(len(s))
+    if len(chosen):
+        lat, lon = s["latitude_deg"].to_numpy(), s["longitude_deg"].to_numpy()
+        legs[chosen] = track.haversine_m(lat[chosen - 1], lon[chosen - 1], lat[chosen], lon[chosen])
+    return pd.Series(legs, index=s.index)
+
+
+def _track_speed(s: pd.DataFrame, aid: pd.Series, track_m: pd.Series) -> pd.Series:
+    """Speed [m/s] along the track over five records (two either side), for records without the device's."""
+    ahead, behind = s.groupby(aid)["timestamp"].shift(-2), s.groupby(aid)["timestamp"].shift(2)
+    span = (ahead.fillna(s["timestamp"]) - behind.fillna(s["timestamp"])).dt.total_seconds()
+    covered = track_m.groupby(aid).shift(-2).fillna(track_m) - track_m.groupby(aid).shift(2).fillna(track_m)
+    return (covered / span).where(span > 0)
 
 
 def minutes_at_or_above(records: pd.DataFrame, bpm: float) -> pd.Series:

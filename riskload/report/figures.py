@@ -269,8 +269,13 @@ def main_figure(analysis, *, units: str | Units = "km") -> Figure:
     """
     weekly, daily, flags = analysis.load.weekly, analysis.load.daily, analysis.flags
     options = rule_options(analysis.settings)
+    # fixed margins [in] instead of a layout engine, which would draw the figure twice
+    width, height, side, top_in, bottom_in, gap_in = 12.0, 8.0, 0.8, 0.8, 0.45, 0.15
     fig, (top, middle, bottom) = plt.subplots(
-        3, 1, figsize=(12, 8), sharex=True, height_ratios=(3, 1.3, 1.3), layout="constrained")
+        3, 1, figsize=(width, height), sharex=True, height_ratios=(3, 1.3, 1.3),
+        gridspec_kw={"left": side / width, "right": 1 - side / width, "top": 1 - top_in / height,
+                     "bottom": bottom_in / height,
+                     "hspace": gap_in / ((height - top_in - bottom_in - 2 * gap_in) / 3)})
     plot_weekly_distance(weekly, flags, ax=top, units=units, limit_pct=threshold("RL001", "limit_pct", options))
     plot_terrain_and_rest(weekly, ax=middle, units=units,
                           hilly_m_per_km=threshold("RL002", "ascent_per_km_limit", options))

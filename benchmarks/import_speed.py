@@ -1,0 +1,179 @@
+"""How fast riskload reads a long history, against a plain fitparse loop.
+
+Run from the repository root (after ``pip install -e .``)::
+
+    python benchmarks/import_speed.py              # N = 1,000 runs over 10 years
+    python benchmarks/import_speed.py --runs 100   # a quick look
+
+It builds an export of N one-hour 1 Hz FIT runs with heart rate, cadence and
+altitude (or reuses the one in ``--export``), then measures in this one
+process, each as seconds and as a ratio to the baseline:
+
+* the baseline: a plain single-process fitparse loop decoding every message
+  of every file, which is what Python tools built on fitparse do;
+* riskload's cold import (an empty cache, all cores);
+* the warm re-import (everything cached);
+* the re-import after one new run is added, beside one file's decode alone;
+* ``analyze`` end to end, the report included, and its rules + report part;
+* the peak memory of this process and of the largest worker.
+
+Nothing is asserted: the figures are printed against the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from fitparse import FitFile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import riskload  # noqa: E402
+from riskload.importers.batch import available_cores  # noqa: E402
+from synthetic_export import write_runs  # noqa: E402
+
+TEN_YEARS_DAYS = 3652
+
+
+def baseline_loop(paths: list[Path]) -> int:
+    """Decode every message of every file with fitparse, one file after another."""
+    messages = 0
+    for path in paths:
+        for message in FitFile(str(path)).get_messages():
+            message.get_values()
+            messages += 1
+    return messages
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+class TreeMemory:
+    """The peak resident memory [MB] of this process and all its descendants together.
+
+    Workers are children of a fork server, not of this process, so the
+    kernel's per-child peak does not see them; a thread samples ``/proc``
+    every 20 ms instead (on Linux; elsewhere only this process's peak).
+    """
+
+    def __init__(self):
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        self.peak_mb = max(self.peak_mb, own)
+
+    def _watch(self):
+        while not self._stop.wait(0.02):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory [MB] of ``root`` and its descendants, from ``/proc`` (0 where unavailable)."""
+    page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * page_mb
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    todo.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=1000, help="Runs in the export (default 1000).")
+    parser.add_argument("--years", type=float, default=10.0, help="Years the runs are spread over (default 10).")
+    parser.add_argument("--export", type=Path, help="Build the export here, or reuse the one already there.")
+    parser.add_argument("--baseline-files", type=int,
+                        help="Time the baseline on this many files and scale it up (default: all of them).")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="riskload-bench-"))
+    export = args.export or work / "export"
+    days_apart = args.years * 365.25 / args.runs
+    existing = sorted(export.glob("*_RUN.fit")) if export.is_dir() else []
+    if len(existing) != args.runs:
+        shutil.rmtree(export, ignore_errors=True)
+        build_s, _ = timed(write_runs, export, 0, args.runs, days_apart)
+        print(f"built {args.runs} runs in {build_s:.1f} s into {export}")
+    paths = sorted(export.glob("*_RUN.fit"))
+    size_mb = sum(p.stat().st_size for p in paths) / 1e6
+    cores = available_cores()
+    print(f"{len(paths)} one-hour 1 Hz FIT runs over {args.years:g} years, {size_mb:.0f} MB; {cores} cores; "
+          f"riskload {riskload.__version__}, Python {sys.version.split()[0]}")
+    print()
+
+    with TreeMemory() as memory:
+        sample = paths[: args.baseline_files] if args.baseline_files else paths
+        base_s, messages = timed(baseline_loop, sample)
+        base_s *= len(paths) / len(sample)
+        cache = work / "cache"
+        cold_s, cold = timed(riskload.read_export, export, cache=cache)
+        warm_s, warm = timed(riskload.read_export, export, cache=cache)
+        added = write_runs(export, args.runs, 1, days_apart)[0]
+        one_s, _ = timed(riskload.read_file, added)
+        add_s, after_add = timed(riskload.read_export, export, cache=cache)
+        added.unlink()
+        analyze_s, analysis = timed(riskload.analyze, export, cache=cache)
+        report_out = work / "report"
+        report_s, _ = timed(riskload.report.write_report, analysis, report_out)
+        rules_s, _ = timed(riskload.run_rules, analysis.load, athlete=analysis.athlete)
+        years_covered = (analysis.load.weekly.index[-1] - analysis.load.weekly.index[0]).days / 365.25
+
+    def row(label: str, seconds: float, note: str = "") -> None:
+        ratio = base_s / seconds if seconds else float("inf")
+        print(f"{label:<44}{seconds:>9.2f} s{ratio:>10.1f}x   {note}")
+
+    print(f"{'step':<44}{'time':>11}{'vs base':>11}")
+    scaled = f" (timed on {len(sample)} files, scaled)" if len(sample) != len(paths) else ""
+    row("baseline: fitparse loop, 1 process", base_s, f"{messages:,} messages{scaled}")
+    row(f"cold import ({cold.stats.workers} processes, empty cache)", cold_s,
+        f"{len(cold.activities)} activities, {len(cold.samples):,} samples")
+    row("warm re-import", warm_s, f"{warm.stats.from_cache} files from the cache, {warm.stats.decoded} decoded")
+    row("re-import after adding one run", add_s, f"{after_add.stats.decoded} decoded; that file alone: {one_s:.2f} s")
+    row("analyze end to end (warm), report included", analyze_s + report_s,
+        f"import + load + rules {analyze_s:.2f} s, report {report_s:.2f} s")
+    row(f"rules + report over {years_covered:.1f} years", rules_s + report_s,
+        f"rules {rules_s:.2f} s, report {report_s:.2f} s ({len(analysis.flags)} flags)")
+    print(f"{'peak memory, all processes together':<44}{memory.peak_mb:>7.0f} MB")
+    print()
+    checks = [
+        ("cold import >= 1.8x faster than the baseline", base_s / cold_s >= 1.8, f"{base_s / cold_s:.1f}x"),
+        ("warm re-import < 3 s", warm_s < 3, f"{warm_s:.2f} s"),
+        ("warm re-import >= 50x faster than cold", cold_s / warm_s >= 50, f"{cold_s / warm_s:.0f}x"),
+        ("adding one run costs < one decode + 2 s", add_s < one_s + 2, f"{add_s:.2f} s = {one_s:.2f} + {add_s - one_s:.2f}"),
+        ("rules + report < 2 s", rules_s + report_s < 2, f"{rules_s + report_s:.2f} s"),
+        ("peak memory < 1.5 GB", memory.peak_mb < 1536, f"{memory.peak_mb:.0f} MB"),
+    ]
+    for label, met, figure in checks:
+        print(f"{'met    ' if met else 'MISSED '} {label}: {figure}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
