@@ -32,11 +32,13 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         device's where it recorded one, else from GPS), ``speed_m_s`` the
         device's speed or the GPS speed over five records.
     """
-    # one copy of the chosen samples, grouped by activity and in time order
+    # the chosen samples grouped by activity (in order of appearance) and in time order; the
+    # table is used as it is when it is already so, as an import leaves it (no copy of millions of rows)
     chosen = np.flatnonzero(samples["activity_id"].isin(set(activity_ids)).to_numpy())
-    codes = samples["activity_id"].astype("category").cat.codes.to_numpy()[chosen]
-    chosen = chosen[np.lexsort((pd.DatetimeIndex(samples["timestamp"]).asi8[chosen], codes))]
-    s = samples.take(chosen).reset_index(drop=True)
+    appearance, _ = pd.factorize(samples["activity_id"].astype("category").cat.codes.to_numpy()[chosen])
+    chosen = chosen[np.lexsort((pd.DatetimeIndex(samples["timestamp"]).asi8[chosen], appearance))]
+    in_place = len(chosen) == len(samples) and bool((chosen == np.arange(len(chosen))).all())
+    s = (samples if in_place else samples.take(chosen)).reset_index(drop=True)
     if s.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
