@@ -14,7 +14,8 @@ process, each as seconds and as a ratio to the baseline:
 * riskload's cold import (an empty cache, all cores);
 * the warm re-import (everything cached);
 * the re-import after one new run is added, beside one file's decode alone;
-* ``analyze`` end to end, the report included, and its rules + report part;
+* ``analyze`` end to end, the report included, and its rules + report part,
+  the first time and again (when the figures of unchanged weeks are cached);
 * the peak memory of this process and of the largest worker.
 
 Nothing is asserted: the figures are printed against the targets.
@@ -148,9 +149,10 @@ def main() -> None:
         added.unlink()
         gc.collect()
         analyze_s, analysis = timed(riskload.analyze, export, cache=cache)
-        report_s, _ = timed(riskload.report.write_report, analysis, work / "report")
+        report_s, _ = timed(riskload.report.write_report, analysis, work / "report", cache=cache)
+        again_s, _ = timed(riskload.report.write_report, analysis, work / "report", cache=cache)
         rules_s, _ = timed(riskload.run_rules, analysis.load, athlete=analysis.athlete)
-        load_s, _ = timed(riskload.build_load, analysis.export, analysis.settings)
+        load_s = analyze_s - warm_s - rules_s
         years_covered = (analysis.load.weekly.index[-1] - analysis.load.weekly.index[0]).days / 365.25
 
     def row(label: str, seconds: float, note: str = "") -> None:
@@ -166,9 +168,11 @@ def main() -> None:
     row("re-import after adding one run", add_s,
         f"{after_add['stats'].decoded} decoded; that file alone: {one_s:.2f} s")
     row("analyze end to end (warm), report included", analyze_s + report_s,
-        f"import, load ({load_s:.2f} s), rules; report {report_s:.2f} s")
+        f"import, load (~{load_s:.2f} s), rules; report {report_s:.2f} s")
     row(f"rules + report over {years_covered:.1f} years", rules_s + report_s,
         f"rules {rules_s:.2f} s, report {report_s:.2f} s ({len(analysis.flags)} flags)")
+    row("rules + report again (week figures cached)", rules_s + again_s,
+        f"report {again_s:.2f} s: only changed weeks are drawn")
     print(f"{'peak memory, all processes together':<44}{memory.peak_mb:>7.0f} MB")
     print()
     checks = [
@@ -176,7 +180,8 @@ def main() -> None:
         ("warm re-import < 3 s", warm_s < 3, f"{warm_s:.2f} s"),
         ("warm re-import >= 50x faster than cold", cold_s / warm_s >= 50, f"{cold_s / warm_s:.0f}x"),
         ("adding one run costs < one decode + 2 s", add_s < one_s + 2, f"{add_s:.2f} s = {one_s:.2f} + {add_s - one_s:.2f}"),
-        ("rules + report < 2 s", rules_s + report_s < 2, f"{rules_s + report_s:.2f} s"),
+        ("rules + report < 2 s, first report", rules_s + report_s < 2, f"{rules_s + report_s:.2f} s"),
+        ("rules + report < 2 s, weekly re-run", rules_s + again_s < 2, f"{rules_s + again_s:.2f} s"),
         ("peak memory < 1.5 GB", memory.peak_mb < 1536, f"{memory.peak_mb:.0f} MB"),
     ]
     for label, met, figure in checks:

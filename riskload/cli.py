@@ -284,7 +284,7 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
                            progress=Progress(not quiet), cache=cache)
         shown = report.since(analysis, day_option(since))
         units = units or analysis.settings.units
-        written = report.write_report(shown, out, units=units, formats=formats or report.FORMATS)
+        written = report.write_report(shown, out, units=units, formats=formats or report.FORMATS, cache=cache)
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
@@ -377,7 +377,7 @@ def roster_command(folder: Path, out: Path | None, until, units: str, formats: t
         roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache,
                                 progress=lambda name, done, total, path: progress(done, total, path))
         for name, analysis in roster.analyses.items():
-            report.write_report(analysis, out / name, units=units, formats=formats or report.FORMATS)
+            report.write_report(analysis, out / name, units=units, formats=formats or report.FORMATS, cache=cache)
         table = report.roster_table(roster, as_of=as_of, units=units)
         report.write_bytes(out / "roster.html", report.roster_html(table, roster.failed, as_of=as_of).encode())
         report.write_bytes(out / "roster.csv", table.to_csv(index=False).encode())

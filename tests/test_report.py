@@ -247,3 +247,39 @@ def test_only_the_last_twelve_weeks_get_day_by_day_figures(tmp_path):
     text = page.read_text()
     assert "1 earlier flagged week is in the flags table above" in text
     assert 'href="#week-2026-01-12"' not in text and 'id="week-2026-04-20"' in text
+
+
+def test_week_figures_are_drawn_once_and_again_only_when_their_week_changes(tmp_path, monkeypatch):
+    drawn = []
+    real = report.draw_week_figure
+    monkeypatch.setattr(report, "draw_week_figure", lambda data, **kw: drawn.append(data.start) or real(data, **kw))
+    before = analysis(weeks(20, 30, 30, 31), as_of="2026-02-01")
+    first = report.week_pngs(before, report.detail_weeks(before), cache=tmp_path / "c")
+    assert sorted(drawn) == [pd.Timestamp("2026-01-12"), pd.Timestamp("2026-01-26")]
+    drawn.clear()
+    again = report.week_pngs(before, report.detail_weeks(before), cache=tmp_path / "c")
+    assert drawn == [] and again == first
+    # one more run in the latest week: only that week is drawn again
+    after = analysis(weeks(20, 30, 30, 31) + [run(25, 4, hour=18)], as_of="2026-02-01")
+    third = report.week_pngs(after, report.detail_weeks(after), cache=tmp_path / "c")
+    assert drawn == [pd.Timestamp("2026-01-26")]
+    assert third[pd.Timestamp("2026-01-12")] == first[pd.Timestamp("2026-01-12")]
+    assert third[pd.Timestamp("2026-01-26")] != first[pd.Timestamp("2026-01-26")]
+    # miles are another figure; a damaged cached figure is drawn again, never embedded
+    drawn.clear()
+    report.week_pngs(before, report.detail_weeks(before), units="mi", cache=tmp_path / "c")
+    assert len(drawn) == 2
+    for path in (tmp_path / "c").rglob("*.png"):
+        path.write_bytes(path.read_bytes()[:100])
+    drawn.clear()
+    assert report.week_pngs(before, report.detail_weeks(before), cache=tmp_path / "c") == first
+    assert len(drawn) == 2
+    uncached = report.week_pngs(before, report.detail_weeks(before), cache=False)
+    assert uncached == first  # the same bytes, drawn or cached
+
+
+def test_the_figure_cache_never_goes_inside_the_export(jumped, tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    with pytest.raises(RiskloadError, match="never writes inside the export folder"):
+        report.write_report(jumped, tmp_path / "out", export_folder=export, cache=export / "cache")

@@ -14,12 +14,14 @@ import pandas as pd
 
 from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
 from .html import render_html
+from ..errors import RiskloadError
+from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, write_bytes
 from .summary import flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table
-from .units import Units
-from .week import plot_week, week_figure
+from .units import Units, units as as_units
+from .week import draw_week_figure, plot_week, week_data, week_figure
 
 FORMATS = ("html", "png", "csv", "json")
 #: Weeks back from the latest (a training block) whose flagged weeks get a
@@ -63,8 +65,45 @@ def figure_png(fig, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
+def week_pngs(analysis, weeks, *, units: str | Units = "km", cache: bool | str | Path = True) -> dict:
+    """The day-by-day figure of each of ``weeks`` as PNG bytes.
+
+    A week's figure depends only on the slice of the analysis it draws
+    (:func:`~riskload.report.week.week_data`), so it is kept in the cache
+    folder under a digest of that slice: a weekly re-run draws again only
+    the weeks whose runs or flags changed, usually just the latest.
+    ``cache=False`` draws every figure and keeps none.
+    """
+    folder = None
+    if cache is not False:
+        folder = ActivityCache(default_cache_dir() if cache is True else Path(cache)).folder / "figures"
+    name = as_units(units).name
+    drawn = {}
+    for week in weeks:
+        data = week_data(analysis.load, analysis.flags, week)
+        path = folder / f"{data.digest(name)}.png" if folder else None
+        drawn[week] = _whole_png(path) if path else None
+        if drawn[week] is None:
+            drawn[week] = figure_png(draw_week_figure(data, units=units))
+            if path:
+                try:
+                    write_bytes(path, drawn[week])
+                except RiskloadError:
+                    pass  # a cache that cannot be written costs time, not the report
+    return drawn
+
+
+def _whole_png(path: Path) -> bytes | None:
+    """The PNG at ``path`` if it is there and whole (signature to end chunk), else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82") else None
+
+
 def write_report(analysis, out: str | Path, *, export_folder: str | Path | None = None,
-                 units: str | Units = "km", formats=FORMATS) -> dict[str, list[Path]]:
+                 units: str | Units = "km", formats=FORMATS, cache: bool | str | Path = True) -> dict[str, list[Path]]:
     """Write the report files for one analysis into the folder ``out``.
 
     Parameters
@@ -77,6 +116,8 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
     units : {"km", "mi"}
         Display units of the figures and the page (tables stay metric).
     formats : iterable of {"html", "png", "csv", "json"}
+    cache : bool, str or Path
+        Where week figures are kept between runs (see :func:`week_pngs`).
 
     Returns
     -------
@@ -86,20 +127,21 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
     out = Path(out)
     if export_folder is not None:
         check_outside(out, export_folder)
+        if cache not in (True, False):
+            check_outside(cache, export_folder)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report format {sorted(unknown)[0]!r} (known: {', '.join(FORMATS)})")
     written: dict[str, list[Path]] = {}
     if {"html", "png"} & set(formats):
         main_png = figure_png(main_figure(analysis, units=units))
-        week_pngs = {week: figure_png(week_figure(analysis.load, analysis.flags, week, units=units))
-                     for week in detail_weeks(analysis)}
+        weeks = week_pngs(analysis, detail_weeks(analysis), units=units, cache=cache)
         if "png" in formats:
-            written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in week_pngs]
-            for path, data in zip(written["png"], [main_png, *week_pngs.values()]):
+            written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in weeks]
+            for path, data in zip(written["png"], [main_png, *weeks.values()]):
                 write_bytes(path, data)
         if "html" in formats:
-            page = render_html(analysis, main_png=main_png, week_pngs=week_pngs, units=units)
+            page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
             write_bytes(out / "report.html", page.encode("utf-8"))
             written["html"] = [out / "report.html"]
     for fmt in ("csv", "json"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
+from dataclasses import dataclass
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -15,6 +18,51 @@ from .units import Units, units as as_units
 def week_flags(flags: pd.DataFrame, week) -> pd.DataFrame:
     """The flags of the week starting ``week``, worst first."""
     return worst_first(in_week(flags, week), "date", "code")
+
+
+@dataclass
+class WeekData:
+    """Everything the day-by-day view of one week draws, and nothing else.
+
+    Attributes
+    ----------
+    start : Timestamp
+        The week's first day.
+    runs : DataFrame
+        The week's runs in start order (:data:`RUN_COLUMNS`).
+    strength_days : DataFrame
+        ``local_date`` of each strength session in the week.
+    flags : DataFrame
+        The week's flags, worst first (:data:`FLAG_COLUMNS`).
+    """
+
+    start: pd.Timestamp
+    runs: pd.DataFrame
+    strength_days: pd.DataFrame
+    flags: pd.DataFrame
+
+    def digest(self, units: str) -> str:
+        """A key for the figure of this week in ``units``: equal keys draw equal figures."""
+        parts = [str(self.start), str(units), matplotlib.__version__]
+        parts += [frame.to_json(orient="split", date_format="iso", date_unit="ns", default_handler=str)
+                  for frame in (self.runs, self.strength_days, self.flags)]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+#: Columns of the runs and flags the week view draws from.
+RUN_COLUMNS = ["activity_id", "local_date", "start_time", "start_time_local", "distance_km", "name"]
+FLAG_COLUMNS = ["date", "period", "code", "severity", "evidence", "message", "activity_ids"]
+
+
+def week_data(load, flags: pd.DataFrame, week) -> WeekData:
+    """The slice of ``load`` and ``flags`` that the view of the week starting ``week`` draws."""
+    start = pd.Timestamp(week)
+    end = start + pd.Timedelta(days=6)
+    runs = load.runs[load.runs["local_date"].between(start, end)].sort_values("start_time")[RUN_COLUMNS]
+    acts = load.activities
+    strength = acts.loc[(acts["sport"] == "training") & acts["local_date"].between(start, end), ["local_date"]]
+    return WeekData(start, runs.reset_index(drop=True), strength.reset_index(drop=True),
+                    week_flags(flags, start)[FLAG_COLUMNS].reset_index(drop=True))
 
 
 def run_severity(flags: pd.DataFrame) -> dict[str, str]:
@@ -43,14 +91,17 @@ def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = 
     -------
     matplotlib Axes
     """
+    return draw_week(week_data(load, flags, week), ax=ax, units=units)
+
+
+def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
+    """:func:`plot_week` from the week's slice (:func:`week_data`)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
     u = as_units(units)
-    start = pd.Timestamp(week)
+    start, runs, this_week = data.start, data.runs, data.flags
     days = pd.date_range(start, periods=7, freq="D")
-    this_week = week_flags(flags, start)
     colour_of = run_severity(this_week)
-    runs = load.runs[load.runs["local_date"].between(days[0], days[-1])].sort_values("start_time")
     height = np.zeros(7)
     for _, run in runs.iterrows():
         i = (run["local_date"] - start).days
@@ -63,8 +114,7 @@ def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = 
         ax.text(i, height[i] + km / 2, label, ha="center", va="center", fontsize=8, parse_math=False)
         height[i] += km
     top = max(height.max(), 1.0)
-    acts = load.activities
-    strength = acts[(acts["sport"] == "training") & acts["local_date"].between(days[0], days[-1])]
+    strength = data.strength_days
     for i in range(7):
         if height[i] == 0:
             ax.text(i, top * 0.03, "rest", ha="center", va="bottom", fontsize=9, color="#777777")
@@ -91,7 +141,12 @@ def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = 
 
 def week_figure(load, flags: pd.DataFrame, week, *, units: str | Units = "km") -> Figure:
     """:func:`plot_week` with the week's flag messages written beneath it."""
-    listed = week_flags(flags, week)
+    return draw_week_figure(week_data(load, flags, week), units=units)
+
+
+def draw_week_figure(data: WeekData, *, units: str | Units = "km") -> Figure:
+    """:func:`week_figure` from the week's slice (:func:`week_data`)."""
+    listed = data.flags
     lines = []
     for _, flag in listed.iterrows():
         text = f"{flag['severity'].upper()} {flag['code']} ({flag['evidence']} evidence): {flag['message']}"
@@ -104,7 +159,7 @@ def week_figure(load, flags: pd.DataFrame, week, *, units: str | Units = "km") -
     fig = plt.figure(figsize=(width, height))
     ax = fig.add_axes((left / width, (text_height + bottom) / height, 1 - (left + right) / width,
                        (plot - top - bottom) / height))
-    plot_week(load, flags, week, ax=ax, units=units)
+    draw_week(data, ax=ax, units=units)
     fig.text(0.15 / width, (text_height - 0.1) / height, "\n".join(lines), va="top", ha="left", fontsize=8.5,
              family="monospace", parse_math=False)
     return fig
