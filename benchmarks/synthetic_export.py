@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from riskload.importers.fitfast import crc16
+
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_S = 631_065_600
 SEMICIRCLES_PER_DEG = 2**31 / 180.0
@@ -31,27 +33,6 @@ _RECORD_DTYPE = np.dtype([("header", "u1"), ("timestamp", "<u4"), ("lat", "<i4")
 _SESSION = [(253, 4, 0x86), (2, 4, 0x86), (5, 1, 0x00), (6, 1, 0x00), (7, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86),
             (16, 1, 0x02), (17, 1, 0x02), (18, 1, 0x02), (22, 2, 0x84), (23, 2, 0x84)]
 _ACTIVITY = [(253, 4, 0x86), (0, 4, 0x86), (1, 2, 0x84), (2, 1, 0x00), (5, 4, 0x86)]
-
-
-def _crc_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-_CRC_TABLE = _crc_table()
-
-
-def crc16(data: bytes, crc: int = 0) -> int:
-    """FIT's checksum (CRC-16/ARC), table driven."""
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
 
 
 def _definition(local: int, global_number: int, fields: list[tuple]) -> bytes:
