@@ -200,7 +200,8 @@ def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: st
     altitude = samples["altitude_m"]
     if altitude.notna().sum() < 2 or (altitude.fillna(0) == 0).all():
         return np.nan, np.nan, "none"
-    ascent, descent = track.hysteresis_gain_m(track.smooth_altitude_m(samples))
+    # the profile tidy_samples smoothed, in time order
+    ascent, descent = track.hysteresis_gain_m(samples.sort_values("timestamp", kind="stable")["altitude_smooth_m"])
     if ascent > limit_m:
         notes.append(f"altitude profile climbs {ascent:.0f} m in {distance_m / 1000:.1f} km: too noisy to use")
         return np.nan, np.nan, "none"

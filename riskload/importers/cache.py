@@ -39,7 +39,7 @@ import pandas as pd
 
 from .. import errors
 from ..errors import ActivityFileError, RiskloadError
-from ..output import write_bytes
+from ..output import check_outside, write_bytes
 from .parse import SAMPLE_ARRAYS, ParsedActivity
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
@@ -124,8 +124,6 @@ class ActivityCache:
         RiskloadError
             The cache folder is the export folder or inside it.
         """
-        from ..output import check_outside
-
         check_outside(self.root, export_folder)
         if self.folder.is_dir():
             return
