@@ -98,10 +98,56 @@ def _track_speed(s: pd.DataFrame, aid: pd.Series, track_m: pd.Series) -> pd.Seri
     return (covered / span).where(span > 0)
 
 
+def run_blocks(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Where each run's records begin, and the runs' ids.
+
+    :func:`running_records` keeps each run's records together, so every
+    per-run aggregate below is one ``reduceat`` over these blocks instead of a
+    group-by over millions of ids.
+    """
+    codes = _run_codes(records)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.intp)
+    return starts, pd.Index(records["activity_id"].iloc[starts].to_numpy(dtype=object), name="activity_id")
+
+
+def _run_codes(records: pd.DataFrame) -> np.ndarray:
+    aid = records["activity_id"]
+    return aid.cat.codes.to_numpy() if isinstance(aid.dtype, pd.CategoricalDtype) else pd.factorize(aid)[0]
+
+
+def per_run(records: pd.DataFrame, values, how: str, name: str | None = None) -> pd.Series:
+    """``values`` (one per record) aggregated per run, NaN ignored.
+
+    ``how`` is ``"sum"`` (0 for a run without values), ``"max"`` or
+    ``"mean"`` (NaN for a run without values).
+    """
+    starts, ids = run_blocks(records)
+    values = np.asarray(values, dtype="float64")
+    if not len(starts):
+        return pd.Series(dtype="float64", index=ids, name=name)
+    present = ~np.isnan(values)
+    if how == "max":
+        result = np.fmax.reduceat(values, starts)
+    else:
+        total = np.add.reduceat(np.where(present, values, 0.0), starts)
+        if how == "sum":
+            result = total
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                result = total / np.add.reduceat(present.astype(np.int64), starts)
+    return pd.Series(result, index=ids, name=name)
+
+
+def each_record(records: pd.DataFrame, by_run: pd.Series) -> np.ndarray:
+    """``by_run`` (indexed by activity id) repeated for every record of its run."""
+    starts, ids = run_blocks(records)
+    return np.repeat(by_run.reindex(ids).to_numpy(), np.diff(np.r_[starts, len(records)]))
+
+
 def minutes_at_or_above(records: pd.DataFrame, bpm: float) -> pd.Series:
     """Moving minutes per activity with heart rate at or above ``bpm``."""
-    hot = records["heart_rate_bpm"] >= bpm
-    return (records["dt_s"].where(hot, 0.0).groupby(records["activity_id"]).sum() / 60.0).rename("minutes")
+    hot = records["heart_rate_bpm"].to_numpy(dtype="float64", na_value=np.nan) >= bpm
+    return per_run(records, np.where(hot, records["dt_s"].to_numpy(), 0.0) / 60.0, "sum", "minutes")
 
 
 def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: float) -> pd.Series:
@@ -112,19 +158,25 @@ def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: fl
     of track, and each segment's grade is its drop over its length; segments
     at or below the (negative) limit count.
     """
-    with_altitude = records[records["altitude_smooth_m"].notna()]
-    if with_altitude.empty:
+    altitude = records["altitude_smooth_m"].to_numpy(dtype="float64", na_value=np.nan)
+    with_altitude = ~np.isnan(altitude)
+    if not with_altitude.any():
         return pd.Series(dtype="float64", name="steep_descent_m")
-    frame = pd.DataFrame({"activity_id": with_altitude["activity_id"],
-                          "altitude_m": with_altitude["altitude_smooth_m"],
-                          "bin": np.floor(with_altitude["track_m"] / segment_m),
-                          "track_m": with_altitude["track_m"]})
-    ends = frame.groupby(["activity_id", "bin"], sort=True).last().reset_index()
-    rise = ends.groupby("activity_id")["altitude_m"].diff()
-    run = ends.groupby("activity_id")["track_m"].diff()
-    steep = (rise / run * 100.0 <= grade_limit_pct) & (run >= 0.5 * segment_m)
-    descended = (-rise).where(steep, 0.0).fillna(0.0)
-    return descended.groupby(ends["activity_id"]).sum().rename("steep_descent_m")
+    # the track only grows within a run, so each (run, segment) is a block of consecutive
+    # records; its last record with an altitude is where the segment is sampled
+    rows = np.flatnonzero(with_altitude)
+    codes, altitude = _run_codes(records)[rows], altitude[rows]
+    track_m = records["track_m"].to_numpy(dtype="float64")[rows]
+    segment = np.floor(track_m / segment_m)
+    last = np.r_[(codes[1:] != codes[:-1]) | (segment[1:] != segment[:-1]), True]
+    rows, codes, altitude, track_m = rows[last], codes[last], altitude[last], track_m[last]
+    same_run = np.r_[False, codes[1:] == codes[:-1]]
+    rise = np.where(same_run, np.diff(altitude, prepend=np.nan), np.nan)
+    run = np.where(same_run, np.diff(track_m, prepend=np.nan), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        steep = (rise / run * 100.0 <= grade_limit_pct) & (run >= 0.5 * segment_m)
+    descended = np.where(steep, -rise, 0.0)
+    return per_run(records[["activity_id"]].iloc[rows], descended, "sum", "steep_descent_m")
 
 
 def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
@@ -137,16 +189,18 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
         ``main_speed_m_s`` (distance over moving time, before and after the
         mark) and ``first_hr_bpm`` (mean heart rate before it, NaN without).
     """
-    limit = warmup_min * 60.0
-    early = records["moving_s"] <= limit
-    g = records.groupby("activity_id")
-    total_m, total_s = g["track_m"].max(), g["moving_s"].max()
-    first_m = records["track_m"].where(early).groupby(records["activity_id"]).max()
-    first_s = records["moving_s"].where(early).groupby(records["activity_id"]).max()
-    out = pd.DataFrame({
-        "moving_min": total_s / 60.0,
-        "first_speed_m_s": first_m / first_s,
-        "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
-        "first_hr_bpm": records["heart_rate_bpm"].where(early).groupby(records["activity_id"]).mean(),
-    })
+    moving_s = records["moving_s"].to_numpy(dtype="float64")
+    track_m = records["track_m"].to_numpy(dtype="float64")
+    early = moving_s <= warmup_min * 60.0
+    total_m, total_s = per_run(records, track_m, "max"), per_run(records, moving_s, "max")
+    first_m = per_run(records, np.where(early, track_m, np.nan), "max")
+    first_s = per_run(records, np.where(early, moving_s, np.nan), "max")
+    heart_rate = records["heart_rate_bpm"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "moving_min": total_s / 60.0,
+            "first_speed_m_s": first_m / first_s,
+            "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
+            "first_hr_bpm": per_run(records, np.where(early, heart_rate, np.nan), "mean"),
+        })
     return out.replace([np.inf, -np.inf], np.nan)

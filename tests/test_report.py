@@ -237,8 +237,8 @@ def test_the_report_is_never_written_into_the_export(tmp_path):
     assert list(export.iterdir()) == []
 
 
-def test_only_the_last_twelve_weeks_get_day_by_day_figures(tmp_path):
-    # a +50 % jump in week 2, then 14 steady weeks: the jump is older than the last 12 weeks
+def test_only_the_weeks_of_the_summary_table_get_day_by_day_figures(tmp_path):
+    # a +50 % jump in week 2, then 14 steady weeks: the jump is older than the last 8 weeks
     result = analysis(weeks(20, 30, *[30] * 14), as_of="2026-04-26")
     assert list(result.flags["week_start"].astype(str)) == ["2026-01-12"]
     assert report.detail_weeks(result) == [pd.Timestamp("2026-04-20")]

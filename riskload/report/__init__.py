@@ -17,17 +17,17 @@ from .html import render_html
 from ..errors import RiskloadError
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, write_bytes
-from .summary import flag_tally, format_table, recent_weeks, status_sentence
+from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table
 from .units import Units, units as as_units
 from .week import draw_week_figure, plot_week, week_data, week_figure
 
 FORMATS = ("html", "png", "csv", "json")
-#: Weeks back from the latest (a training block) whose flagged weeks get a
-#: day-by-day figure; older flags stay in the flags table, and ``--until``
-#: (or :func:`week_figure` in a notebook) draws any week.
-DETAIL_WEEKS = 12
+#: Weeks back from the latest whose flagged weeks get a day-by-day figure:
+#: those of the page's summary table. Older flags stay in the flags table,
+#: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
+DETAIL_WEEKS = RECENT_WEEKS
 
 __all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "main_figure", "plot_acwr",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",

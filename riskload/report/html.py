@@ -11,7 +11,7 @@ from .. import __version__
 from ..rules import BY_CODE, rule_options
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
 from .severity import COLORS, in_week, worst
-from .summary import flag_tally, format_table, recent_weeks, status_sentence, week_label
+from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
 
 STYLE = """
@@ -56,17 +56,23 @@ def _activity_label(activity, u: Units) -> str:
     return f"{text} ({name})" if isinstance(name, str) and name.strip() else text
 
 
-def _activities_cell(ids: list, activities: pd.DataFrame, u: Units, shown: int = 3) -> str:
-    labels = [escape(_activity_label(activities.loc[i], u)) for i in ids if i in activities.index]
-    more = f" and {len(labels) - shown} more" if len(labels) > shown else ""
-    return "<br>".join(labels[:shown]) + more
+def _activity_labels(activities: pd.DataFrame, u: Units) -> dict[str, str]:
+    """Each activity's label, by id, escaped for HTML."""
+    columns = activities[["activity_id", "local_date", "distance_m", "name"]].to_dict("records")
+    return {a["activity_id"]: escape(_activity_label(a, u)) for a in columns}
+
+
+def _activities_cell(ids: list, labels: dict[str, str], shown: int = 3) -> str:
+    found = [labels[i] for i in ids if i in labels]
+    more = f" and {len(found) - shown} more" if len(found) > shown else ""
+    return "<br>".join(found[:shown]) + more
 
 
 def _flags_section(analysis, u: Units, detailed: set) -> str:
     flags = analysis.flags
     if flags.empty:
         return "<p>No rule flagged anything in this period.</p>"
-    activities = analysis.load.activities.set_index("activity_id")
+    labels = _activity_labels(analysis.load.activities, u)
     rows = []
     for _, flag in flags.iloc[::-1].iterrows():
         week = pd.Timestamp(flag["week_start"])
@@ -77,7 +83,7 @@ def _flags_section(analysis, u: Units, detailed: set) -> str:
         rows.append([f"{pd.Timestamp(flag['date']):%Y-%m-%d}", week_text,
                      f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
                      _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
-                     _activities_cell(list(flag["activity_ids"]), activities, u)])
+                     _activities_cell(list(flag["activity_ids"]), labels)])
     return ("<p>Newest first. The week links open that week's days below.</p>"
             + _table(["date", "week of", "rule", "severity", "what happened", "evidence", "activities"], rows,
                      {0: "date", 1: "date"}))
@@ -160,7 +166,7 @@ band is the range often called safe; the evidence for it is contested, so it is 
 
 
 def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Units = "km",
-                weeks_in_table: int = 8) -> str:
+                weeks_in_table: int = RECENT_WEEKS) -> str:
     """The report page.
 
     Parameters

@@ -60,7 +60,12 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     return sentence + "."
 
 
-def recent_weeks(analysis, *, weeks: int = 8, units: str | Units = "km") -> pd.DataFrame:
+#: Weeks the page's summary table shows; the flagged ones among them get a
+#: day-by-day figure (:func:`riskload.report.detail_weeks`).
+RECENT_WEEKS = 8
+
+
+def recent_weeks(analysis, *, weeks: int = RECENT_WEEKS, units: str | Units = "km") -> pd.DataFrame:
     """The last ``weeks`` weeks as a small display table.
 
     Columns: week of, distance, runs, rest days, climb per distance, the

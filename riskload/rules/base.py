@@ -93,8 +93,12 @@ def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
 
 def run_ids(runs: pd.DataFrame, key: str) -> pd.Series:
     """Activity ids of the runs grouped by ``key`` (e.g. ``week_start``), in start order."""
-    ordered = runs.sort_values("start_time")
-    return ordered.groupby(key)["activity_id"].agg(list)
+    ordered = runs[runs[key].notna()].sort_values([key, "start_time"], kind="stable")
+    keys, ids = ordered[key].to_numpy(), ordered["activity_id"].to_numpy(dtype=object)
+    bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    return pd.Series([list(part) for part in np.split(ids, bounds)] if len(ids) else [],
+                     index=pd.Index(keys[np.r_[0, bounds]] if len(ids) else keys, name=key),
+                     name="activity_id", dtype=object)
 
 
 IN_PROGRESS = " (week in progress: so far)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import records
 from ..load import Load
 from .base import flags, in_progress, listed, no_flags, require, run_ids
 
@@ -105,10 +106,10 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     moving = recs["speed_m_s"] > 1.0
     median_speed = recs.loc[moving, "speed_m_s"].median()
     band = (recs["speed_m_s"] - median_speed).abs() <= median_speed * pace_band_pct / 100
-    usable = recs[band & recs["cadence_spm"].notna()]
-    week = usable["activity_id"].map(load.runs.set_index("activity_id")["week_start"])
-    minutes = usable["dt_s"].groupby(week).sum() / 60
-    cadence = usable["cadence_spm"].groupby(week).median()[minutes >= min_minutes]
+    usable = (band & recs["cadence_spm"].notna()).to_numpy()
+    week = records.each_record(recs, load.runs.set_index("activity_id")["week_start"])[usable]
+    minutes = recs["dt_s"][usable].groupby(week).sum() / 60
+    cadence = recs["cadence_spm"][usable].groupby(week).median()[minutes >= min_minutes]
     baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
     drop = ((1 - cadence / baseline) * 100).round(1)
     fired = drop >= drop_pct

@@ -1,0 +1,71 @@
+"""The per-run aggregates (one ``reduceat`` over each run's block of records) against plain group-bys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from riskload import records
+from riskload.importers.export import read_export
+
+
+@pytest.fixture(scope="module")
+def recs(sample_export):
+    export = read_export(sample_export)
+    runs = export.activities[export.activities["is_running"]]
+    out = records.running_records(export.samples, runs["activity_id"])
+    # one run loses its heart rate and altitude, as a run from a watch without either would
+    bare = out["activity_id"] == out["activity_id"].iloc[-1]
+    out.loc[bare, ["heart_rate_bpm", "altitude_smooth_m"]] = np.nan
+    return out
+
+
+def test_records_come_in_one_block_per_run(recs):
+    starts, ids = records.run_blocks(recs)
+    assert len(ids) == recs["activity_id"].nunique() > 100
+    assert list(ids) == list(dict.fromkeys(recs["activity_id"]))
+    assert (recs["activity_id"].iloc[starts].to_numpy() == ids.to_numpy()).all()
+
+
+def test_minutes_at_or_above_match_a_group_by(recs):
+    hot = recs["heart_rate_bpm"] >= 150
+    expected = recs["dt_s"].where(hot, 0.0).groupby(recs["activity_id"], observed=True).sum() / 60
+    got = records.minutes_at_or_above(recs, 150)
+    assert got.sum() > 60
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False,
+                                   check_categorical=False)
+
+
+def test_steep_descent_matches_a_group_by(recs):
+    grade, segment = -4.0, 50.0
+    frame = pd.DataFrame({"activity_id": recs["activity_id"].astype(str), "altitude_m": recs["altitude_smooth_m"],
+                          "bin": np.floor(recs["track_m"] / segment), "track_m": recs["track_m"]}).dropna()
+    ends = frame.groupby(["activity_id", "bin"], sort=True).last().reset_index()
+    rise = ends.groupby("activity_id")["altitude_m"].diff()
+    run = ends.groupby("activity_id")["track_m"].diff()
+    steep = (rise / run * 100.0 <= grade) & (run >= 0.5 * segment)
+    expected = (-rise).where(steep, 0.0).fillna(0.0).groupby(ends["activity_id"]).sum()
+    got = records.steep_descent_m(recs, grade, segment)
+    assert expected.sum() > 100 and recs["activity_id"].iloc[-1] not in got.index
+    np.testing.assert_allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy(), atol=1e-9)
+
+
+def test_warmup_profile_matches_a_group_by(recs):
+    early = recs["moving_s"] <= 600
+    by = recs["activity_id"].astype(str)
+    total_m, total_s = recs["track_m"].groupby(by).max(), recs["moving_s"].groupby(by).max()
+    first_m, first_s = recs["track_m"].where(early).groupby(by).max(), recs["moving_s"].where(early).groupby(by).max()
+    expected = pd.DataFrame({"moving_min": total_s / 60, "first_speed_m_s": first_m / first_s,
+                             "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
+                             "first_hr_bpm": recs["heart_rate_bpm"].where(early).groupby(by).mean()})
+    expected = expected.replace([np.inf, -np.inf], np.nan)
+    got = records.warmup_profile(recs, 10).reindex(expected.index)
+    assert np.isnan(got.loc[recs["activity_id"].iloc[-1], "first_hr_bpm"])
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+def test_no_records_give_empty_aggregates():
+    empty = records.running_records(pd.DataFrame(columns=["activity_id", "timestamp"]), [])
+    assert records.minutes_at_or_above(empty, 150).empty
+    assert records.warmup_profile(empty, 10).empty
