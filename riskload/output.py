@@ -29,8 +29,10 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path, data) -> None:
     """Write ``data`` to ``path`` through a temporary file, so a reader never sees half a file.
+
+    ``data`` is bytes, or a list of buffers (bytes, contiguous arrays) written one after another.
 
     Raises
     ------
@@ -42,7 +44,8 @@ def write_bytes(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for part in data if isinstance(data, list) else [data]:
+                    handle.write(part)
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, path)
         except BaseException:

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from riskload import CorruptFileError, RiskloadError, read_export
 from riskload.cli import main
-from riskload.importers import batch, cache
+from riskload.importers import batch, cache, snapshot
+from riskload.importers import export as export_module
 from riskload.importers.walk import candidate_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +147,14 @@ def test_an_entry_claiming_another_generation_or_content_is_refused(copy_of_b, t
     assert store.load(digest, "x.fit") is None
 
 
+def damaged(blob: bytes, damage: str) -> bytes:
+    """``blob`` cut in half, with one bit flipped near its end, replaced by random bytes, or emptied."""
+    return {"truncate": blob[: len(blob) // 2],
+            "flip": blob[:-9] + bytes([blob[-9] ^ 0x40]) + blob[-8:],
+            "garbage": os.urandom(len(blob)),
+            "empty": b""}[damage]
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_damaged_entries_and_index_are_rebuilt(damage, copy_of_b, tmp_path):
     read_export(copy_of_b, cache=tmp_path / "c", workers=1)
@@ -154,11 +163,7 @@ def test_damaged_entries_and_index_are_rebuilt(damage, copy_of_b, tmp_path):
     index = next((generation / "folders").glob("*.json"))
     assert len(entries) == 68
     for path in entries + [index]:
-        blob = path.read_bytes()
-        path.write_bytes({"truncate": blob[: len(blob) // 2],
-                          "flip": blob[:-9] + bytes([blob[-9] ^ 0x40]) + blob[-8:],
-                          "garbage": os.urandom(len(blob)),
-                          "empty": b""}[damage])
+        path.write_bytes(damaged(path.read_bytes(), damage))
     again = read_export(copy_of_b, cache=tmp_path / "c", workers=2)
     assert (again.stats.from_cache, again.stats.decoded) == (0, 68)
     assert_same_export(again, read_export(copy_of_b, cache=False, workers=1))
@@ -253,3 +258,87 @@ def test_cli_cache_options(copy_of_b, tmp_path):
     assert both.exit_code == 2 and "contradict" in both.output
     inside = runner.invoke(main, args + ["--cache-dir", str(copy_of_b / "c")])
     assert inside.exit_code == 1 and "never writes inside the export folder" in inside.output
+
+
+# -- the snapshot of a whole unchanged folder ------------------------------------------
+
+@pytest.fixture
+def copy_of_a(tmp_path) -> Path:
+    folder = tmp_path / "export-a"
+    shutil.copytree(ATHLETE_A, folder)
+    return folder
+
+
+def _snapshot_state(folder: Path, cache_dir: Path) -> str | None:
+    return snapshot.folder_state(cache.ActivityCache(cache_dir), folder, candidate_files(folder))
+
+
+def test_an_unchanged_folder_is_read_from_its_snapshot_alone(copy_of_a, tmp_path, monkeypatch):
+    first = read_export(copy_of_a, cache=tmp_path / "c", workers=1)
+    monkeypatch.setattr(cache.ActivityCache, "load", lambda *a: pytest.fail("a file's entry was read"))
+    monkeypatch.setattr(export_module, "decode_files", lambda *a, **k: pytest.fail("the files were gone through"))
+    calls = []
+    warm = read_export(copy_of_a, cache=tmp_path / "c", workers=1, progress=lambda *a: calls.append(a))
+    assert_same_export(warm, first)
+    assert (warm.stats.files, warm.stats.from_cache, warm.stats.decoded) == (181, 181, 0)
+    assert calls == [(181, 181, "")]
+    # local time is worked out on reading, so another zone gives what a plain import in that zone gives
+    tokyo = read_export(copy_of_a, cache=tmp_path / "c", timezone="Asia/Tokyo")
+    monkeypatch.undo()
+    plain = read_export(copy_of_a, cache=False, workers=1, timezone="Asia/Tokyo")
+    assert_same_export(tokyo, plain)
+    assert (tokyo.activities["start_time_local"] != first.activities["start_time_local"]).any()
+
+
+@pytest.mark.parametrize("change", ["touch", "activities.csv", "remove", "add"])
+def test_any_change_to_the_folder_means_a_new_snapshot(change, copy_of_a, tmp_path):
+    read_export(copy_of_a, cache=tmp_path / "c", workers=1)
+    before = _snapshot_state(copy_of_a, tmp_path / "c")
+    target = copy_of_a / "activities" / "17000003000.gpx"
+    if change == "touch":
+        os.utime(target, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    elif change == "activities.csv":
+        csv = copy_of_a / "activities.csv"
+        csv.write_text(csv.read_text().replace("Morning Run", "Renamed Run", 1))
+    elif change == "remove":
+        target.unlink()
+    else:
+        shutil.copy(ATHLETE_B / "21400000037_ACTIVITY.fit", copy_of_a / "activities" / "extra.fit")
+    # a file's stat no longer matches the index (None), or activities.csv gives another state
+    state = _snapshot_state(copy_of_a, tmp_path / "c")
+    assert state not in (None, before) if change == "activities.csv" else state is None
+    again = read_export(copy_of_a, cache=tmp_path / "c", workers=1)
+    assert_same_export(again, read_export(copy_of_a, cache=False, workers=1))
+    after = _snapshot_state(copy_of_a, tmp_path / "c")
+    assert after is not None and after != before
+    assert snapshot.load(cache.ActivityCache(tmp_path / "c"), copy_of_a, after) is not None
+    if change == "activities.csv":
+        assert "Renamed Run" in set(again.activities["name"])
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_snapshot_is_not_trusted_and_is_written_again(damage, copy_of_b, tmp_path):
+    first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    path = next((tmp_path / "c" / cache.generation() / "folders").glob("*.export"))
+    blob = path.read_bytes()
+    path.write_bytes(damaged(blob, damage))
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert_same_export(again, first)
+    assert (again.stats.from_cache, again.stats.decoded) == (68, 0)  # from the files' entries
+    assert path.read_bytes() == blob
+
+
+def test_strict_mode_still_meets_each_broken_file(copy_of_a, tmp_path):
+    read_export(copy_of_a, cache=tmp_path / "c", workers=1)
+    with pytest.raises(CorruptFileError):
+        read_export(copy_of_a, cache=tmp_path / "c", workers=1, strict=True)
+
+
+def test_changing_an_import_in_memory_leaves_the_snapshot_as_it_was(copy_of_b, tmp_path):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    warm = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    expected = warm.samples["heart_rate_bpm"].copy()
+    warm.samples.loc[:, "heart_rate_bpm"] = -1.0
+    warm.samples["heart_rate_bpm"].to_numpy(copy=False)  # no error: the columns may be written
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    pd.testing.assert_series_equal(again.samples["heart_rate_bpm"], expected)

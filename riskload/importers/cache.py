@@ -10,6 +10,8 @@ file or two a week, so riskload keeps what each file gave:
 * an **index** per export folder: each file's size, modification and change
   times and inode, with the digest they had. A file whose stat is unchanged is
   not even read; any difference sends it back to be hashed.
+* a **snapshot** per export folder (:mod:`riskload.importers.snapshot`): the
+  assembled tables, read instead of the entries while no file has changed.
 
 Everything lives in a folder named after the *generation*: riskload's
 version, its decoders' versions and a digest of riskload's own source, so a
@@ -162,14 +164,14 @@ class ActivityCache:
 
     # -- per-folder index --------------------------------------------------
 
-    def _index_path(self, export_folder: Path) -> Path:
+    def index_path(self, export_folder: Path) -> Path:
         key = hashlib.sha256(str(Path(export_folder).resolve()).encode()).hexdigest()[:24]
         return self.folder / "folders" / f"{key}.json"
 
     def read_index(self, export_folder: Path) -> dict[str, tuple[list[int], str]]:
         """``{relative path: (stat key, digest)}`` as last saved for this folder."""
         try:
-            saved = json.loads(self._index_path(export_folder).read_bytes())
+            saved = json.loads(self.index_path(export_folder).read_bytes())
             if saved.get("generation") != generation():
                 return {}
             return {rel: (list(item[0]), str(item[1])) for rel, item in saved["files"].items()}
@@ -181,7 +183,7 @@ class ActivityCache:
         body = {"generation": generation(), "folder": str(Path(export_folder).resolve()),
                 "files": {rel: [key, digest] for rel, (key, digest) in files.items()}}
         try:
-            write_bytes(self._index_path(export_folder), json.dumps(body).encode())
+            write_bytes(self.index_path(export_folder), json.dumps(body).encode())
         except RiskloadError as exc:
             return str(exc)
         return ""

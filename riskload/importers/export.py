@@ -17,6 +17,7 @@ from ..sports import RUNNING_SPORTS, normalize_sport
 from .dedup import find_duplicates
 from .localtime import localize
 from .batch import ImportStats, decode_files, parse_sources
+from . import snapshot
 from .cache import ActivityCache, Outcomes, default_cache_dir
 from .parse import ParsedActivity, samples_frame, summarize_all
 from .strava import normalize_name, read_activities_csv
@@ -98,17 +99,30 @@ def read_export(
     if cache is not False:
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
         store.prepare(root)
-    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
+    files = candidate_files(root)
+    # strict mode must see each file's error, so it always goes through the files
+    state = snapshot.folder_state(store, root, files) if store and not strict else None
+    tables = snapshot.load(store, root, state) if state else None
+    if tables is not None:
+        if progress:
+            progress(len(files), len(files), "")
+        stats = ImportStats(files=len(files), from_cache=len(files), cache_dir=str(store.root))
+        return _finish(tables, timezone, stats)
 
-    results, stats = decode_files(root, candidate_files(root), cache=store, workers=workers, progress=progress)
+    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
+    results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
     parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
     for item in parsed:
         meta = csv_rows.get(normalize_name(item.row["source_path"]))
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
-    export = _assemble(parsed, [_skip_row(e) for e in errors], timezone)
-    export.stats = stats
-    return export
+    tables = _combine(parsed, [_skip_row(e) for e in errors])
+    state = snapshot.folder_state(store, root, files) if store and not strict else None
+    if state:
+        problem = snapshot.save(store, root, state, tables)
+        if problem and len(stats.cache_problems) < 3:
+            stats.cache_problems.append(problem)
+    return _finish(tables, timezone, stats)
 
 
 def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
@@ -142,9 +156,11 @@ def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
             row["is_running"] = sport in RUNNING_SPORTS
 
 
-def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str | None) -> Export:
+def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.DataFrame]:
+    """The activities (de-duplicated, not yet in local time), their samples and the skipped files."""
     if not parsed:
-        return Export(empty_frame(ACTIVITY_COLUMNS), empty_frame(SAMPLE_COLUMNS), _skipped_frame(skipped))
+        return {"activities": empty_frame(ACTIVITY_COLUMNS), "samples": empty_frame(SAMPLE_COLUMNS),
+                "skipped": _skipped_frame(skipped)}
     rows = pd.DataFrame([p.row for p in parsed])
     kept = find_duplicates(rows)
     copies: dict[str, list] = {}
@@ -155,9 +171,17 @@ def _assemble(parsed: list[ParsedActivity], skipped: list[dict], timezone: str |
         what = "the same activity as" if len(winners) == 1 else f"its {len(winners)} activities are already in"
         skipped.append({"path": path, "kind": "duplicate", "reason": f"{what} {names}, which is kept"})
     keep = kept == rows.index
-    rows = localize(rows[keep], timezone)
-    activities = conform(rows.sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
-    return Export(activities, _all_samples([p for p, k in zip(parsed, keep) if k]), _skipped_frame(skipped))
+    return {"activities": conform(rows[keep], ACTIVITY_COLUMNS),
+            "samples": _all_samples([p for p, k in zip(parsed, keep) if k]),
+            "skipped": _skipped_frame(skipped)}
+
+
+def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: ImportStats | None = None) -> Export:
+    """The :class:`Export` of ``tables``: activities in local time, in order of start."""
+    activities = tables["activities"]
+    if len(activities):
+        activities = conform(localize(activities, timezone).sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
+    return Export(activities, tables["samples"], tables["skipped"], stats or ImportStats())
 
 
 def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
@@ -196,7 +220,7 @@ def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory"
             item.row["source_path"] = path
             item.row["activities_in_file"] = 1
         parsed.extend(found)
-    return _assemble(parsed, [], timezone)
+    return _finish(_combine(parsed, []), timezone)
 
 
 def _skipped_frame(skipped: list[dict]) -> pd.DataFrame:
@@ -216,4 +240,4 @@ def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
     parsed, errors = _collect(parse_sources(expand(path.name, path.read_bytes())), strict=False)
     if not parsed and errors:
         raise errors[0]
-    return _assemble(parsed, [_skip_row(e) for e in errors], timezone)
+    return _finish(_combine(parsed, [_skip_row(e) for e in errors]), timezone)

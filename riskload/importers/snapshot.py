@@ -1,0 +1,145 @@
+"""The whole of an unchanged export, kept in the cache as three tables.
+
+The per-file entries of :mod:`riskload.importers.cache` make a re-import skip
+decoding, but it still reads a thousand entries and joins their samples. When
+not one file of the folder has changed since the last import, riskload
+instead reads one *snapshot*: the activities (de-duplicated, not yet put in
+local time, which depends on the time zone asked for), the samples and the
+skipped files, exactly as they were assembled then.
+
+A snapshot is named by the folder's *state*: a digest of the cache's index of
+the folder (every file's stat and content digest), of ``activities.csv`` and
+of the cache generation. Any change to any of them is another state, and the
+snapshot is then written anew after a normal import. Like an entry, it
+carries a checksum and is ignored, not trusted, when anything fails to match.
+
+The format is a JSON head (column names, dtypes, string values) followed by
+the raw numeric arrays; reading it is one mapping of the file and one
+checksum, and the columns are built on the mapping without a copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
+from ..errors import RiskloadError
+from ..output import write_bytes
+from .cache import ActivityCache, file_digest, generation, stat_key
+
+_MAGIC = b"RLSNAP01"
+_HEAD = struct.Struct("<8sQI")  # magic, length of the JSON part, CRC-32 of everything after the head
+
+#: The tables of a snapshot and the schema each follows.
+TABLES = {"activities": ACTIVITY_COLUMNS, "samples": SAMPLE_COLUMNS, "skipped": SKIPPED_COLUMNS}
+
+
+def folder_state(cache: ActivityCache, folder: Path, files: list[str]) -> str | None:
+    """The state of ``folder`` when every one of ``files`` is in the cache's index unchanged, else None."""
+    index = cache.read_index(folder)
+    if sorted(index) != sorted(files):
+        return None
+    for rel in files:
+        try:
+            if stat_key((folder / rel).stat()) != index[rel][0]:
+                return None
+        except OSError:
+            return None
+    csv = folder / "activities.csv"
+    try:
+        csv_digest = file_digest(csv.read_bytes()) if csv.is_file() else ""
+    except OSError:
+        return None
+    body = json.dumps([generation(), csv_digest, sorted(index.items())]).encode()
+    return hashlib.sha256(body).hexdigest()
+
+
+def _path(cache: ActivityCache, folder: Path) -> Path:
+    return cache.index_path(folder).with_suffix(".export")
+
+
+def save(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.DataFrame]) -> str:
+    """Keep ``tables`` as the snapshot of ``folder`` in ``state``; returns why it could not be written, or ``""``."""
+    columns, chunks, offset = {}, [], 0
+    for name, spec in TABLES.items():
+        frame = conform(tables[name], spec)
+        described = []
+        for column, dtype in spec.items():
+            values = frame[column]
+            if dtype == "string":
+                described.append({"json": values.astype(object).where(values.notna(), None).tolist()})
+                continue
+            item = {}
+            if dtype == "category":
+                raw = values.cat.codes.to_numpy()
+                item["categories"] = values.cat.categories.tolist()
+            elif dtype.startswith("datetime64"):
+                raw = pd.DatetimeIndex(values).asi8
+            else:
+                raw = values.to_numpy()
+            raw = np.ascontiguousarray(raw)
+            chunks.append(raw)
+            described.append({**item, "dtype": raw.dtype.str, "offset": offset, "count": raw.size})
+            offset += raw.nbytes
+        columns[name] = {"rows": len(frame), "columns": described}
+    meta = json.dumps({"generation": generation(), "state": state, "tables": columns}).encode()
+    crc = zlib.crc32(meta)
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+    try:
+        write_bytes(_path(cache, folder), [_HEAD.pack(_MAGIC, len(meta), crc), meta, *chunks])
+    except RiskloadError as exc:
+        return str(exc)
+    return ""
+
+
+def load(cache: ActivityCache, folder: Path, state: str) -> dict[str, pd.DataFrame] | None:
+    """The snapshot of ``folder`` in ``state``; None when there is none or it is not trusted."""
+    try:
+        return _decode(_path(cache, folder), state)
+    except Exception:  # a damaged snapshot of any kind is a miss, and is written again
+        return None
+
+
+def _decode(path: Path, state: str) -> dict[str, pd.DataFrame] | None:
+    with open(path, "rb") as file:
+        # a private mapping: pages come straight from the page cache, and the columns are
+        # writable (a write copies the page) without the file ever changing
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_COPY)
+    magic, meta_len, crc = _HEAD.unpack_from(mapped)
+    body = memoryview(mapped)[_HEAD.size:]
+    if magic != _MAGIC or zlib.crc32(body) != crc:
+        return None
+    meta = json.loads(bytes(body[:meta_len]))
+    if meta["generation"] != generation() or meta["state"] != state:
+        return None
+    data = body[meta_len:]
+    tables = {}
+    for name, spec in TABLES.items():
+        described = meta["tables"][name]
+        columns = {}
+        for (column, dtype), item in zip(spec.items(), described["columns"], strict=True):
+            if "json" in item:
+                columns[column] = pd.array(item["json"], dtype="string")
+                continue
+            raw = np.frombuffer(data, dtype=np.dtype(item["dtype"]), count=item["count"], offset=item["offset"])
+            if dtype == "category":
+                columns[column] = pd.Categorical.from_codes(raw, categories=item["categories"])
+            elif dtype.startswith("datetime64"):
+                stamps = pd.Series(raw.view("datetime64[ns]"), copy=False)
+                columns[column] = stamps.dt.tz_localize("UTC") if dtype.endswith("UTC]") else stamps
+            else:
+                columns[column] = raw
+        frame = pd.DataFrame(columns, copy=False)
+        if len(frame) != described["rows"]:
+            return None
+        tables[name] = conform(frame, spec)
+    return tables
