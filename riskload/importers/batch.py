@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,11 @@ class ImportStats:
 
 
 def parse_sources(sources: Iterable[Source]) -> Outcomes:
-    """Each source's activities, or the :class:`ActivityFileError` that skips it."""
+    """Each source's activities, or the :class:`ActivityFileError` that skips it.
+
+    A decoder failing in a way riskload does not expect (a bug) costs that
+    one file, listed with the exception, never the rest of the import.
+    """
     outcomes: Outcomes = []
     for source in sources:
         try:
@@ -58,6 +63,9 @@ def parse_sources(sources: Iterable[Source]) -> Outcomes:
             outcomes.append((source.path, parse_bytes(source.data, source.path)))
         except ActivityFileError as exc:
             outcomes.append((source.path, exc))
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            outcomes.append((source.path, CorruptFileError(
+                source.path, f"riskload could not decode it ({type(exc).__name__}: {exc}); please report this file")))
     return outcomes
 
 
@@ -97,7 +105,12 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     cached = cache.load(digest, rel) if cache else None
     if cached is not None:
         return FileResult(cached, key, digest)
-    outcomes = parse_sources(expand(rel, data))
+    try:
+        sources = list(expand(rel, data))
+    except Exception as exc:  # noqa: BLE001 - a bug in unpacking costs this file only, as in parse_sources
+        sources = [Source(rel, error=CorruptFileError(rel, f"riskload could not unpack it ({type(exc).__name__}: "
+                                                           f"{exc}); please report this file"))]
+    outcomes = parse_sources(sources)
     problem = cache.store(digest, rel, outcomes) if cache else ""
     return FileResult(outcomes, key, digest, decoded=True, problem=problem)
 
@@ -170,10 +183,17 @@ def decode_files(
     workers = min(workers or available_cores(), len(todo))
     if workers >= 2:
         stats.workers = workers
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
-            futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
-            for future in as_completed(futures):
-                finish(futures[future], future.result())
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+                futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
+                for future in as_completed(futures):
+                    finish(futures[future], future.result())
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): what it had not finished is decoded here
+            stats.workers = 1
+            for i in todo:
+                if results[i] is None:
+                    finish(i, decode_file(root, files[i], cache))
     else:
         for i in todo:
             finish(i, decode_file(root, files[i], cache))

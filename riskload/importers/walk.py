@@ -7,8 +7,10 @@ named ``archive.zip!member`` in every table.
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +81,8 @@ def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
         try:
             with archive.open(member) as handle:
                 content = handle.read(MAX_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError, zlib.error,
+                lzma.LZMAError) as exc:
             yield Source(name, error=CorruptFileError(name, f"unreadable archive member ({exc})"))
             continue
         if len(content) > MAX_MEMBER_BYTES:
