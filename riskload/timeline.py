@@ -21,6 +21,14 @@ from .sports import ON_FOOT_SPORTS, RUNNING_SPORTS
 #: 1989-12-31, GPX writers default to 1900 or 1970): they cannot place an
 #: activity in a runner's calendar.
 EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01", tz="UTC")
+#: Times more than this after now are a device clock set wrong; they would
+#: put a run in a week that has not happened.
+FUTURE_MARGIN = pd.Timedelta(days=2)
+
+
+def latest_plausible() -> pd.Timestamp:
+    """The latest time a recording can have: now, plus :data:`FUTURE_MARGIN` for clocks a little ahead."""
+    return pd.Timestamp.now(tz="UTC") + FUTURE_MARGIN
 
 #: Plausible heart rate [bpm]; values outside are sensor errors and dropped.
 HEART_RATE_RANGE_BPM = (25.0, 250.0)
@@ -60,18 +68,30 @@ def empty_samples() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
 
 
-def tidy_samples(samples: pd.DataFrame) -> pd.DataFrame:
+def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
     """Canonical columns, UTC timestamps, untimed rows dropped, sensor junk as NaN.
 
-    ``altitude_smooth_m`` is filled here, once per activity, so that rules
-    over a long history never smooth activity by activity.
+    Points dated before :data:`EARLIEST_PLAUSIBLE` or after
+    :func:`latest_plausible` are dropped; heart rate and cadence outside
+    :data:`HEART_RATE_RANGE_BPM` and :data:`CADENCE_RANGE_SPM` become NaN
+    (a cadence of 0 is standing still, and is not remarked on). What was
+    dropped is said in ``notes``, when given, for the activity's
+    ``quality_notes``. ``altitude_smooth_m`` is filled here, once per
+    activity, so that rules over a long history never smooth activity by
+    activity.
     """
+    notes = notes if notes is not None else []
     out = empty_samples()
     if samples.empty:
         return out
     frame = samples.copy()
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce")
-    frame = frame[frame["timestamp"] >= EARLIEST_PLAUSIBLE].reset_index(drop=True)
+    timed = frame["timestamp"].notna()
+    plausible = (frame["timestamp"] >= EARLIEST_PLAUSIBLE) & (frame["timestamp"] <= latest_plausible())
+    if (timed & ~plausible).any() and plausible.any():
+        notes.append(f"{int((timed & ~plausible).sum())} of {int(timed.sum())} points are dated before 2000 or in "
+                     "the future (a device clock set wrong) and were left out")
+    frame = frame[plausible].reset_index(drop=True)
     for name, dtype in SAMPLE_COLUMNS.items():
         if name == "activity_id":
             continue
@@ -80,10 +100,15 @@ def tidy_samples(samples: pd.DataFrame) -> pd.DataFrame:
         if name not in ("timestamp",):
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
     frame["segment"] = frame["segment"].fillna(0)
-    lo, hi = HEART_RATE_RANGE_BPM
-    frame["heart_rate_bpm"] = frame["heart_rate_bpm"].where(frame["heart_rate_bpm"].between(lo, hi))
-    lo, hi = CADENCE_RANGE_SPM
-    frame["cadence_spm"] = frame["cadence_spm"].where(frame["cadence_spm"].between(lo, hi))
+    for column, (lo, hi), what, unit in (("heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart-rate", "bpm"),
+                                         ("cadence_spm", CADENCE_RANGE_SPM, "cadence", "steps/min")):
+        values = frame[column]
+        junk = values.notna() & ~values.between(lo, hi)
+        remarked = junk & (values != 0) if column == "cadence_spm" else junk
+        if remarked.any():
+            notes.append(f"{int(remarked.sum())} {what} values outside {lo:g}-{hi:g} {unit} were ignored "
+                         f"(sensor errors, e.g. {values[remarked].iloc[0]:g})")
+        frame[column] = values.where(~junk)
     bad_position = ~(frame["latitude_deg"].between(-90, 90) & frame["longitude_deg"].between(-180, 180))
     null_island = (frame["latitude_deg"] == 0) & (frame["longitude_deg"] == 0)
     frame.loc[bad_position | null_island, ["latitude_deg", "longitude_deg"]] = np.nan
@@ -128,9 +153,14 @@ def summarize(raw: RawActivity) -> dict:
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
     has_gps = bool(samples[["latitude_deg", "longitude_deg"]].notna().all(axis=1).sum() >= 2)
-    device_legs = track.device_leg_distances_m(samples) if samples["distance_m"].notna().any() else None
+    device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
 
+    if device_legs is not None:
+        backwards = int((samples["distance_m"].dropna().diff() < 0).sum())
+        if backwards:
+            notes.append(f"the device's distance goes backwards {backwards} times; nothing is subtracted or added "
+                         "for it")
     distance = _positive(totals.get("distance_m"))
     distance_source = "device"
     if distance is None and device_legs is not None:
@@ -198,7 +228,10 @@ def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: st
             return float(device_up), down, "device"
         notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; recomputed")
     altitude = samples["altitude_m"]
-    if altitude.notna().sum() < 2 or (altitude.fillna(0) == 0).all():
+    if altitude.notna().sum() < 2:
+        return np.nan, np.nan, "none"
+    if (altitude.fillna(0) == 0).all():
+        notes.append("altitude is 0 throughout: taken as not recorded")
         return np.nan, np.nan, "none"
     # the profile tidy_samples smoothed, in time order
     ascent, descent = track.hysteresis_gain_m(samples.sort_values("timestamp", kind="stable")["altitude_smooth_m"])

@@ -96,17 +96,20 @@ def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarr
     return legs
 
 
-def device_leg_distances_m(samples: pd.DataFrame) -> np.ndarray:
+def device_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarray:
     """Leg distances [m] from the device's cumulative distance; NaN where unknown.
 
-    A counter that goes backwards (a reset) counts 0 for that leg.
+    A counter that goes backwards (a reset, or a glitch) counts 0 for that
+    leg, and so does a step faster than ``max_speed_m_s`` (a glitch's way back
+    up), so neither adds distance that was never run.
     """
     dist = samples["distance_m"].to_numpy(dtype=float)
     legs = np.full(len(dist), np.nan)
     if len(dist) >= 2:
         filled = pd.Series(dist).ffill().to_numpy()
         step = np.diff(filled)
-        legs[1:] = np.where(step < 0, 0.0, step)
+        seconds = np.maximum(np.diff(_seconds(samples["timestamp"])), 1.0)
+        legs[1:] = np.where((step < 0) | (step > max_speed_m_s * seconds), 0.0, step)
         legs[0] = 0.0
     return legs
 

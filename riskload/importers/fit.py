@@ -124,7 +124,8 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         if session["sport"] in ON_FOOT_SPORTS:
             own["cadence_spm"] = 2.0 * (own["cadence"] + own["fractional_cadence"].fillna(0.0))
         own["segment"] = i
-        samples = tidy_samples(own)
+        own_notes = list(notes)
+        samples = tidy_samples(own, own_notes)
         start = session["start_time"]
         if start is None and samples.empty:
             continue
@@ -146,7 +147,7 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
                 utc_offset_min=offset,
                 device=device,
                 partial=partial,
-                notes=list(notes),
+                notes=own_notes,
             )
         )
     if not activities:

@@ -10,7 +10,7 @@ from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport
 from ..timeline import RawActivity, tidy_samples
 from .cadence import steps_per_minute
-from .xmlsafe import local, prepare_xml
+from .xmlsafe import local, parse_repairing, prepare_xml
 
 #: Track-point extension element names (Garmin TrackPointExtension v1/v2,
 #: Cluetrust, Strava, Suunto and others) and the column each one fills.
@@ -45,9 +45,10 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     NoActivityDataError
         No track points, or none with a time (a route, a planned track, waypoints).
     """
-    text = prepare_xml(data, path).decode("utf-8", errors="replace")
     try:
-        document = gpxpy.parse(text)
+        document, repair_notes, partial = parse_repairing(
+            prepare_xml(data, path), lambda xml: gpxpy.parse(xml.decode("utf-8")),
+            (gpxpy.gpx.GPXException, ValueError), "trkpt")
     except (gpxpy.gpx.GPXException, ValueError) as exc:
         raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
 
@@ -79,7 +80,7 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
             path, f"only {len(timed)} of {len(rows)} points have a time: a route or planned track, not a recording"
         )
 
-    notes = []
+    notes = list(repair_notes)
     if len(timed) < len(rows):
         notes.append(f"{len(rows) - len(timed)} of {len(rows)} points have no time and were left out")
     if any(r["timestamp"].tzinfo is None for r in timed):
@@ -98,14 +99,15 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
 
     activities = []
     for _, part in frame.groupby(_outing_numbers(frame), sort=True):
-        samples = tidy_samples(part)
+        part_notes = list(notes)
+        samples = tidy_samples(part, part_notes)
         if samples.empty:
             continue
-        activities.append(
-            RawActivity(samples=samples, sport=sport, sub_sport=sub, device=document.creator or "", name=name, notes=notes)
-        )
+        activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, device=document.creator or "",
+                                      name=name, partial=partial, notes=part_notes))
     if not activities:
-        raise NoActivityDataError(path, "no point has a plausible time (all before 2000)")
+        raise NoActivityDataError(path, "no point has a plausible time (all before 2000 or in the future: "
+                                        "the device clock was set wrong)")
     return activities
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..columns import SAMPLE_COLUMNS
 from ..errors import CorruptFileError, NoActivityDataError, UnsupportedFormatError
-from ..timeline import summarize
+from ..timeline import latest_plausible, summarize
 from .fit import read_fit
 from .gpx import read_gpx
 from .tcx import read_tcx
@@ -147,31 +147,49 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:
     if kind == "zip":
         raise UnsupportedFormatError(path, "a zip archive inside a gzip file")
     if kind == "unknown":
-        suffix = path.rsplit("/", 1)[-1].rpartition(".")[2].lower() if "." in path.rsplit("/", 1)[-1] else ""
+        name = path.rsplit("/", 1)[-1]
+        suffix = name.rpartition(".")[2].lower() if "." in name else ""
+        if suffix == "fit" and len(data) < 12:
+            raise CorruptFileError(path, f"too short to be a FIT file ({len(data)} bytes; a FIT header alone is 12)")
+        if suffix in readers:
+            raise UnsupportedFormatError(path, f"unsupported format: named .{suffix}, but its content is not a FIT, "
+                                               "GPX or TCX file")
         kind = f".{suffix} file" if suffix else "no recognisable content"
     if kind not in readers:
         raise UnsupportedFormatError(path, f"unsupported format ({kind})")
-    parsed = summarize_all(readers[kind](data, path), data, kind)
+    parsed = summarize_all(readers[kind](data, path), data, kind, path=path)
     if not parsed:
         raise NoActivityDataError(path, "nothing was recorded: no duration and no distance")
     return parsed
 
 
-def summarize_all(raws, payload: bytes, kind: str) -> list[ParsedActivity]:
+def summarize_all(raws, payload: bytes, kind: str, path: str = "<memory>") -> list[ParsedActivity]:
     """Summarise the activities a reader extracted from ``payload``.
 
-    Activities with neither duration nor distance are dropped; ids are
+    Activities with neither duration nor distance are dropped, and so are
+    those that start in the future (a device clock set wrong); ids are
     derived from ``payload`` and each activity's place in it.
+
+    Raises
+    ------
+    NoActivityDataError
+        Every activity starts in the future.
     """
-    parsed = []
+    parsed, future = [], []
+    latest = latest_plausible()
     for index, raw in enumerate(raws):
         row = summarize(raw)
+        if row["start_time"] > latest:
+            future.append(row["start_time"])
+            continue
         if row["elapsed_time_s"] <= 0 and row["distance_m"] <= 0:
             continue
         row["activity_id"] = activity_id(payload, index)
         row["source_format"] = kind
         row["richness"] = _richness(raw.samples, kind, row["partial"])
         parsed.append(ParsedActivity.from_frame(row, raw.samples))
+    if future and not parsed:
+        raise NoActivityDataError(path, f"dated {future[0]:%Y-%m-%d}, in the future: the device clock was set wrong")
     return parsed
 
 

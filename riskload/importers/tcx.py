@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
@@ -11,7 +13,7 @@ from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport
 from ..timeline import RawActivity, tidy_samples
 from .cadence import steps_per_minute
-from .xmlsafe import local, prepare_xml
+from .xmlsafe import local, parse_repairing, prepare_xml
 
 
 def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
@@ -29,13 +31,15 @@ def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         No activity with a time in it.
     """
     try:
-        root = ElementTree.fromstring(prepare_xml(data, path), forbid_dtd=True)
+        root, notes, partial = parse_repairing(prepare_xml(data, path),
+                                               lambda text: ElementTree.fromstring(text, forbid_dtd=True),
+                                               (ElementTree.ParseError, DefusedXmlException, ValueError), "Trackpoint")
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
         raise CorruptFileError(path, f"not well-formed XML ({exc})") from exc
     if local(root.tag) != "TrainingCenterDatabase":
         raise CorruptFileError(path, f"a <{local(root.tag)}> document, not TCX")
     activities = [_activity(el) for el in root.iter() if local(el.tag) == "Activity"]
-    activities = [a for a in activities if a is not None]
+    activities = [replace(a, notes=notes + a.notes, partial=a.partial or partial) for a in activities if a is not None]
     if not activities:
         raise NoActivityDataError(path, "no activity with a recorded time")
     return activities
@@ -105,7 +109,8 @@ def _activity(element) -> RawActivity | None:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce", format="ISO8601")
         if "cadence" in frame and sport in ON_FOOT_SPORTS:
             frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
-    samples = tidy_samples(frame)
+    notes: list[str] = []
+    samples = tidy_samples(frame, notes)
     start_text = _text(element, "Id") or (laps[0]["start"] if laps else None)
     start = pd.to_datetime(start_text, utc=True, errors="coerce", format="ISO8601") if start_text else pd.NaT
     if pd.isna(start):
@@ -115,7 +120,6 @@ def _activity(element) -> RawActivity | None:
     if not samples.empty:
         start = min(start, samples["timestamp"].iloc[0])
     totals = _lap_totals(laps)
-    notes = []
     lap_distance = totals.get("distance_m")
     point_distance = samples["distance_m"].max() if samples["distance_m"].notna().any() else None
     if lap_distance and point_distance and abs(point_distance - lap_distance) > 0.1 * max(lap_distance, point_distance):

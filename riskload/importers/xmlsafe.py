@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from xml.parsers import expat
 
 from ..errors import CorruptFileError
+
+#: The note on an activity read from XML that ends mid-way.
+CUT_OFF_NOTE = "the file is cut off mid-way; read up to its last whole track point"
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
@@ -53,3 +57,79 @@ def root_name(data: bytes) -> str:
 def local(tag: str) -> str:
     """Tag name without its ``{namespace}``."""
     return tag.rsplit("}", 1)[-1]
+
+
+def close_after_last(data: bytes, record: str) -> bytes | None:
+    """``data`` cut after its last whole ``record`` element, with the elements still open closed.
+
+    XML that ends mid-way (a file cut off in a copy or a download) is not
+    well-formed, so a parser gives nothing; every record before the damage
+    can still be read from this repaired copy. None when ``data`` is
+    well-formed, or holds no whole record before the damage. Run only on
+    data :func:`prepare_xml` has passed (no DTD, no entities).
+    """
+    parser = expat.ParserCreate()
+    stack: list[str] = []
+    last: tuple[int, list[str]] | None = None
+
+    def start(name, attributes):
+        stack.append(name)
+
+    def end(name):
+        nonlocal last
+        stack.pop()
+        if name.rsplit(":", 1)[-1] == record:
+            last = (parser.CurrentByteIndex, list(stack))
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(data, True)
+        return None
+    except expat.ExpatError:
+        pass
+    if last is None:
+        return None
+    index, still_open = last
+    cut = data.find(b">", index) + 1
+    return data[:cut] + b"".join(f"</{name}>".encode() for name in reversed(still_open))
+
+
+def parse_repairing(data: bytes, parse, errors: tuple, record: str):
+    """``parse(data)``, repairing what can be repaired when that fails.
+
+    First bytes that are not valid UTF-8 are replaced (they are nearly always
+    in a name or a comment), then a document that ends mid-way is cut after
+    its last whole ``record`` (:func:`close_after_last`).
+
+    Returns
+    -------
+    (result, notes, partial)
+        What ``parse`` returned, the notes on what was repaired, and whether
+        data was lost (the document was cut off).
+
+    Raises
+    ------
+    Exception
+        The first of ``errors`` that ``parse`` raised, when nothing helped.
+    """
+    try:
+        return parse(data), [], False
+    except errors as exc:
+        first = exc
+    notes = []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data = data.decode("utf-8", errors="replace").encode("utf-8")
+        notes.append("bytes that are not valid UTF-8 were replaced")
+        try:
+            return parse(data), notes, False
+        except errors:
+            pass
+    repaired = close_after_last(data, record)
+    if repaired is not None:
+        try:
+            return parse(repaired), notes + [CUT_OFF_NOTE], True
+        except errors:
+            pass
+    raise first
