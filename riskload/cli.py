@@ -20,6 +20,7 @@ from .errors import RiskloadError
 from .importers import Export, read_export
 from .importers.cache import CACHE_ENV
 from .rules import BY_CODE, RULES, SEVERITIES
+from .safetext import printable, printable_lines
 from .settings import load_settings
 
 matplotlib.use("Agg")  # files only: never open a window
@@ -85,9 +86,9 @@ def import_command(folder: Path, out: Path | None, timezone: str | None, config:
             write_table(export.activities, out, folder)
     except RiskloadError as exc:
         fail(str(exc))
-    click.echo(import_summary(export, list_skipped=list_skipped))
+    say(import_summary(export, list_skipped=list_skipped))
     if out is not None:
-        click.echo(f"Activities table written to {out}")
+        say(f"Activities table written to {out}")
     if export.activities.empty:
         sys.exit(EXIT_FAILED)
 
@@ -95,7 +96,7 @@ def import_command(folder: Path, out: Path | None, timezone: str | None, config:
 @main.command("rules")
 def rules_command() -> None:
     """List the rules: code, name, evidence, and every threshold's default."""
-    click.echo(rules_listing())
+    say(rules_listing())
 
 
 def rules_listing() -> str:
@@ -112,9 +113,14 @@ def rules_listing() -> str:
     return "\n".join(lines)
 
 
+def say(text: str = "", err: bool = False) -> None:
+    """Print ``text``; control characters from file names and names show as escapes, not as commands."""
+    click.echo(printable_lines(str(text)), err=err)
+
+
 def fail(message: str) -> None:
     """Print one error line and leave with :data:`EXIT_FAILED`."""
-    click.echo(f"riskload: error: {message}", err=True)
+    say(f"riskload: error: {message}", err=True)
     sys.exit(EXIT_FAILED)
 
 
@@ -154,7 +160,7 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
         )
         lines.append(f"  {'sport':<22}{'count':>6}{'distance km':>13}{'moving h':>10}{'ascent m':>10}")
         for sport, row in by_sport.iterrows():
-            lines.append(f"  {sport:<22}{int(row.n):>6}{row.km / 1000:>13.1f}{row.hours / 3600:>10.1f}{row.up:>10.0f}")
+            lines.append(f"  {printable(sport):<22}{int(row.n):>6}{row.km / 1000:>13.1f}{row.hours / 3600:>10.1f}{row.up:>10.0f}")
         lines.append(
             f"  {'total':<22}{len(acts):>6}{acts['distance_m'].sum() / 1000:>13.1f}"
             f"{acts['moving_time_s'].sum() / 3600:>10.1f}{acts['ascent_m'].sum():>10.0f}"
@@ -172,7 +178,7 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
             lines.append(f"  {kind} ({len(group)})")
             if list_skipped:
                 for _, row in group.iterrows():
-                    lines.append(f"    {row['path']}: {row['reason']}")
+                    lines.append(f"    {printable(row['path'])}: {printable(row['reason'])}")
     return "\n".join(lines)
 
 
@@ -290,19 +296,19 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
     if not verbose:
         for line in import_stats(analysis.export)[1:]:
-            click.echo(line, err=True)
+            say(line, err=True)
     if quiet:
-        click.echo(where.split(": ", 1)[1])
+        say(where.split(": ", 1)[1])
     else:
-        click.echo(analysis_summary(shown, weeks=weeks, units=units, verbose=verbose))
+        say(analysis_summary(shown, weeks=weeks, units=units, verbose=verbose))
         if verbose:
-            click.echo("")
-            click.echo("Files written:")
+            say("")
+            say("Files written:")
             for paths in written.values():
                 for path in paths:
-                    click.echo(f"  {path}")
-        click.echo("")
-        click.echo(where)
+                    say(f"  {path}")
+        say("")
+        say(where)
     if worst_at_least(shown.flags["severity"], fail_on):
         sys.exit(EXIT_FLAGGED)
 
@@ -328,9 +334,9 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     if verbose:
         lines.extend(import_stats(export))
         for note in dict.fromkeys(analysis.notes):
-            lines.append(f"Note: {note}")
+            lines.append(f"Note: {printable(note)}")
         for row in export.skipped.itertuples():
-            lines.append(f"Skipped {row.path}: {row.reason}")
+            lines.append(f"Skipped {printable(row.path)}: {printable(row.reason)}")
     return "\n".join(lines)
 
 
@@ -387,22 +393,22 @@ def roster_command(folder: Path, out: Path | None, until, units: str, formats: t
         fail(f"{folder}: no sub-folder holds an athlete's activities")
     page = out / "roster.html"
     if quiet:
-        click.echo(str(page))
+        say(str(page))
     else:
-        click.echo(f"Squad as of {as_of:%a %d %b %Y}, most in need of a word first:")
-        click.echo("")
+        say(f"Squad as of {as_of:%a %d %b %Y}, most in need of a word first:")
+        say("")
         shown = table.drop(columns=["folder"]).replace({"this week": {"none": ""}, "last week": {"none": ""}})
-        click.echo(report.format_table(shown))
+        say(report.format_table(shown))
         if roster.failed:
-            click.echo("")
-            click.echo("Not analysed:")
+            say("")
+            say("Not analysed:")
             for name, reason in roster.failed.items():
-                click.echo(f"  {name}: {reason}")
+                say(f"  {printable(name)}: {printable(reason)}")
         if verbose:
-            click.echo("")
+            say("")
             for name in roster.analyses:
-                click.echo(f"  {name}: {out / name / 'report.html'}")
-        click.echo("")
-        click.echo(f"Roster: {page}")
+                say(f"  {name}: {out / name / 'report.html'}")
+        say("")
+        say(f"Roster: {page}")
     if worst_at_least([*table["this week"], *table["last week"]], fail_on):
         sys.exit(EXIT_FLAGGED)

@@ -6,6 +6,7 @@ Only this layer converts kilometres to miles.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -102,6 +103,26 @@ def _whole_png(path: Path) -> bytes | None:
     return data if data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82") else None
 
 
+#: What riskload writes into an output folder: its own temporary files (a
+#: dot, then the name of one of its outputs, then a random suffix) and the
+#: day-by-day week figures.
+_TEMPORARY = re.compile(r"^\.(report\.html|load\.png|(flags|weekly|activities)\.(csv|json)|week-[0-9-]{10}\.png)\..+")
+_WEEK_FIGURE = re.compile(r"^week-\d{4}-\d{2}-\d{2}\.png$")
+
+
+def _remove_leftovers(out: Path, keep_weeks: set[str] | None = None) -> None:
+    """Remove temporary files a killed run left in ``out``; with ``keep_weeks``, also the
+    week figures of an earlier report that this one does not have. Nothing else is touched."""
+    for folder in (out, out / "weeks"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            stale = keep_weeks is not None and folder.name == "weeks" and bool(_WEEK_FIGURE.match(path.name)) \
+                and path.name not in keep_weeks
+            if path.is_file() and (_TEMPORARY.match(path.name) or stale):
+                path.unlink(missing_ok=True)
+
+
 def write_report(analysis, out: str | Path, *, export_folder: str | Path | None = None,
                  units: str | Units = "km", formats=FORMATS, cache: bool | str | Path = True) -> dict[str, list[Path]]:
     """Write the report files for one analysis into the folder ``out``.
@@ -133,6 +154,7 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
     if unknown:
         raise ValueError(f"unknown report format {sorted(unknown)[0]!r} (known: {', '.join(FORMATS)})")
     written: dict[str, list[Path]] = {}
+    _remove_leftovers(out)
     if {"html", "png"} & set(formats):
         main_png = figure_png(main_figure(analysis, units=units))
         weeks = week_pngs(analysis, detail_weeks(analysis), units=units, cache=cache)
@@ -140,6 +162,7 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
             written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in weeks]
             for path, data in zip(written["png"], [main_png, *weeks.values()]):
                 write_bytes(path, data)
+            _remove_leftovers(out, keep_weeks={p.name for p in written["png"]})
         if "html" in formats:
             page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
             write_bytes(out / "report.html", page.encode("utf-8"))

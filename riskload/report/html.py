@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from html import escape
+from ..safetext import escape
 
 import pandas as pd
 

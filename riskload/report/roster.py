@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from ..safetext import escape
 from pathlib import Path
 
 import pandas as pd

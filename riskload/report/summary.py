@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..rules import BY_CODE
+from ..safetext import printable
 from .severity import RANK, codes_by_week, in_week, worst_by_week, worst_first
 from .units import Units, units as as_units
 
@@ -110,4 +111,4 @@ def format_table(table: pd.DataFrame, decimals: dict[str, int] | None = None) ->
 def _cell(value, decimals: int) -> str:
     if isinstance(value, float):
         return "" if pd.isna(value) else f"{value:.{decimals}f}"
-    return "" if value is None else str(value)
+    return "" if value is None else printable(str(value))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..output import write_bytes
+from ..safetext import json_text, printable
 
 TABLES = ("flags", "weekly", "activities")
 
@@ -25,11 +26,13 @@ def tables(analysis) -> dict[str, pd.DataFrame]:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV text; lists (a flag's activity ids) are joined with ``;``."""
+    """CSV text; lists (a flag's activity ids) are joined with ``;``, control characters shown as escapes."""
     flat = frame.copy()
     for column in flat.columns:
         if any(isinstance(v, list) for v in flat[column]):
             flat[column] = flat[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+        if flat[column].dtype == object or isinstance(flat[column].dtype, pd.StringDtype):
+            flat[column] = flat[column].map(lambda v: printable(v) if isinstance(v, str) else v)
     return flat.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
 
 
@@ -81,7 +84,7 @@ def write_tables(analysis, folder: str | Path, formats=("csv", "json")) -> list[
             if fmt == "csv":
                 data = to_csv(frame)
             else:
-                data = json.dumps(to_records(frame), indent=1, ensure_ascii=False) + "\n"
+                data = json_text(json.dumps(to_records(frame), indent=1, ensure_ascii=False)) + "\n"
             write_bytes(path, data.encode("utf-8"))
             written.append(path)
     return written

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..safetext import printable
 from .severity import COLORS, in_week, worst, worst_first
 from .units import Units, units as as_units
 
@@ -110,7 +111,7 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
                edgecolor="white", linewidth=1)
         label = f"{km:.1f} {u.name}\n{pd.Timestamp(run['start_time_local']):%H:%M}"
         if isinstance(run["name"], str) and run["name"].strip():
-            label += "\n" + textwrap.shorten(run["name"], 18, placeholder="...")
+            label += "\n" + textwrap.shorten(printable(run["name"]), 18, placeholder="...")
         ax.text(i, height[i] + km / 2, label, ha="center", va="center", fontsize=8, parse_math=False)
         height[i] += km
     top = max(height.max(), 1.0)
@@ -149,7 +150,7 @@ def draw_week_figure(data: WeekData, *, units: str | Units = "km") -> Figure:
     listed = data.flags
     lines = []
     for _, flag in listed.iterrows():
-        text = f"{flag['severity'].upper()} {flag['code']} ({flag['evidence']} evidence): {flag['message']}"
+        text = printable(f"{flag['severity'].upper()} {flag['code']} ({flag['evidence']} evidence): {flag['message']}")
         lines.extend(textwrap.wrap(text, 120, subsequent_indent="    "))
     lines = lines or ["No flags this week."]
     # fixed margins [in] instead of a layout engine, which would double the drawing time
