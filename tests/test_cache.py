@@ -319,12 +319,14 @@ def test_any_change_to_the_folder_means_a_new_snapshot(change, copy_of_a, tmp_pa
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_a_damaged_snapshot_is_not_trusted_and_is_written_again(damage, copy_of_b, tmp_path):
     first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    snapshot.wait()  # it is written in the background
     path = next((tmp_path / "c" / cache.generation() / "folders").glob("*.export"))
     blob = path.read_bytes()
     path.write_bytes(damaged(blob, damage))
     again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
     assert_same_export(again, first)
     assert (again.stats.from_cache, again.stats.decoded) == (68, 0)  # from the files' entries
+    snapshot.wait()
     assert path.read_bytes() == blob
 
 
@@ -332,6 +334,22 @@ def test_strict_mode_still_meets_each_broken_file(copy_of_a, tmp_path):
     read_export(copy_of_a, cache=tmp_path / "c", workers=1)
     with pytest.raises(CorruptFileError):
         read_export(copy_of_a, cache=tmp_path / "c", workers=1, strict=True)
+
+
+def test_the_snapshot_written_in_the_background_is_what_the_import_returned(copy_of_b, tmp_path, monkeypatch):
+    # the caller changes its tables at once, while the snapshot may still be being written
+    real_save = snapshot.save
+    monkeypatch.setattr(snapshot, "save", lambda *a: time.sleep(0.5) or real_save(*a))
+    first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    expected = first.samples["heart_rate_bpm"].copy()
+    first.samples.loc[:, "heart_rate_bpm"] = -1.0
+    first.activities.loc[:, "distance_m"] = 0.0
+    monkeypatch.undo()
+    monkeypatch.setattr(export_module, "decode_files", lambda *a, **k: pytest.fail("the snapshot was not used"))
+    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert again.stats.from_cache == 68
+    pd.testing.assert_series_equal(again.samples["heart_rate_bpm"], expected)
+    assert (again.activities["distance_m"] > 0).any()
 
 
 def test_changing_an_import_in_memory_leaves_the_snapshot_as_it_was(copy_of_b, tmp_path):

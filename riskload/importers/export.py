@@ -119,9 +119,7 @@ def read_export(
     tables = _combine(parsed, [_skip_row(e) for e in errors])
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     if state:
-        problem = snapshot.save(store, root, state, tables)
-        if problem and len(stats.cache_problems) < 3:
-            stats.cache_problems.append(problem)
+        snapshot.save_in_background(store, root, state, tables, stats.cache_problems)
     return _finish(tables, timezone, stats)
 
 
