@@ -124,3 +124,26 @@ def test_a_zip_member_with_broken_compressed_data_costs_that_member_only(corpus)
     assert isinstance(by_member["test_1.gpx"], ActivityFileError)
     assert "unreadable archive member" in by_member["test_1.gpx"].reason
     assert all(len(by_member[name]) == 1 for name in ("test_2.gpx", "test_3.gpx"))
+
+
+def test_a_cut_file_declaring_an_unknown_encoding_is_repaired_or_refused_clearly(corpus):
+    # found by the long fuzz run: expat raised LookupError for "uuf-8", which stopped the import
+    def mangled(name):
+        data = (corpus / name).read_bytes().replace(b"UTF-8", b"utf-8").replace(b"utf-8", b"uuf-8", 1)
+        return data[: int(len(data) * 0.75)]
+
+    # GPX is read as UTF-8 text whatever it declares: the cut is repaired
+    activities = parse_bytes(mangled("gpx/GP__track-with-empty-segment.gpx"), "a.gpx")
+    assert len(activities) == 1 and activities[0].row["partial"]
+    assert "cut off" in activities[0].row["quality_notes"]
+    # TCX goes by its declaration: refused, naming it
+    with pytest.raises(ActivityFileError, match="unknown encoding: uuf-8"):
+        parse_bytes(mangled("tcx/TR__sup_activity_1.tcx"), "a.tcx")
+
+
+def test_a_zip_claiming_a_version_python_cannot_read_is_refused_clearly(corpus):
+    # found by the long fuzz run: zipfile raised NotImplementedError ("zip file version 6.4") on opening
+    data = mutate((corpus / "other/FT__gpx_test.zip").read_bytes(), [("noise", 0.9411342162540208, 2, 8)])
+    outcomes = parse_sources(list(expand("export.zip", data)))
+    assert len(outcomes) == 1 and isinstance(outcomes[0][1], ActivityFileError)
+    assert "zip file version" in outcomes[0][1].reason

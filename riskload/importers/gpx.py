@@ -30,6 +30,9 @@ EXTENSION_FIELDS = {
 #: Two tracks of one file further apart than this are separate activities.
 SEPARATE_OUTINGS_AFTER = pd.Timedelta(hours=2)
 
+#: What a malformed document raises (LookupError: an encoding the parser does not know).
+_XML_ERRORS = (gpxpy.gpx.GPXException, ValueError, LookupError)
+
 
 def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     """Read the recorded track of a GPX file as one activity.
@@ -48,8 +51,8 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     try:
         document, repair_notes, partial = parse_repairing(
             prepare_xml(data, path), lambda xml: gpxpy.parse(xml.decode("utf-8")),
-            (gpxpy.gpx.GPXException, ValueError), "trkpt")
-    except (gpxpy.gpx.GPXException, ValueError) as exc:
+            _XML_ERRORS, "trkpt")
+    except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
 
     rows, segment = [], 0

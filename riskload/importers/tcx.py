@@ -15,6 +15,9 @@ from ..timeline import RawActivity, tidy_samples
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
+#: What a malformed document raises (LookupError: an encoding the parser does not know).
+_XML_ERRORS = (ElementTree.ParseError, DefusedXmlException, ValueError, LookupError)
+
 
 def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     """Read every ``<Activity>`` of a TCX document.
@@ -33,8 +36,8 @@ def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     try:
         root, notes, partial = parse_repairing(prepare_xml(data, path),
                                                lambda text: ElementTree.fromstring(text, forbid_dtd=True),
-                                               (ElementTree.ParseError, DefusedXmlException, ValueError), "Trackpoint")
-    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+                                               _XML_ERRORS, "Trackpoint")
+    except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not well-formed XML ({exc})") from exc
     if local(root.tag) != "TrainingCenterDatabase":
         raise CorruptFileError(path, f"a <{local(root.tag)}> document, not TCX")

@@ -68,7 +68,7 @@ def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir() and not is_junk(m.filename)]
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:
         yield Source(path, error=CorruptFileError(path, f"broken zip archive ({exc})"))
         return
     if not members:

@@ -68,7 +68,6 @@ def close_after_last(data: bytes, record: str) -> bytes | None:
     well-formed, or holds no whole record before the damage. Run only on
     data :func:`prepare_xml` has passed (no DTD, no entities).
     """
-    parser = expat.ParserCreate()
     stack: list[str] = []
     last: tuple[int, list[str]] | None = None
 
@@ -81,12 +80,19 @@ def close_after_last(data: bytes, record: str) -> bytes | None:
         if name.rsplit(":", 1)[-1] == record:
             last = (parser.CurrentByteIndex, list(stack))
 
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    try:
-        parser.Parse(data, True)
-        return None
-    except expat.ExpatError:
-        pass
+    # the declared encoding, unless expat does not know it (then UTF-8, which GPX and TCX nearly always are)
+    for encoding in (None, "utf-8"):
+        stack.clear()
+        last = None
+        parser = expat.ParserCreate(encoding)
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        try:
+            parser.Parse(data, True)
+            return None
+        except expat.ExpatError:
+            break
+        except LookupError:
+            continue
     if last is None:
         return None
     index, still_open = last
