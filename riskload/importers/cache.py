@@ -47,8 +47,8 @@ from .parse import SAMPLE_ARRAYS, ParsedActivity
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
 CACHE_ENV = "RISKLOAD_CACHE_DIR"
 
-_MAGIC = b"RLCACHE1"
-_HEAD = struct.Struct("<8sII")  # magic, length of the JSON part, CRC-32 of everything after the head
+_MAGIC = b"RLCACHE2"
+_HEAD = struct.Struct("<8sQI")  # magic, length of the JSON part, CRC-32 of everything after the head
 _TAG = "\x00type"
 
 
@@ -206,20 +206,36 @@ def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:
                 offset += raw.nbytes
             activities.append({"row": {k: _to_json(v) for k, v in item.row.items()}, "arrays": arrays})
         sources.append({"member": member, "activities": activities})
-    meta = json.dumps({"generation": generation(), "digest": digest, "sources": sources}).encode()
-    body = meta + b"".join(chunks)
-    return _HEAD.pack(_MAGIC, len(meta), zlib.crc32(body)) + body
+    return b"".join(pack(_MAGIC, {"digest": digest, "sources": sources}, chunks))
+
+
+def pack(magic: bytes, meta: dict, chunks: list) -> list:
+    """The parts of a cache file: a head (``magic``, the length of the JSON part, a
+    CRC-32 of everything after the head), ``meta`` as JSON with the generation
+    added, then the raw ``chunks`` (bytes or contiguous arrays)."""
+    text = json.dumps({"generation": generation(), **meta}).encode()
+    crc = zlib.crc32(text)
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+    return [_HEAD.pack(magic, len(text), crc), text, *chunks]
+
+
+def unpack(buffer, magic: bytes) -> tuple[dict, memoryview] | None:
+    """The meta and the raw part of a file :func:`pack` made; None unless its
+    magic, checksum and generation all match."""
+    found, meta_len, crc = _HEAD.unpack_from(buffer)
+    body = memoryview(buffer)[_HEAD.size:]
+    if found != magic or zlib.crc32(body) != crc:
+        return None
+    meta = json.loads(bytes(body[:meta_len]))
+    return (meta, body[meta_len:]) if meta.get("generation") == generation() else None
 
 
 def _decode_entry(blob: bytes, digest: str, path: str) -> Outcomes | None:
-    magic, meta_len, crc = _HEAD.unpack_from(blob)
-    body = memoryview(blob)[_HEAD.size:]
-    if magic != _MAGIC or zlib.crc32(body) != crc:
+    unpacked = unpack(blob, _MAGIC)
+    if unpacked is None or unpacked[0]["digest"] != digest:
         return None
-    meta = json.loads(bytes(body[:meta_len]))
-    if meta["generation"] != generation() or meta["digest"] != digest:
-        return None
-    data = body[meta_len:]
+    meta, data = unpacked
     outcomes: Outcomes = []
     for source in meta["sources"]:
         source_path = path + source["member"]

@@ -24,9 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mmap
-import struct
 import threading
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -35,10 +33,9 @@ import pandas as pd
 from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
 from ..errors import RiskloadError
 from ..output import write_bytes
-from .cache import ActivityCache, file_digest, generation, stat_key
+from .cache import ActivityCache, file_digest, generation, pack, stat_key, unpack
 
 _MAGIC = b"RLSNAP01"
-_HEAD = struct.Struct("<8sQI")  # magic, length of the JSON part, CRC-32 of everything after the head
 
 #: The tables of a snapshot and the schema each follows.
 TABLES = {"activities": ACTIVITY_COLUMNS, "samples": SAMPLE_COLUMNS, "skipped": SKIPPED_COLUMNS}
@@ -92,12 +89,8 @@ def save(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.Da
             described.append({**item, "dtype": raw.dtype.str, "offset": offset, "count": raw.size})
             offset += raw.nbytes
         columns[name] = {"rows": len(frame), "columns": described}
-    meta = json.dumps({"generation": generation(), "state": state, "tables": columns}).encode()
-    crc = zlib.crc32(meta)
-    for chunk in chunks:
-        crc = zlib.crc32(chunk, crc)
     try:
-        write_bytes(_path(cache, folder), [_HEAD.pack(_MAGIC, len(meta), crc), meta, *chunks])
+        write_bytes(_path(cache, folder), pack(_MAGIC, {"state": state, "tables": columns}, chunks))
     except RiskloadError as exc:
         return str(exc)
     return ""
@@ -149,14 +142,10 @@ def _decode(path: Path, state: str) -> dict[str, pd.DataFrame] | None:
         # a private mapping: pages come straight from the page cache, and the columns are
         # writable (a write copies the page) without the file ever changing
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_COPY)
-    magic, meta_len, crc = _HEAD.unpack_from(mapped)
-    body = memoryview(mapped)[_HEAD.size:]
-    if magic != _MAGIC or zlib.crc32(body) != crc:
+    unpacked = unpack(mapped, _MAGIC)
+    if unpacked is None or unpacked[0]["state"] != state:
         return None
-    meta = json.loads(bytes(body[:meta_len]))
-    if meta["generation"] != generation() or meta["state"] != state:
-        return None
-    data = body[meta_len:]
+    meta, data = unpacked
     tables = {}
     for name, spec in TABLES.items():
         described = meta["tables"][name]
