@@ -23,6 +23,17 @@ def check_outside(out: str | Path, export_folder: str | Path) -> Path:
     return Path(out)
 
 
+#: The end of the name of a file :func:`write_bytes` has not finished (it starts with a dot).
+TEMPORARY_SUFFIX = ".riskload-tmp"
+
+
+def remove_temporary(folder: Path) -> None:
+    """Remove what :func:`write_bytes` left in ``folder`` when a run was killed mid-write."""
+    for path in Path(folder).glob(f".*{TEMPORARY_SUFFIX}"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -41,7 +52,7 @@ def write_bytes(path: Path, data) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 for part in data if isinstance(data, list) else [data]:

@@ -73,6 +73,8 @@ def test_an_existing_output_folder_is_brought_up_to_date_and_its_other_files_kep
     assert first.exit_code == EXIT_OK, first.output
     old_weeks = set(_files(out / "weeks"))
     (out / "my-notes.txt").write_text("coach's notes")
+    (out / ".report.html.draft").write_text("a hidden file of the coach's, not a riskload leftover")
+    (out / ".report.html.x1y2z3.riskload-tmp").write_text("half a report from a killed run")
     (out / "weeks" / "keep-me.png").write_bytes(b"not ours")
     # an earlier end date: other weeks get figures, and the first run's must not linger
     second = analyze(export, "--out", out, "--until", "2026-09-06")
@@ -84,6 +86,7 @@ def test_an_existing_output_folder_is_brought_up_to_date_and_its_other_files_kep
     assert all(name[len("week-"):-len(".png")] in page for name in new_weeks)
     assert not (old_weeks - new_weeks) & set(_files(out / "weeks"))
     assert (out / "my-notes.txt").read_text() == "coach's notes" and (out / "weeks" / "keep-me.png").exists()
+    assert (out / ".report.html.draft").exists() and not (out / ".report.html.x1y2z3.riskload-tmp").exists()
 
 
 def test_an_output_path_that_is_a_file_is_refused_clearly(export, tmp_path):

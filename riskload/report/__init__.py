@@ -17,7 +17,7 @@ from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_
 from .html import render_html
 from ..errors import RiskloadError
 from ..importers.cache import ActivityCache, default_cache_dir
-from ..output import check_outside, write_bytes
+from ..output import check_outside, remove_temporary, write_bytes
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table
@@ -103,24 +103,19 @@ def _whole_png(path: Path) -> bytes | None:
     return data if data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82") else None
 
 
-#: What riskload writes into an output folder: its own temporary files (a
-#: dot, then the name of one of its outputs, then a random suffix) and the
-#: day-by-day week figures.
-_TEMPORARY = re.compile(r"^\.(report\.html|load\.png|(flags|weekly|activities)\.(csv|json)|week-[0-9-]{10}\.png)\..+")
 _WEEK_FIGURE = re.compile(r"^week-\d{4}-\d{2}-\d{2}\.png$")
 
 
 def _remove_leftovers(out: Path, keep_weeks: set[str] | None = None) -> None:
     """Remove temporary files a killed run left in ``out``; with ``keep_weeks``, also the
     week figures of an earlier report that this one does not have. Nothing else is touched."""
-    for folder in (out, out / "weeks"):
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            stale = keep_weeks is not None and folder.name == "weeks" and bool(_WEEK_FIGURE.match(path.name)) \
-                and path.name not in keep_weeks
-            if path.is_file() and (_TEMPORARY.match(path.name) or stale):
-                path.unlink(missing_ok=True)
+    remove_temporary(out)
+    remove_temporary(out / "weeks")
+    if keep_weeks is None or not (out / "weeks").is_dir():
+        return
+    for path in (out / "weeks").iterdir():
+        if path.is_file() and _WEEK_FIGURE.match(path.name) and path.name not in keep_weeks:
+            path.unlink()
 
 
 def write_report(analysis, out: str | Path, *, export_folder: str | Path | None = None,
