@@ -68,8 +68,11 @@ def week_data(load, flags: pd.DataFrame, week) -> WeekData:
 
 def run_severity(flags: pd.DataFrame) -> dict[str, str]:
     """The worst severity of the flags naming each activity id."""
-    named = flags[["severity", "activity_ids"]].explode("activity_ids").dropna(subset=["activity_ids"])
-    return {aid: worst(group) for aid, group in named.groupby("activity_ids")["severity"]}
+    found: dict[str, list[str]] = {}
+    for severity, ids in zip(flags["severity"], flags["activity_ids"]):
+        for aid in ids if isinstance(ids, list) else []:
+            found.setdefault(aid, []).append(severity)
+    return {aid: worst(pd.Series(severities)) for aid, severities in found.items()}
 
 
 def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = "km"):
@@ -130,13 +133,14 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
     ax.set_xlim(-0.6, 6.6)
     ax.set_ylim(-top * 0.2, top * 1.25)
     ax.axhline(0, color="#999999", lw=0.8)
-    ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top * 1.25])
-    ax.set_ylabel(u.name)
-    ax.spines[["top", "right"]].set_visible(False)
+    # each bar carries its distance, so the figure needs no y axis
+    ax.set_yticks([])
+    ax.spines[:].set_visible(False)
+    ax.tick_params(axis="x", length=0)
     total = u.distance(runs["distance_km"].sum())
     rest = int((height == 0).sum())
     ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} run{'s' if len(runs) != 1 else ''}, "
-                 f"{rest} rest day{'s' if rest != 1 else ''}", loc="left", fontsize=11)
+                 f"{rest} rest day{'s' if rest != 1 else ''}", loc="left", fontsize=11, y=1.0)
     return ax
 
 
