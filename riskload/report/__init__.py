@@ -59,9 +59,13 @@ def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
 
 
 def figure_png(fig, dpi: int = 100) -> bytes:
-    """``fig`` as PNG bytes; the figure is closed."""
+    """``fig`` as PNG bytes; the figure is closed.
+
+    zlib level 3 instead of Pillow's default 6 encodes a third faster, for
+    files about 5 % larger.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
     plt.close(fig)
     return buffer.getvalue()
 
