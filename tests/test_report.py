@@ -17,6 +17,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from riskload import RiskloadError, report  # noqa: E402
+from riskload.report.tables import to_json  # noqa: E402
 from riskload.report.severity import COLORS  # noqa: E402
 from riskload.report.units import KM_PER_MILE  # noqa: E402
 
@@ -227,6 +228,26 @@ def test_tables_as_csv_and_json_keep_values_and_ids(tmp_path):
     assert csv_ids.split(";") == list(result.flags["activity_ids"].iloc[0])
     acts = json.loads((tmp_path / "out" / "activities.json").read_text())
     assert len(acts) == 18 and acts[0]["start_time"].endswith("+00:00") and acts[0]["local_date"] == "2026-01-06"
+
+
+def test_json_tables_give_plain_values_for_every_column_type():
+    frame = pd.DataFrame({
+        "km": [1.5, np.nan, np.inf], "n": np.array([1, 2, 3], dtype="int64"), "ok": [True, False, True],
+        "maybe": pd.array([1, None, 3], dtype="Int64"), "note": pd.array(["a", None, "c\u202e"], dtype="string"),
+        "ids": [["x", "y"], [], None], "day": pd.to_datetime(["2026-01-05", None, "2026-01-07"]),
+        "at": pd.to_datetime(["2026-01-05 06:30", None, "2026-01-07 18:00"]).tz_localize("UTC"),
+    })
+    text = to_json(frame)
+    assert text.startswith("[\n{") and text.endswith("}\n]\n") and text.count("\n") == len(frame) + 2  # a record per line
+    assert "\\u202e" in text  # the bidi override stays, escaped
+    assert json.loads(text) == [
+        {"km": 1.5, "n": 1, "ok": True, "maybe": 1, "note": "a", "ids": ["x", "y"], "day": "2026-01-05",
+         "at": "2026-01-05T06:30:00+00:00"},
+        {"km": None, "n": 2, "ok": False, "maybe": None, "note": None, "ids": [], "day": None, "at": None},
+        {"km": None, "n": 3, "ok": True, "maybe": 3, "note": "c\u202e", "ids": None, "day": "2026-01-07",
+         "at": "2026-01-07T18:00:00+00:00"},
+    ]
+    assert [type(v) for v in json.loads(text)[0].values()] == [float, int, bool, int, str, list, str, str]
 
 
 def test_the_report_is_never_written_into_the_export(tmp_path):

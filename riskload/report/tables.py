@@ -29,28 +29,41 @@ def to_csv(frame: pd.DataFrame) -> str:
     """CSV text; lists (a flag's activity ids) are joined with ``;``, control characters shown as escapes."""
     flat = frame.copy()
     for column in flat.columns:
+        if not (flat[column].dtype == object or isinstance(flat[column].dtype, pd.StringDtype)):
+            continue
         if any(isinstance(v, list) for v in flat[column]):
             flat[column] = flat[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
-        if flat[column].dtype == object or isinstance(flat[column].dtype, pd.StringDtype):
-            flat[column] = flat[column].map(lambda v: printable(v) if isinstance(v, str) else v)
+        flat[column] = flat[column].map(lambda v: printable(v) if isinstance(v, str) else v)
     return flat.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
 
 
 def to_records(frame: pd.DataFrame) -> list[dict]:
     """Plain records: dates as ISO text (days without a time as ``YYYY-MM-DD``), NaN as None."""
-    columns = {}
-    for name in frame.columns:
-        values = frame[name]
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            columns[name] = [None if pd.isna(v) else v.isoformat() for v in values]
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            dates = pd.DatetimeIndex(values)
-            whole_days = bool((dates.dropna() == dates.dropna().normalize()).all())
-            columns[name] = [None if pd.isna(v) else (f"{v:%Y-%m-%d}" if whole_days else v.isoformat())
-                             for v in dates]
-        else:
-            columns[name] = [_plain(v) for v in values]
+    columns = {name: _plain_column(frame[name]) for name in frame.columns}
     return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    """JSON text of :func:`to_records`, one record per line."""
+    lines = [json.dumps(record, ensure_ascii=False) for record in to_records(frame)]
+    return json_text("[\n" + ",\n".join(lines) + "\n]\n")
+
+
+def _plain_column(values: pd.Series) -> list:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return [None if pd.isna(v) else v.isoformat() for v in values]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        dates = pd.DatetimeIndex(values)
+        whole_days = bool((dates.dropna() == dates.dropna().normalize()).all())
+        return [None if pd.isna(v) else (f"{v:%Y-%m-%d}" if whole_days else v.isoformat()) for v in dates]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+        numbers = values.to_numpy()
+        plain = numbers.astype(object)
+        plain[~np.isfinite(numbers)] = None
+        return plain.tolist()
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub":
+        return values.tolist()
+    return [_plain(v) for v in values]
 
 
 def _plain(value):
@@ -84,7 +97,7 @@ def write_tables(analysis, folder: str | Path, formats=("csv", "json")) -> list[
             if fmt == "csv":
                 data = to_csv(frame)
             else:
-                data = json_text(json.dumps(to_records(frame), indent=1, ensure_ascii=False)) + "\n"
+                data = to_json(frame)
             write_bytes(path, data.encode("utf-8"))
             written.append(path)
     return written
