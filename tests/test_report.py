@@ -144,6 +144,8 @@ def test_week_view_shows_runs_rest_days_and_strength():
     ax = report.plot_week(result.load, result.flags, "2026-01-12")
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("rest") == 3 and texts.count("strength") == 1
+    assert [t for t in texts if "\n" in t and t[:3] in {"Mon", "Sun"}] == ["Mon\n12 Jan", "Sun\n18 Jan"]
+    assert len(ax.get_yticks()) == 0  # the bars carry their distances instead
     assert [round(p.get_height(), 6) for p in ax.patches] == [7.5] * 4
     assert ax.get_title(loc="left") == "Week of Mon 12 Jan 2026: 30.0 km in 4 runs, 3 rest days"
 

@@ -129,14 +129,16 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
         i = (pd.Timestamp(day) - start).days
         ax.text(i, height[i] + top * 0.03, " ".join(dict.fromkeys(group["code"])), ha="center", va="bottom",
                 fontsize=8, fontweight="bold", parse_math=False)
-    ax.set_xticks(range(7), [f"{d:%a}\n{d:%d %b}" for d in days])
+    for i, day in enumerate(days):
+        ax.text(i, -0.03, f"{day:%a}\n{day:%d %b}", transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=10)
+    ax.set_xticks([])
     ax.set_xlim(-0.6, 6.6)
     ax.set_ylim(-top * 0.2, top * 1.25)
     ax.axhline(0, color="#999999", lw=0.8)
     # each bar carries its distance, so the figure needs no y axis
     ax.set_yticks([])
     ax.spines[:].set_visible(False)
-    ax.tick_params(axis="x", length=0)
     total = u.distance(runs["distance_km"].sum())
     rest = int((height == 0).sum())
     ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} run{'s' if len(runs) != 1 else ''}, "
