@@ -72,7 +72,7 @@ def run_severity(flags: pd.DataFrame) -> dict[str, str]:
     for severity, ids in zip(flags["severity"], flags["activity_ids"]):
         for aid in ids if isinstance(ids, list) else []:
             found.setdefault(aid, []).append(severity)
-    return {aid: worst(pd.Series(severities)) for aid, severities in found.items()}
+    return {aid: worst(severities) for aid, severities in found.items()}
 
 
 def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = "km"):
