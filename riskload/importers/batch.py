@@ -6,8 +6,6 @@ members counts as one), which is also what the progress callback counts.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -15,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ActivityFileError, CorruptFileError
+from ..processes import available_cores, pool_context
 from .cache import ActivityCache, Outcomes, file_digest, stat_key
 from .parse import parse_bytes
 from .walk import Source, expand
@@ -69,14 +68,6 @@ def parse_sources(sources: Iterable[Source]) -> Outcomes:
     return outcomes
 
 
-def available_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 @dataclass
 class FileResult:
     """One file read: its outcomes, and what the cache needs to know of it.
@@ -113,20 +104,6 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     outcomes = parse_sources(sources)
     problem = cache.store(digest, rel, outcomes) if cache else ""
     return FileResult(outcomes, key, digest, decoded=True, problem=problem)
-
-
-def _process_context():
-    """How worker processes start: from a fork server where there is one.
-
-    Forking the calling process itself is unsafe when it runs threads (a
-    Jupyter kernel does); a fork server is a clean single-threaded process
-    that has imported riskload once, so workers still start in milliseconds.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["riskload.importers.batch"])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def decode_files(
@@ -184,7 +161,7 @@ def decode_files(
     if workers >= 2:
         stats.workers = workers
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
                 futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
