@@ -18,6 +18,7 @@ from .html import render_html
 from ..errors import RiskloadError
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
+from ..processes import Forked
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, write_tables
 from .roster import roster_html, roster_table
@@ -71,31 +72,65 @@ def figure_png(fig, dpi: int = 100) -> bytes:
 
 
 def week_pngs(analysis, weeks, *, units: str | Units = "km", cache: bool | str | Path = True) -> dict:
-    """The day-by-day figure of each of ``weeks`` as PNG bytes.
+    """The day-by-day figure of each of ``weeks`` as PNG bytes (see :class:`WeekFigures`)."""
+    with WeekFigures(analysis, weeks, units=units, cache=cache) as figures:
+        return figures.result()
+
+
+def draw_week_pngs(slices: list, units: str | Units = "km") -> list[bytes]:
+    """The week figure of each week's slice (:func:`~riskload.report.week.week_data`) as PNG bytes."""
+    return [figure_png(draw_week_figure(data, units=units)) for data in slices]
+
+
+class WeekFigures:
+    """The day-by-day figures of ``weeks``, drawn while the caller goes on.
 
     A week's figure depends only on the slice of the analysis it draws
     (:func:`~riskload.report.week.week_data`), so it is kept in the cache
     folder under a digest of that slice: a weekly re-run draws again only
     the weeks whose runs or flags changed, usually just the latest.
     ``cache=False`` draws every figure and keeps none.
+
+    The figures not in the cache are drawn in a forked child where
+    :func:`riskload.processes.can_fork` allows it, while the caller makes
+    the main figure and the tables; :meth:`result` collects them. Use it as
+    a context manager, so a child is never left behind.
     """
-    folder = None
-    if cache is not False:
-        folder = ActivityCache(default_cache_dir() if cache is True else Path(cache)).folder / "figures"
-    name = as_units(units).name
-    drawn = {}
-    for week in weeks:
-        data = week_data(analysis.load, analysis.flags, week)
-        path = folder / f"{data.digest(name)}.png" if folder else None
-        drawn[week] = _whole_png(path) if path else None
-        if drawn[week] is None:
-            drawn[week] = figure_png(draw_week_figure(data, units=units))
-            if path:
-                try:
-                    write_bytes(path, drawn[week])
-                except RiskloadError:
-                    pass  # a cache that cannot be written costs time, not the report
-    return drawn
+
+    def __init__(self, analysis, weeks, *, units: str | Units = "km", cache: bool | str | Path = True):
+        folder = None
+        if cache is not False and len(weeks):
+            folder = ActivityCache(default_cache_dir() if cache is True else Path(cache)).folder / "figures"
+        name = as_units(units).name
+        self.pngs: dict = {}
+        self._missing = []
+        for week in weeks:
+            data = week_data(analysis.load, analysis.flags, week)
+            path = folder / f"{data.digest(name)}.png" if folder else None
+            self.pngs[week] = _whole_png(path) if path else None
+            if self.pngs[week] is None:
+                self._missing.append((week, data, path))
+        self._drawing = Forked(draw_week_pngs, [data for _, data, _ in self._missing], units) if self._missing else None
+
+    def __enter__(self) -> WeekFigures:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._drawing:
+            self._drawing.__exit__(*exc)
+
+    def result(self) -> dict:
+        """Week to PNG bytes, in the order of ``weeks``; newly drawn figures are kept in the cache."""
+        if self._drawing:
+            for (week, _, path), png in zip(self._missing, self._drawing.result()):
+                self.pngs[week] = png
+                if path:
+                    try:
+                        write_bytes(path, png)
+                    except RiskloadError:
+                        pass  # a cache that cannot be written costs time, not the report
+            self._drawing = None
+        return self.pngs
 
 
 def _whole_png(path: Path) -> bytes | None:
@@ -154,19 +189,21 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
         raise ValueError(f"unknown report format {sorted(unknown)[0]!r} (known: {', '.join(FORMATS)})")
     written: dict[str, list[Path]] = {}
     _remove_leftovers(out)
-    if {"html", "png"} & set(formats):
-        main_png = figure_png(main_figure(analysis, units=units))
-        weeks = week_pngs(analysis, detail_weeks(analysis), units=units, cache=cache)
-        if "png" in formats:
-            written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in weeks]
-            for path, data in zip(written["png"], [main_png, *weeks.values()]):
-                write_bytes(path, data)
-            _remove_leftovers(out, keep_weeks={p.name for p in written["png"]})
-        if "html" in formats:
-            page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
-            write_bytes(out / "report.html", page.encode("utf-8"))
-            written["html"] = [out / "report.html"]
-    for fmt in ("csv", "json"):
-        if fmt in formats:
-            written[fmt] = write_tables(analysis, out, formats=(fmt,))
-    return written
+    drawn = bool({"html", "png"} & set(formats))
+    with WeekFigures(analysis, detail_weeks(analysis) if drawn else [], units=units, cache=cache) as figures:
+        # the main figure and the tables are made while the week figures are drawn
+        main_png = figure_png(main_figure(analysis, units=units)) if drawn else None
+        for fmt in ("csv", "json"):
+            if fmt in formats:
+                written[fmt] = write_tables(analysis, out, formats=(fmt,))
+        weeks = figures.result()
+    if "png" in formats:
+        written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in weeks]
+        for path, data in zip(written["png"], [main_png, *weeks.values()]):
+            write_bytes(path, data)
+        _remove_leftovers(out, keep_weeks={p.name for p in written["png"]})
+    if "html" in formats:
+        page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
+        write_bytes(out / "report.html", page.encode("utf-8"))
+        written["html"] = [out / "report.html"]
+    return {fmt: written[fmt] for fmt in FORMATS if fmt in written}
