@@ -19,7 +19,7 @@ process, each as seconds and as a ratio to the baseline:
   background meanwhile, and that time is printed too);
 * ``analyze`` end to end, the report included, and its rules + report part,
   the first time and again (when the figures of unchanged weeks are cached);
-* the peak memory of this process and of the largest worker.
+* the peak memory of this process and all its workers together.
 
 Nothing is asserted: the figures are printed against the targets.
 """
@@ -30,10 +30,11 @@ import argparse
 import gc
 import os
 import resource
+import select
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import riskload  # noqa: E402
 from riskload.importers import snapshot  # noqa: E402
-from riskload.importers.batch import available_cores  # noqa: E402
+from riskload.processes import available_cores  # noqa: E402
 from synthetic_export import write_runs  # noqa: E402
 
 TEN_YEARS_DAYS = 3652
@@ -66,48 +67,64 @@ def timed(function, *args, **kwargs):
 
 
 class TreeMemory:
-    """The peak resident memory [MB] of this process and all its descendants together.
+    """The peak memory [MB] of this process and all its descendants together.
 
-    Workers are children of a fork server, not of this process, so the
-    kernel's per-child peak does not see them; a thread samples ``/proc``
-    every 20 ms instead (on Linux; elsewhere only this process's peak).
+    Import workers are children of a fork server, not of this process, so
+    the kernel's per-child peak does not see them. A separate process
+    samples ``/proc`` every 20 ms instead (on Linux; elsewhere only this
+    process's own peak counts): a thread here would take the interpreter
+    from what is measured, and riskload forks its report child only when
+    the caller runs no other thread.
+
+    ``peak_mb`` adds up proportional set sizes (Pss), so a page that a
+    forked process shares with its parent counts once; ``peak_rss_mb`` adds
+    up resident sets, counting it in every process that maps it.
     """
 
     def __init__(self):
-        self.peak_mb = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self.peak_mb = self.peak_rss_mb = 0.0
 
     def __enter__(self):
-        self._thread.start()
+        self._sampler = subprocess.Popen([sys.executable, __file__, "--watch-memory", str(os.getpid())],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        answer, _ = self._sampler.communicate("")
+        self.peak_mb, self.peak_rss_mb = (float(v) for v in answer.split())
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        self.peak_mb = max(self.peak_mb, own)
-
-    def _watch(self):
-        while not self._stop.wait(0.02):
-            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+        self.peak_mb, self.peak_rss_mb = max(self.peak_mb, own), max(self.peak_rss_mb, own)
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory [MB] of ``root`` and its descendants, from ``/proc`` (0 where unavailable)."""
+def watch_memory(root: int) -> None:
+    """Sample the memory of ``root``'s process tree until stdin closes, then print the two peaks [MB]."""
+    peak_pss = peak_rss = 0.0
+    while not select.select([sys.stdin], [], [], 0.02)[0]:
+        pss, rss = _tree_memory_mb(root)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+    print(peak_pss, peak_rss)
+
+
+def _tree_memory_mb(root: int) -> tuple[float, float]:
+    """Pss and resident memory [MB] of ``root`` and its descendants, from ``/proc`` (0 where unavailable)."""
     page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
-    total, todo = 0.0, [root]
+    pss = rss = 0.0
+    todo = [root]
     while todo:
         pid = todo.pop()
+        if pid == os.getpid():
+            continue  # the sampler itself
         try:
             with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * page_mb
+                rss += int(handle.read().split()[1]) * page_mb
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                pss += next(int(line.split()[1]) for line in handle if line.startswith("Pss:")) / 1024
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as handle:
                     todo.extend(int(child) for child in handle.read().split())
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError, IndexError, StopIteration):
             continue
-    return total
+    return pss, rss
 
 
 def main() -> None:
@@ -117,7 +134,11 @@ def main() -> None:
     parser.add_argument("--export", type=Path, help="Build the export here, or reuse the one already there.")
     parser.add_argument("--baseline-files", type=int,
                         help="Time the baseline on this many files and scale it up (default: all of them).")
+    parser.add_argument("--watch-memory", type=int, metavar="PID", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.watch_memory:
+        watch_memory(args.watch_memory)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="riskload-bench-"))
     export = args.export or work / "export"
@@ -180,7 +201,8 @@ def main() -> None:
         f"rules {rules_s:.2f} s, report {report_s:.2f} s ({len(analysis.flags)} flags)")
     row("rules + report again (week figures cached)", rules_s + again_s,
         f"report {again_s:.2f} s: only changed weeks are drawn")
-    print(f"{'peak memory, all processes together':<44}{memory.peak_mb:>7.0f} MB")
+    print(f"{'peak memory, all processes together':<44}{memory.peak_mb:>7.0f} MB   "
+          f"(Pss; {memory.peak_rss_mb:.0f} MB adding up resident sets, shared pages once per process)")
     print()
     checks = [
         ("cold import >= 1.8x faster than the baseline", base_s / cold_s >= 1.8, f"{base_s / cold_s:.1f}x"),
