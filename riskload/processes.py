@@ -3,7 +3,7 @@
 Two jobs, one mechanism each:
 
 * The import decodes files in a pool of worker processes started from a
-  fork server (:func:`pool_context`): a clean single-threaded process that
+  fork server (:func:`worker_pool`): a clean single-threaded process that
   has imported the decoders once, so the caller itself is never forked and
   may run threads (a Jupyter kernel does).
 * The report draws its week figures in one child forked from the caller
@@ -17,12 +17,15 @@ Two jobs, one mechanism each:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 
 def available_cores() -> int:
@@ -40,6 +43,39 @@ def pool_context():
         context.set_forkserver_preload(["riskload.importers.batch"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def worker_pool(workers: int):
+    """A process pool of ``workers`` import workers that end when the caller does.
+
+    A pool's workers wait for work as long as their queue is open, and a
+    caller killed outright (SIGKILL, the out-of-memory killer, a closed
+    terminal) never closes it: the workers, and with them their fork server,
+    would stay behind for good. So each worker holds the reading end of a
+    pipe whose only writing end stays with the caller, and exits on reading
+    end-of-file.
+    """
+    context = pool_context()
+    lifeline, held = context.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with_caller,
+                                 initargs=(lifeline,)) as pool:
+            yield pool
+    finally:
+        held.close()
+        lifeline.close()
+
+
+def _end_with_caller(lifeline) -> None:
+    def wait_for_end() -> None:
+        try:
+            lifeline.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=wait_for_end, name="riskload-lifeline", daemon=True).start()
 
 
 def can_fork() -> bool:
@@ -66,7 +102,12 @@ class Forked:
             self._receiver, sender = context.Pipe(duplex=False)
             self.child = context.Process(target=_run_in_child, args=(self._receiver, sender, function, args),
                                          daemon=True)
-            self.child.start()
+            # frozen objects are left alone by the child's garbage collections, so their pages stay shared
+            gc.freeze()
+            try:
+                self.child.start()
+            finally:
+                gc.unfreeze()
             sender.close()
 
     def __enter__(self) -> Forked:

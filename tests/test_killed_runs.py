@@ -1,7 +1,9 @@
 """Runs killed at random points: the next run gives exactly a clean run's result, and outputs are whole.
 
 A child process imports (or analyses) and is killed with SIGKILL after a
-random delay, drawn with a fixed seed so a failure can be replayed.
+random delay, drawn with a fixed seed so a failure can be replayed. Every
+process it had started (the import's workers, the report's child) must end
+with it.
 """
 
 from __future__ import annotations
@@ -34,12 +36,47 @@ def _analyze(folder: Path, out: Path, cache_dir: Path) -> None:
 
 
 def _kill_after(target, args, delay_s: float) -> None:
+    """Run ``target`` in a child and SIGKILL it after ``delay_s``; then every process it started must end too."""
     child = multiprocessing.get_context("spawn").Process(target=target, args=args)
     child.start()
     child.join(delay_s)
     if child.is_alive():
+        started = _descendants(child.pid)
         os.kill(child.pid, signal.SIGKILL)
         child.join()
+        deadline = time.monotonic() + 10
+        while [p for p in started if _running(p)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [p for p in started if _running(p)] == [], "processes left running after their caller was killed"
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes below ``pid`` (Linux; none where ``/proc`` cannot tell)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as handle:
+                    children = [int(c) for c in handle.read().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is alive and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 @pytest.fixture

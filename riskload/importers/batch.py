@@ -7,13 +7,13 @@ members counts as one), which is also what the progress callback counts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ActivityFileError, CorruptFileError
-from ..processes import available_cores, pool_context
+from ..processes import available_cores, worker_pool
 from .cache import ActivityCache, Outcomes, file_digest, stat_key
 from .parse import parse_bytes
 from .walk import Source, expand
@@ -161,7 +161,7 @@ def decode_files(
     if workers >= 2:
         stats.workers = workers
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            with worker_pool(workers) as pool:
                 futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
