@@ -127,17 +127,16 @@ class ActivityCache:
             The cache folder is the export folder or inside it.
         """
         check_outside(self.root, export_folder)
-        if self.folder.is_dir():
-            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tag = self.root / "CACHEDIR.TAG"
             if not tag.exists():
                 write_bytes(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n"
                                  b"# riskload's cache of decoded activity files; safe to delete.\n")
+            others = list(self.root.iterdir())
         except (OSError, RiskloadError):
             return
-        for other in self.root.iterdir():
+        for other in others:
             if other.is_dir() and other.name != self.folder.name and len(other.name) == 16:
                 shutil.rmtree(other, ignore_errors=True)
 

@@ -98,6 +98,7 @@ def read_export(
     store = None
     if cache is not False:
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
+        snapshot.wait()  # a snapshot still being written must not recreate a generation that prepare removes
         store.prepare(root)
     files = candidate_files(root)
     # strict mode must see each file's error, so it always goes through the files
