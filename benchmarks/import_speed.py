@@ -106,25 +106,45 @@ def watch_memory(root: int) -> None:
 
 
 def _tree_memory_mb(root: int) -> tuple[float, float]:
-    """Pss and resident memory [MB] of ``root`` and its descendants, from ``/proc`` (0 where unavailable)."""
+    """Pss and resident memory [MB] of ``root`` and its descendants, from ``/proc`` (0 where unavailable).
+
+    A process that forks while it is being read would be counted whole,
+    and its new child then with its half of the shared pages: about 1.5
+    times the truth. So the tree is listed before and after reading, and
+    read again until both lists agree.
+    """
     page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
-    pss = rss = 0.0
-    todo = [root]
+    pids = _tree_pids(root)
+    while True:
+        pss = rss = 0.0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/statm") as handle:
+                    rss += int(handle.read().split()[1]) * page_mb
+                with open(f"/proc/{pid}/smaps_rollup") as handle:
+                    pss += next(int(line.split()[1]) for line in handle if line.startswith("Pss:")) / 1024
+            except (OSError, ValueError, IndexError, StopIteration):
+                continue  # it ended; the second listing notices
+        listed_again = _tree_pids(root)
+        if listed_again == pids:
+            return pss, rss
+        pids = listed_again
+
+
+def _tree_pids(root: int) -> list[int]:
+    """``root`` and its descendants, without this process, sorted."""
+    pids, todo = [], [root]
     while todo:
         pid = todo.pop()
-        if pid == os.getpid():
-            continue  # the sampler itself
+        if pid != os.getpid():
+            pids.append(pid)
         try:
-            with open(f"/proc/{pid}/statm") as handle:
-                rss += int(handle.read().split()[1]) * page_mb
-            with open(f"/proc/{pid}/smaps_rollup") as handle:
-                pss += next(int(line.split()[1]) for line in handle if line.startswith("Pss:")) / 1024
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as handle:
                     todo.extend(int(child) for child in handle.read().split())
-        except (OSError, ValueError, IndexError, StopIteration):
+        except (OSError, ValueError):
             continue
-    return pss, rss
+    return sorted(pids)
 
 
 def main() -> None:
