@@ -17,7 +17,6 @@ Two jobs, one mechanism each:
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -102,12 +101,7 @@ class Forked:
             self._receiver, sender = context.Pipe(duplex=False)
             self.child = context.Process(target=_run_in_child, args=(self._receiver, sender, function, args),
                                          daemon=True)
-            # frozen objects are left alone by the child's garbage collections, so their pages stay shared
-            gc.freeze()
-            try:
-                self.child.start()
-            finally:
-                gc.unfreeze()
+            self.child.start()
             sender.close()
 
     def __enter__(self) -> Forked:
