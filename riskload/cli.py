@@ -16,12 +16,12 @@ import matplotlib
 import pandas as pd
 
 from . import __version__, analyze, analyze_roster, report
-from .errors import RiskloadError
+from .errors import ConfigError, RiskloadError
 from .importers import Export, read_export
 from .importers.cache import CACHE_ENV
 from .rules import BY_CODE, RULES, SEVERITIES
 from .safetext import printable, printable_lines
-from .settings import load_settings
+from .settings import check_timezone, load_settings
 
 matplotlib.use("Agg")  # files only: never open a window
 
@@ -47,6 +47,18 @@ def cache_options(command):
                              "e.g. ~/.cache/riskload).")(command)
 
 
+def _zone_option(ctx, param, value: str | None) -> str | None:
+    try:
+        return None if value is None else check_timezone(value, "--timezone")
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).split(" = ", 1)[-1], ctx=ctx, param=param) from exc
+
+
+def timezone_option(help_text: str):
+    """The ``--timezone`` option: an IANA zone, checked before anything is read (a wrong one is a usage error)."""
+    return click.option("--timezone", metavar="ZONE", callback=_zone_option, help=help_text)
+
+
 def cache_choice(cache_dir: Path | None, no_cache: bool) -> bool | Path:
     """The ``cache`` argument of :func:`riskload.read_export` the two options ask for."""
     if cache_dir is not None and no_cache:
@@ -68,8 +80,7 @@ def import_stats(export: Export) -> list[str]:
 @main.command("import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
-@click.option("--timezone", metavar="ZONE", help="The athlete's IANA time zone, for files that recorded no UTC offset "
-              "(default: the settings' time zone).")
+@timezone_option("The athlete's IANA time zone, for files that recorded no UTC offset (default: the settings' time zone).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
               help="Athlete settings file (default: riskload.toml in FOLDER).")
 @click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True, help="List the skipped files by reason.")
@@ -259,7 +270,7 @@ SEVERITY = click.Choice(SEVERITIES)
 @click.option("--units", type=click.Choice(["km", "mi"]), help="Units of the report (default: the settings', else km).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
               help="Athlete settings file (default: riskload.toml in FOLDER).")
-@click.option("--timezone", metavar="ZONE", help="The athlete's IANA time zone (default: the settings').")
+@timezone_option("The athlete's IANA time zone (default: the settings').")
 @click.option("--format", "formats", type=FORMAT, multiple=True,
               help="Write only these outputs; repeat for several (default: html, png, csv and json).")
 @click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")

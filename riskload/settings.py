@@ -73,12 +73,17 @@ def _choice(where: str, value, choices) -> str:
     return text
 
 
-def _timezone(where: str, value) -> str:
+def check_timezone(value, where: str = "time zone") -> str:
+    """``value`` as an IANA time zone name, or :class:`ConfigError` naming ``where`` it came from."""
     try:
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{where} = {value!r} is not a known time zone (e.g. Europe/Vienna)") from exc
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ConfigError(f"{where} = {value!r} is not a known time zone (an IANA name such as Europe/Vienna)") from exc
     return str(value)
+
+
+def _timezone(where: str, value) -> str:
+    return check_timezone(value, where)
 
 
 #: key -> how to check it; the names and ranges of the [athlete] table

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from riskload.cli import main
+from riskload.errors import ConfigError
+from riskload.importers.localtime import localize
 
 
 def _gpx(start_utc: str, n: int, step_deg: float = 0.0001) -> str:
@@ -72,10 +75,20 @@ def test_missing_folder_is_one_clear_line(tmp_path):
     assert result.output == f"riskload: error: {tmp_path / 'nope'}: not a folder\n"
 
 
-def test_bad_timezone_is_named(tmp_path):
-    result = CliRunner().invoke(main, ["import", str(_folder(tmp_path)), "--timezone", "Mars/Olympus"])
-    assert result.exit_code == 1
-    assert "unknown time zone 'Mars/Olympus'" in result.output
+@pytest.mark.parametrize("command", ["import", "analyze"])
+def test_bad_timezone_is_a_usage_error(tmp_path, command):
+    result = CliRunner().invoke(main, [command, str(_folder(tmp_path)), "--timezone", "Mars/Olympus",
+                                       "--out", str(tmp_path / "out"), "--no-cache"])
+    assert result.exit_code == 2
+    assert "'Mars/Olympus' is not a known time zone" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_timezone_is_refused_even_when_every_activity_has_its_own_offset():
+    activities = pd.DataFrame({"start_time": pd.to_datetime(["2024-05-06T06:00:00Z"]), "utc_offset_min": [120.0]})
+    with pytest.raises(ConfigError, match="'Not/AZone' is not a known time zone"):
+        localize(activities, "Not/AZone")
+    assert localize(activities, "Europe/Vienna")["local_time_source"].tolist() == ["device"]
 
 
 def test_every_command_has_help():

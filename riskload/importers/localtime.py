@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError
+from ..settings import check_timezone
 
 
 def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:
@@ -24,6 +24,8 @@ def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFr
     ConfigError
         ``timezone`` is not a known IANA zone name.
     """
+    if timezone:
+        check_timezone(timezone)  # a wrong zone is an error even when every file carries its own offset
     out = activities.copy()
     start = pd.to_datetime(out["start_time"], utc=True)
     device = out["utc_offset_min"].notna()
@@ -35,10 +37,7 @@ def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFr
     rest = ~device
     if rest.any():
         if timezone:
-            try:
-                zone = ZoneInfo(timezone)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ConfigError(f"unknown time zone {timezone!r}: use an IANA name such as 'Europe/Berlin'") from exc
+            zone = ZoneInfo(timezone)
             converted = start[rest].dt.tz_convert(zone)
             source[rest] = "settings"
         else:
