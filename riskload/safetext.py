@@ -40,5 +40,9 @@ def json_text(text: str) -> str:
 
 
 def escape(text) -> str:
-    """``text`` for an HTML page: markup escaped, control characters made visible."""
-    return html.escape(printable(str(text)))
+    """``text`` for an HTML page: markup escaped, control characters but line breaks made visible.
+
+    A line break cannot rewrite a page (outside ``<pre>`` it is a space), and
+    riskload's own multi-line text (a table in ``<pre>``) needs it.
+    """
+    return html.escape(printable_lines(str(text)))

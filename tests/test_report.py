@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import matplotlib
 
@@ -213,6 +214,38 @@ def test_html_is_self_contained_and_escapes_text_from_files(tmp_path):
     assert "RL004" in page and "long run spike" in page  # 16 km after 8 km runs
     assert "numbness" in page and "bladder" in page and "does not diagnose" in page
     assert report.status_sentence(result) in page.replace("&#x27;", "'")
+
+
+class _VisibleText(HTMLParser):
+    """The text a browser shows: everything outside ``<script>``, ``<style>`` and ``<title>``."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style", "title")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style", "title")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _VisibleText()
+    parser.feed(page)
+    return "".join(parser.parts)
+
+
+def test_the_page_shows_line_breaks_not_backslash_n(tmp_path):
+    page = report.write_report(nasty(), tmp_path / "out", formats=["html"])["html"][0].read_text()
+    text = visible_text(page)
+    assert "\\n" not in text and "\\r" not in text
+    recent = re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)
+    assert len(recent.splitlines()) >= 5  # the last weeks, one per line
 
 
 def test_tables_as_csv_and_json_keep_values_and_ids(tmp_path):
