@@ -77,6 +77,12 @@ def import_stats(export: Export) -> list[str]:
     return lines
 
 
+def warn_about_workers(export: Export) -> None:
+    """Say on stderr, whatever else is shown, that the import's worker processes failed."""
+    if export.stats.worker_problem:
+        say(f"riskload: warning: {export.stats.worker_problem}", err=True)
+
+
 @main.command("import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
@@ -97,6 +103,7 @@ def import_command(folder: Path, out: Path | None, timezone: str | None, config:
             write_table(export.activities, out, folder)
     except RiskloadError as exc:
         fail(str(exc))
+    warn_about_workers(export)
     say(import_summary(export, list_skipped=list_skipped))
     if out is not None:
         say(f"Activities table written to {out}")
@@ -305,6 +312,7 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
+    warn_about_workers(analysis.export)
     if not verbose:
         for line in import_stats(analysis.export)[1:]:
             say(line, err=True)

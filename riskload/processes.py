@@ -57,11 +57,21 @@ def worker_pool(workers: int):
     """
     context = pool_context()
     lifeline, held = context.Pipe(duplex=False)
+    unsafe_path = os.environ.get("PYTHONSAFEPATH")
+    # A fork server starts as ``python -c ...``, which puts the current folder first on sys.path, and
+    # Python 3.11's fork server ignores the sys.path it is sent: started from a folder that holds a
+    # folder named riskload (the parent of a checkout), every worker imported that folder instead of
+    # riskload and died. PYTHONSAFEPATH (Python 3.11+) keeps the current folder off the path.
+    os.environ["PYTHONSAFEPATH"] = "1"
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with_caller,
                                  initargs=(lifeline,)) as pool:
             yield pool
     finally:
+        if unsafe_path is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = unsafe_path
         held.close()
         lifeline.close()
 

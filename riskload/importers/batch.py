@@ -38,6 +38,9 @@ class ImportStats:
         The cache folder, or ``""`` when no cache was used.
     cache_problems : list of str
         Why parts of the cache could not be written (the import is unaffected).
+    worker_problem : str
+        Why the worker processes failed, when they did (the files were then
+        decoded in this process: nothing is lost, it is only slower).
     """
 
     files: int = 0
@@ -46,6 +49,7 @@ class ImportStats:
     workers: int = 1
     cache_dir: str = ""
     cache_problems: list[str] = field(default_factory=list)
+    worker_problem: str = ""
 
 
 def parse_sources(sources: Iterable[Source]) -> Outcomes:
@@ -165,9 +169,11 @@ def decode_files(
                 futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
-        except BrokenProcessPool:
-            # a worker died (killed, out of memory): what it had not finished is decoded here
+        except BrokenProcessPool as exc:
+            # a worker died (killed, out of memory, could not start): what it had not finished is decoded here
             stats.workers = 1
+            stats.worker_problem = (f"a worker process failed ({exc}); {sum(r is None for r in results)} files "
+                                    "were decoded in this process instead, which is slower")
             for i in todo:
                 if results[i] is None:
                     finish(i, decode_file(root, files[i], cache))
