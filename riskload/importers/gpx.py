@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import gpxpy
 import gpxpy.gpx
 import pandas as pd
@@ -48,10 +50,10 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     NoActivityDataError
         No track points, or none with a time (a route, a planned track, waypoints).
     """
+    xml, unplaced = mark_unplaced_points(prepare_xml(data, path))
     try:
         document, repair_notes, partial = parse_repairing(
-            prepare_xml(data, path), lambda xml: gpxpy.parse(xml.decode("utf-8")),
-            _XML_ERRORS, "trkpt")
+            xml, lambda xml: gpxpy.parse(xml.decode("utf-8")), _XML_ERRORS, "trkpt")
     except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
 
@@ -84,6 +86,9 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         )
 
     notes = list(repair_notes)
+    if unplaced:
+        notes.append(f"{unplaced} of {len(rows)} points have no position (recorded before a GPS fix): they count "
+                     "for time, not for distance")
     if len(timed) < len(rows):
         notes.append(f"{len(rows) - len(timed)} of {len(rows)} points have no time and were left out")
     if any(r["timestamp"].tzinfo is None for r in timed):
@@ -112,6 +117,35 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         raise NoActivityDataError(path, "no point has a plausible time (all before 2000 or in the future: "
                                         "the device clock was set wrong)")
     return activities
+
+
+_TRACK_POINT_TAG = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?trkpt)(?=[\s/>])([^>]*)>")
+
+
+def mark_unplaced_points(xml: bytes) -> tuple[bytes, int]:
+    """``xml`` with ``lat="nan" lon="nan"`` given to every track point that lacks a position, and their number.
+
+    Handheld units write points with a time and an elevation before they have
+    a satellite fix. GPX makes ``lat`` and ``lon`` mandatory, so gpxpy refuses
+    the whole file; marked as NaN, such points keep their time and elevation
+    and add no distance. Run on data :func:`~.xmlsafe.prepare_xml` passed.
+    """
+    count = 0
+
+    def mark(match: re.Match) -> bytes:
+        nonlocal count
+        name, attributes = match.group(1), match.group(2)
+        missing = [key for key in (b"lat", b"lon") if not re.search(rb"\s" + key + rb"\s*=", attributes)]
+        if not missing:
+            return match.group(0)
+        count += 1
+        closing = b"/" if attributes.endswith(b"/") else b""
+        body = attributes[:-1] if closing else attributes
+        return b"<" + name + body + b"".join(b' ' + key + b'="nan"' for key in missing) + closing + b">"
+
+    if b"trkpt" not in xml:
+        return xml, 0
+    return _TRACK_POINT_TAG.sub(mark, xml), count
 
 
 def _outing_numbers(frame: pd.DataFrame) -> pd.Series:
