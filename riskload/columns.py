@@ -34,6 +34,7 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "source_format": "string",
     "sport": "string",
     "sub_sport": "string",
+    "sport_raw": "string",
     "is_running": "bool",
     "start_time": "datetime64[ns, UTC]",
     "end_time": "datetime64[ns, UTC]",

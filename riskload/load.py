@@ -141,7 +141,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         ids, fill_value=0.0).to_numpy()
     runs["steep_descent_m"] = steep_descent_m(recs, ids, STEEP_GRADE_PCT, STEEP_SEGMENT_M).to_numpy()
 
-    strength = acts[(acts["sport"] == "training") & (acts["sub_sport"] == "strength_training")]
+    strength = acts[acts["sport"] == "strength"]
     daily = daily_table(runs, strength, days)
     weekly = weekly_table(daily, runs, recs, first_day, as_of)
     notes = []

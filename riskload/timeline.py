@@ -52,8 +52,9 @@ class RawActivity:
     """
 
     samples: pd.DataFrame
-    sport: str = "generic"
+    sport: str = "other"
     sub_sport: str = ""
+    sport_raw: str = ""
     start_time: pd.Timestamp | None = None
     totals: dict = field(default_factory=dict)
     utc_offset_min: float | None = None
@@ -194,6 +195,7 @@ def summarize(raw: RawActivity) -> dict:
     return {
         "sport": raw.sport,
         "sub_sport": raw.sub_sport,
+        "sport_raw": raw.sport_raw,
         "is_running": raw.sport in RUNNING_SPORTS,
         "start_time": start,
         "end_time": start + pd.Timedelta(seconds=elapsed),

@@ -65,7 +65,7 @@ def strength(day: int, minutes: float = 40) -> RawActivity:
     start = (MONDAY + pd.Timedelta(days=day, hours=18)).tz_localize("UTC")
     t = np.arange(0, minutes * 60 + 1, 60)
     samples = pd.DataFrame({"timestamp": start + pd.to_timedelta(t, unit="s"), "heart_rate_bpm": 110.0})
-    return RawActivity(samples=samples, sport="training", sub_sport="strength_training", start_time=start,
+    return RawActivity(samples=samples, sport="strength", sub_sport="strength_training", start_time=start,
                        totals={"elapsed_time_s": float(t[-1]), "moving_time_s": float(t[-1])},
                        utc_offset_min=0.0, device="test")
 

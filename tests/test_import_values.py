@@ -32,7 +32,7 @@ def test_garmin_run_fenix2(corpus):
 @pytest.mark.slow
 def test_multisport_file_gives_one_activity_per_session(corpus):
     acts = read_file(corpus / "fit/FP__activity-large-fenxi2-multisport.fit").activities
-    assert list(acts["sport"]) == ["generic", "transition", "running", "transition", "running", "transition", "cycling"]
+    assert list(acts["sport"]) == ["other", "transition", "running", "transition", "running", "transition", "cycling"]
     assert acts["distance_m"].sum() == pytest.approx(69831.4, abs=1)
     assert acts["activity_id"].is_unique
     assert acts.loc[acts["sport"] == "running", "distance_m"].round(1).tolist() == [2245.2, 12740.4]

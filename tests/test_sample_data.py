@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from riskload import read_export
+from riskload.sports import normalize_sport, raw_sport
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -42,8 +43,12 @@ def test_sample_data_stays_under_ten_megabytes():
 
 
 def _truth(athlete: str) -> pd.DataFrame:
+    """The generated activities; ``sport`` as riskload names it, ``sport_raw`` as the files do."""
     truth = pd.read_csv(SAMPLE / "expected" / "activities.csv", keep_default_na=False)
-    return truth[truth["athlete"] == athlete]
+    truth = truth[truth["athlete"] == athlete].copy()
+    truth["sport_raw"] = [raw_sport(a, b) for a, b in zip(truth["sport"], truth["sub_sport"])]
+    truth["sport"] = [normalize_sport(a, b)[0] for a, b in zip(truth["sport"], truth["sub_sport"])]
+    return truth
 
 
 @functools.cache
@@ -81,6 +86,8 @@ def test_every_activity_is_read_with_the_generated_values(imported):
 
     gear = both["gear"].fillna("")
     assert (gear == both["gear_true"]).all()
+    from_fit = both["source_format"] == "fit"
+    assert (both.loc[from_fit, "sport_raw"] == both.loc[from_fit, "sport_raw_true"]).all()
 
 
 def test_the_duplicate_counts_once_and_the_damaged_file_is_listed():

@@ -150,7 +150,7 @@ def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
     row["gear"] = meta.get("gear") or row.get("gear")
     if single and meta.get("type"):
         sport, sub = normalize_sport(meta["type"])
-        if sport != "generic":
+        if sport != "other":
             row["sport"], row["sub_sport"] = sport, sub or row.get("sub_sport", "")
             row["is_running"] = sport in RUNNING_SPORTS
 

@@ -17,7 +17,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 
 from ..errors import CorruptFileError, NoActivityDataError, NotAnActivityError
 from ..timeline import EARLIEST_PLAUSIBLE, RawActivity, tidy_samples
-from ..sports import ON_FOOT_SPORTS, normalize_sport
+from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from .fitfast import decode_clean
 
 #: FIT positions are signed 32-bit "semicircles": 2**31 of them make 180 degrees.
@@ -107,8 +107,10 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     offset = 0.0 if anchor is not None else _utc_offset_min(by_name.get("activity", []))
     if not sessions:
         sport_msgs = by_name.get("sport", []) or by_name.get("lap", [])
-        sport, sub = normalize_sport(*(_first(sport_msgs, "sport"), _first(sport_msgs, "sub_sport")))
-        sessions = [{"sport": sport, "sub_sport": sub, "start_time": None, "totals": {}}]
+        named = (_first(sport_msgs, "sport"), _first(sport_msgs, "sub_sport"))
+        sport, sub = normalize_sport(*named)
+        sessions = [{"sport": sport, "sub_sport": sub, "sport_raw": raw_sport(*named), "start_time": None,
+                     "totals": {}}]
         notes.append("no session summary: totals computed from the records")
 
     starts = [s["start_time"] for s in sessions]
@@ -142,6 +144,7 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
                 samples=samples,
                 sport=session["sport"],
                 sub_sport=session["sub_sport"],
+                sport_raw=session["sport_raw"],
                 start_time=start,
                 totals=session["totals"],
                 utc_offset_min=offset,
@@ -309,6 +312,7 @@ def _sessions(messages: list[dict], anchor: pd.Timestamp | None) -> list[dict]:
             {
                 "sport": sport,
                 "sub_sport": sub,
+                "sport_raw": raw_sport(m.get("sport"), m.get("sub_sport")),
                 "start_time": start,
                 "totals": {
                     "elapsed_time_s": elapsed,

@@ -9,7 +9,7 @@ import gpxpy.gpx
 import pandas as pd
 
 from ..errors import CorruptFileError, NoActivityDataError
-from ..sports import ON_FOOT_SPORTS, normalize_sport
+from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import RawActivity, tidy_samples
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
@@ -111,7 +111,7 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         samples = tidy_samples(part, part_notes)
         if samples.empty:
             continue
-        activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, device=document.creator or "",
+        activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(track_type), device=document.creator or "",
                                       name=name, partial=partial, notes=part_notes))
     if not activities:
         raise NoActivityDataError(path, "no point has a plausible time (all before 2000 or in the future: "

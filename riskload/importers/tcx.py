@@ -10,7 +10,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ..errors import CorruptFileError, NoActivityDataError
-from ..sports import ON_FOOT_SPORTS, normalize_sport
+from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import RawActivity, tidy_samples
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
@@ -130,7 +130,7 @@ def _activity(element) -> RawActivity | None:
     creator = _child(element, "Creator")
     device = " ".join(filter(None, [_text(creator, "Name") if creator is not None else None]))
     return RawActivity(
-        samples=samples, sport=sport, sub_sport=sub, start_time=start, totals=totals, device=device, notes=notes
+        samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(element.get("Sport")), start_time=start, totals=totals, device=device, notes=notes
     )
 
 

@@ -61,7 +61,7 @@ def week_data(load, flags: pd.DataFrame, week) -> WeekData:
     end = start + pd.Timedelta(days=6)
     runs = load.runs[load.runs["local_date"].between(start, end)].sort_values("start_time")[RUN_COLUMNS]
     acts = load.activities
-    strength = acts.loc[(acts["sport"] == "training") & acts["local_date"].between(start, end), ["local_date"]]
+    strength = acts.loc[(acts["sport"] == "strength") & acts["local_date"].between(start, end), ["local_date"]]
     return WeekData(start, runs.reset_index(drop=True), strength.reset_index(drop=True),
                     week_flags(flags, start)[FLAG_COLUMNS].reset_index(drop=True))
 

@@ -13,8 +13,8 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     """RL011: finished running weeks with fewer than ``min_sessions`` strength sessions.
 
     Weeks without a run are not judged (a break is not a missed session).
-    Strength sessions are activities of sport ``training`` and sub-sport
-    ``strength_training`` (Strava's "Weight Training"). An export without a
+    Strength sessions are activities of sport ``strength`` (FIT's
+    ``training``/``strength_training``, Strava's "Weight Training"). An export without a
     single one cannot tell skipped strength work from unrecorded: the rule
     then says so once instead of flagging every week.
 
