@@ -8,7 +8,7 @@ samples (:mod:`riskload.track`) otherwise, and the source of each noted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,19 @@ FUTURE_MARGIN = pd.Timedelta(days=2)
 def latest_plausible() -> pd.Timestamp:
     """The latest time a recording can have: now, plus :data:`FUTURE_MARGIN` for clocks a little ahead."""
     return pd.Timestamp.now(tz="UTC") + FUTURE_MARGIN
+
+#: A recording whose samples span more than this is not taken as one
+#: activity on trust: a day is longer than any session but the rarest ultra.
+MAX_PLAUSIBLE_SPAN = pd.Timedelta(days=1)
+#: Samples further apart than this belong to separate outings (a GPX file of
+#: a multi-day hike, a recording whose clock jumped).
+SEPARATE_OUTINGS_AFTER = pd.Timedelta(hours=2)
+#: An outing of fewer samples than this, cut from an implausible recording,
+#: is stray points (a clock that jumped), not an activity.
+MIN_OUTING_SAMPLES = 10
+#: A device's elapsed time is believed up to this much [s] (or 10 %) beyond
+#: what its samples span; further is a summary its samples do not support.
+ELAPSED_SLACK_S = 600.0
 
 #: Plausible heart rate [bpm]; values outside are sensor errors and dropped.
 HEART_RATE_RANGE_BPM = (25.0, 250.0)
@@ -118,6 +131,44 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     return frame.astype({c: d for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
 
 
+def plausible_parts(raw: RawActivity) -> list[RawActivity]:
+    """``raw`` itself, or, when its samples span more than :data:`MAX_PLAUSIBLE_SPAN`, its outings.
+
+    A recording that long is judged by its samples: they are cut where
+    :data:`SEPARATE_OUTINGS_AFTER` passes without one, each stretch of at
+    least :data:`MIN_OUTING_SAMPLES` samples is an activity of its own (the
+    device's totals, which cover the whole, are dropped), and the stray points
+    left over are counted in a note. A clock that jumped over years leaves
+    stray points, never one activity spanning them.
+    """
+    samples = raw.samples
+    if len(samples) < 2:
+        return [raw]
+    stamps = samples["timestamp"]
+    if stamps.max() - stamps.min() <= MAX_PLAUSIBLE_SPAN:
+        return [raw]
+    order = stamps.sort_values(kind="stable").index
+    ordered = samples.loc[order].reset_index(drop=True)
+    outing = (ordered["timestamp"].diff() > SEPARATE_OUTINGS_AFTER).cumsum()
+    sizes = outing.value_counts()
+    real = sizes[sizes >= MIN_OUTING_SAMPLES].index
+    stray = int(sizes[sizes < MIN_OUTING_SAMPLES].sum())
+    days = (stamps.max() - stamps.min()).total_seconds() / 86400
+    if len(real) == 1 and not stray:
+        return [raw]  # one long continuous recording (an ultra, a multi-day ride): nothing to cut
+    hours = SEPARATE_OUTINGS_AFTER.total_seconds() / 3600
+    note = (f"the recording spans {days:.1f} days; judged by its samples it holds {len(real)} "
+            f"outing{'s' if len(real) != 1 else ''} (a gap of over {hours:g} h starts a new one)"
+            + (f"; {stray} stray points outside them were left out (a clock that jumped)" if stray else ""))
+    parts = []
+    for number in sorted(real):
+        part = ordered[outing == number].reset_index(drop=True)
+        # the device's totals cover the whole file: they hold for one outing only (checked against it later)
+        totals = raw.totals if len(real) == 1 else {}
+        parts.append(replace(raw, samples=part, start_time=None, totals=dict(totals), notes=raw.notes + [note]))
+    return parts
+
+
 def _positive(value) -> float | None:
     try:
         number = float(value)
@@ -150,7 +201,14 @@ def summarize(raw: RawActivity) -> dict:
     start = pd.Timestamp(start).tz_convert("UTC") if pd.Timestamp(start).tzinfo else pd.Timestamp(start, tz="UTC")
 
     span_s = (samples["timestamp"].max() - start).total_seconds() if has_time else 0.0
-    elapsed = _positive(totals.get("elapsed_time_s")) or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
+    claimed = _positive(totals.get("elapsed_time_s"))
+    if claimed and not raw.partial and len(samples) >= 2 and claimed > span_s + max(ELAPSED_SLACK_S, 0.1 * span_s):
+        notes.append(f"the device's elapsed time of {claimed:.0f} s is far longer than its samples span "
+                     f"({span_s:.0f} s): the samples' span is used")
+        claimed = None
+        if (_positive(totals.get("moving_time_s")) or 0.0) > span_s + 1:
+            del totals["moving_time_s"]  # the timer of the same unsupported summary
+    elapsed = claimed or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
     has_gps = bool(samples[["latitude_deg", "longitude_deg"]].notna().all(axis=1).sum() >= 2)

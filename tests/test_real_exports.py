@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +71,71 @@ def test_an_unknown_sport_is_never_running(tmp_path):
     path.write_text(text)
     row = read_file(path).activities.iloc[0]
     assert (row["sport"], row["sport_raw"], row["is_running"]) == ("other", "trip#track", False)
+
+
+def _run(start, seconds=1800, lat0=47.0, sport="running"):
+    """A GPX run of ``seconds`` one point a second from ``start``, heading north from ``lat0``."""
+    points = [(start + timedelta(seconds=i), lat0 + i * STEP_DEG, 11.0, 600.0, 150, 85) for i in range(seconds)]
+    return gpx(points).replace(b"<type>running</type>", f"<type>{sport}</type>".encode())
+
+
+def test_a_recording_with_stray_points_over_years_swallows_nothing(tmp_path):
+    # a GPSBabel file whose clock jumped: a few points in 2019, one real outing, points years later
+    stray = [(START - timedelta(days=700 + 40 * i), 47.0, 11.0, 600.0, None, None) for i in range(5)]
+    stray += [(START + timedelta(days=3 + 100 * i, hours=1), 47.0, 11.0, 600.0, None, None) for i in range(2)]
+    outing = [(START - timedelta(days=1) + timedelta(seconds=i), 46.5 + i * STEP_DEG, 11.0, 600.0, None, None)
+              for i in range(600)]
+    broken = gpx(stray + outing).replace(b"<type>running</type>", b"<type>generic</type>")
+    runs = {f"run{d}.gpx": _run(START + timedelta(days=d)) for d in range(0, 260, 20)}
+    export = read_export(_write(tmp_path / "export", {"broken.gpx": broken, **runs}), cache=False)
+    acts = export.activities
+    assert acts["is_running"].sum() == len(runs)
+    assert not (export.skipped["kind"] == "duplicate").any()
+    odd = acts[acts["source_path"] == "broken.gpx"]
+    assert len(odd) == 1 and odd["elapsed_time_s"].item() == 599 and odd["sport"].item() == "other"
+    assert "7 stray points outside them were left out" in odd["quality_notes"].item()
+
+
+def test_copies_never_chain(tmp_path):
+    # two halves of one workout, and a second watch that recorded it whole: the halves are kept
+    # (the richest first: both halves have heart rate), the whole is their copy, and nothing else goes
+    first, second = _run(START, 900), _run(START + timedelta(seconds=960), 900, lat0=47.0 + 960 * STEP_DEG)
+    whole = gpx([(START + timedelta(seconds=i), 47.0 + i * STEP_DEG, 11.0, 600.0, None, None) for i in range(1860)])
+    later = _run(START + timedelta(seconds=1900), 900, lat0=47.0 + 1900 * STEP_DEG)
+    export = read_export(_write(tmp_path / "export", {"a.gpx": first, "b.gpx": second, "watch2.gpx": whole,
+                                                       "c.gpx": later}), cache=False)
+    assert sorted(export.activities["source_path"]) == ["a.gpx", "b.gpx", "c.gpx"]
+    assert export.skipped.set_index("path").loc["watch2.gpx", "reason"].startswith("the same activity as ")
+
+
+def test_same_time_is_not_enough_sport_and_place_must_agree_too(tmp_path):
+    files = {"run.gpx": _run(START), "ride.gpx": _run(START, sport="cycling"),
+             "elsewhere.gpx": _run(START, lat0=48.0),  # a run at the same time 100 km away
+             "copy.gpx": _run(START + timedelta(seconds=5), 1790),  # the same run, a second watch
+             "untyped.gpx": _run(START, sport="").replace(b"<type></type>", b""),  # GPX without <type>
+             "jumprope.gpx": _run(START, sport="generic")}
+    export = read_export(_write(tmp_path / "export", files), cache=False)
+    kept = sorted(export.activities["source_path"])
+    assert kept == ["elsewhere.gpx", "jumprope.gpx", "ride.gpx", "run.gpx"]
+    copies = export.skipped.set_index("path")
+    assert sorted(copies.index) == ["copy.gpx", "untyped.gpx"]
+    assert (copies["reason"].str.contains("run.gpx")).all()
+
+
+def test_a_session_claiming_30_hours_for_27_minutes_of_records_swallows_nothing(tmp_path):
+    from sample_data.synth.files import Leg, fit_activity
+
+    seconds = np.arange(0, 1620, 1.0)
+    samples = pd.DataFrame({"elapsed_s": seconds, "latitude_deg": 47.0 + seconds * STEP_DEG, "longitude_deg": 11.0,
+                            "altitude_m": 600.0, "heart_rate_bpm": 150.0, "distance_m": seconds * 3.3,
+                            "speed_m_s": 3.3, "cadence_spm": 170.0})
+    totals = {"elapsed_s": 107_674, "timer_s": 1620, "distance_m": 5346.0, "avg_hr_bpm": 150, "max_hr_bpm": 160,
+              "avg_cadence_spm": 170, "ascent_m": 0, "descent_m": 0}
+    fit = fit_activity([Leg("running", "generic", pd.Timestamp(START), samples, totals)], 3600, 1)
+    export = read_export(_write(tmp_path / "export", {"claim.fit": fit,
+                                                       "next_day.gpx": _run(START + timedelta(days=1))}), cache=False)
+    acts = export.activities.set_index("source_path")
+    assert sorted(acts.index) == ["claim.fit", "next_day.gpx"]
+    assert acts.loc["claim.fit", ["elapsed_time_s", "moving_time_s"]].tolist() == [1620, 1620]  # the timer holds
+    assert "elapsed time of 107674 s is far longer than its samples span (1619 s)" in acts.loc["claim.fit",
+                                                                                              "quality_notes"]

@@ -106,19 +106,22 @@ def test_time_running_backwards_is_noted_and_adds_no_time(tmp_path):
     assert row["distance_m"].iloc[0] / 1000 < ORDINARY_KM * 1.01
 
 
-def test_a_31_day_recording_counts_its_running_not_its_span(tmp_path):
+def test_a_31_day_recording_is_judged_by_its_samples(tmp_path):
     points = steady(seconds=900) + steady(start=START + timedelta(days=31), seconds=900)
     points = [(t, 47.0 + i * STEP_DEG, lon, ele, hr, cad) for i, (t, _, lon, ele, hr, cad) in enumerate(points)]
     export, row = import_alone(tmp_path, "month.gpx", gpx(points))
-    assert row["elapsed_time_s"].iloc[0] > 30 * 86400
-    assert row["moving_time_s"].iloc[0] == pytest.approx(1800, abs=5)
-    assert "spans 31.0 days" in row["quality_notes"].iloc[0]
+    assert row["start_time"].tolist() == [pd.Timestamp(START), pd.Timestamp(START + timedelta(days=31))]
+    assert row["elapsed_time_s"].tolist() == [899, 899] and row["moving_time_s"].tolist() == [899, 899]
+    assert (row["quality_notes"] == "the recording spans 31.0 days; judged by its samples it holds 2 outings "
+                                    "(a gap of over 2 h starts a new one)").all()
 
 
 def test_a_real_31_day_file_from_the_corpus(corpus):
-    got = read_file(corpus / "fit" / "SL__31-days-activity.fit").activities.iloc[0]
-    assert got["elapsed_time_s"] > 30 * 86400 and got["moving_time_s"] < 86400
-    assert "days" in got["quality_notes"]
+    got = read_file(corpus / "fit" / "SL__31-days-activity.fit").activities
+    assert got["start_time"].dt.date.astype(str).tolist() == ["2018-04-10", "2018-05-10"]
+    assert got["elapsed_time_s"].tolist() == [1058, 493]
+    # the device's cumulative distance, cut at the gap, adds up to its own total (9997.4 m)
+    assert got["distance_m"].sum() == pytest.approx(9997.4, abs=10)
 
 
 def test_gps_teleports_add_no_distance(tmp_path):

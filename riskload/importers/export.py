@@ -14,7 +14,7 @@ from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
 from ..errors import ActivityFileError, RiskloadError
 from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
-from .dedup import find_duplicates
+from .dedup import Recording, find_duplicates
 from .localtime import localize
 from .batch import ImportStats, decode_files, parse_sources
 from . import snapshot
@@ -161,7 +161,8 @@ def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.
         return {"activities": empty_frame(ACTIVITY_COLUMNS), "samples": empty_frame(SAMPLE_COLUMNS),
                 "skipped": _skipped_frame(skipped)}
     rows = pd.DataFrame([p.row for p in parsed])
-    kept = find_duplicates(rows)
+    kept = find_duplicates(rows, [Recording.of(p.columns, p.row["start_time"], p.row["elapsed_time_s"])
+                                  for p in parsed])
     copies: dict[str, list] = {}
     for i in rows.index[kept != rows.index]:
         copies.setdefault(rows.at[i, "source_path"], []).append(rows.loc[kept[i]])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
-from ..timeline import RawActivity, tidy_samples
+from ..timeline import SEPARATE_OUTINGS_AFTER, RawActivity, tidy_samples
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
@@ -29,8 +29,6 @@ EXTENSION_FIELDS = {
 }
 
 
-#: Two tracks of one file further apart than this are separate activities.
-SEPARATE_OUTINGS_AFTER = pd.Timedelta(hours=2)
 
 #: What a malformed document raises (LookupError: an encoding the parser does not know).
 _XML_ERRORS = (gpxpy.gpx.GPXException, ValueError, LookupError)

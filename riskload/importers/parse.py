@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..columns import SAMPLE_COLUMNS
 from ..errors import CorruptFileError, NoActivityDataError, UnsupportedFormatError
-from ..timeline import latest_plausible, summarize
+from ..timeline import latest_plausible, plausible_parts, summarize
 from .fit import read_fit
 from .gpx import read_gpx
 from .tcx import read_tcx
@@ -177,7 +177,8 @@ def summarize_all(raws, payload: bytes, kind: str, path: str = "<memory>") -> li
     """
     parsed, future = [], []
     latest = latest_plausible()
-    for index, raw in enumerate(raws):
+    parts = [part for raw in raws for part in plausible_parts(raw)]
+    for index, raw in enumerate(parts):
         row = summarize(raw)
         if row["start_time"] > latest:
             future.append(row["start_time"])
