@@ -120,6 +120,9 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     acts = acts[~later].copy()
     if acts.empty:
         raise RiskloadError(f"no activities on or before {as_of:%Y-%m-%d}: nothing to build a load from")
+    detached = detached_activities(acts["local_date"])
+    outside = acts.loc[detached, "local_date"]
+    acts = acts[~detached].copy()
     acts["week_start"] = week_start(acts["local_date"], first_day)
     is_run = acts["is_running"].astype(bool)
     runs = acts[is_run].copy()
@@ -147,6 +150,12 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     notes = []
     if later.any():
         notes.append(f"{int(later.sum())} activities after {as_of:%Y-%m-%d} are left out of this analysis.")
+    if len(outside):
+        dates = ", ".join(f"{d:%Y-%m-%d}" for d in sorted(set(outside)))
+        notes.append(f"{len(outside)} {'activity' if len(outside) == 1 else 'activities'} dated {dates} "
+                     f"{'lies' if len(outside) == 1 else 'lie'} more than a year before the rest of the history, too "
+                     "few to be training (most likely a device whose clock was never set): listed with the "
+                     "activities, left out of the load tables.")
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")
@@ -156,6 +165,34 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     if hr.resting_source == "assumed" and hr.max_bpm is not None:
         notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm assumed for TRIMP.")
     return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, shoe_table(runs), settings, as_of, notes)
+
+
+#: Activities separated from all later ones by more than this gap ...
+DETACHED_GAP = pd.Timedelta(days=365)
+#: ... and no more numerous than this are not training history but clock trouble.
+DETACHED_MAX_ACTIVITIES = 3
+
+
+def detached_activities(local_date: pd.Series) -> pd.Series:
+    """Activities far outside the history: a device whose clock was never set.
+
+    The dates are cut where more than :data:`DETACHED_GAP` passes without an
+    activity. A group of at most :data:`DETACHED_MAX_ACTIVITIES` activities
+    that is not the latest group is detached: one GPX dated 2000-01-10 in a
+    history that starts in 2012 would otherwise stretch every weekly table
+    and figure over 12 empty years. The latest group always stays, so a runner
+    back after a year's break is judged on the runs since.
+
+    Returns
+    -------
+    Series of bool
+        Indexed like ``local_date``: True for each detached activity.
+    """
+    order = local_date.sort_values(kind="stable")
+    group = (order.diff() > DETACHED_GAP).cumsum()
+    sizes = group.value_counts()
+    small = sizes.index[(sizes <= DETACHED_MAX_ACTIVITIES) & (sizes.index != group.iloc[-1])]
+    return group.isin(small).reindex(local_date.index)
 
 
 def shoe_table(runs: pd.DataFrame) -> pd.DataFrame:

@@ -139,3 +139,24 @@ def test_a_session_claiming_30_hours_for_27_minutes_of_records_swallows_nothing(
     assert acts.loc["claim.fit", ["elapsed_time_s", "moving_time_s"]].tolist() == [1620, 1620]  # the timer holds
     assert "elapsed time of 107674 s is far longer than its samples span (1619 s)" in acts.loc["claim.fit",
                                                                                               "quality_notes"]
+
+
+def test_a_lone_activity_years_before_the_history_does_not_stretch_the_load():
+    from .synthetic import history, run
+
+    clockless = run(0, 6)
+    clockless.start_time = pd.Timestamp("2000-01-10 08:00", tz="UTC")
+    clockless.samples["timestamp"] = clockless.samples["timestamp"] - (pd.Timestamp("2026-01-05 08:00", tz="UTC")
+                                                                        - clockless.start_time)
+    load = history([clockless] + [run(d, 8) for d in range(0, 60, 3)], as_of="2026-03-08")
+    assert load.weekly.index[0] == pd.Timestamp("2026-01-05")
+    assert len(load.activities) == 20 and pd.Timestamp("2000-01-10") not in set(load.activities["local_date"])
+    assert any("1 activity dated 2000-01-10 lies more than a year before" in n for n in load.notes)
+
+
+def test_a_runner_back_after_a_long_break_keeps_the_new_runs():
+    from .synthetic import history, run
+
+    load = history([run(d, 8) for d in range(-560, -500, 3)] + [run(d, 5) for d in (0, 3)], as_of="2026-01-11")
+    assert len(load.activities) == 22
+    assert not any("more than a year before" in n for n in load.notes)
