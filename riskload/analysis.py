@@ -59,7 +59,8 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         The folder is missing, holds no activity, or its settings are wrong.
     """
     settings = settings if settings is not None else load_settings(config, folder)
-    export = read_export(folder, timezone=timezone or settings.timezone, progress=progress, cache=cache)
+    export = read_export(folder, timezone=timezone or settings.timezone, progress=progress, cache=cache,
+                         session_gap_min=settings.session_gap_min)
     if export.activities.empty:
         skipped = len(export.skipped)
         raise RiskloadError(f"{folder}: no activities found ({skipped} file{'s' if skipped != 1 else ''} skipped)")

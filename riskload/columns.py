@@ -30,6 +30,7 @@ SAMPLE_COLUMNS: dict[str, str] = {
 #: One row per activity.
 ACTIVITY_COLUMNS: dict[str, str] = {
     "activity_id": "string",
+    "session_id": "string",
     "source_path": "string",
     "source_format": "string",
     "sport": "string",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import heart, records
 from .errors import RiskloadError
+from .sessions import join_sessions, samples_by_session
 from .settings import Settings
 
 #: EWMA spans of the acute:chronic workload ratio [days] (Williams et al. 2017,
@@ -36,8 +37,10 @@ class Load:
     activities : DataFrame
         Every activity, with ``week_start`` added.
     runs : DataFrame
-        Running activities only, with per-run ``distance_km``,
-        ``moving_time_min``, ``high_hr_min``, ``trimp``, ``steep_descent_m``.
+        Running sessions (:func:`riskload.sessions.join_sessions`: the parts
+        of a workout saved in several files are one run, ``part_ids`` lists
+        them), with per-run ``distance_km``, ``moving_time_min``,
+        ``high_hr_min``, ``trimp``, ``steep_descent_m``.
     records : DataFrame
         The runs' records (:func:`riskload.records.running_records`).
     daily, weekly : DataFrame
@@ -125,8 +128,8 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     acts = acts[~detached].copy()
     acts["week_start"] = week_start(acts["local_date"], first_day)
     is_run = acts["is_running"].astype(bool)
-    runs = acts[is_run].copy()
-    recs = records.running_records(export.samples, runs["activity_id"])
+    runs = join_sessions(acts[is_run])
+    recs = records.running_records(samples_by_session(export.samples, runs), runs["activity_id"])
     hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"])
 
     last = acts["local_date"].max()

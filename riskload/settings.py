@@ -11,6 +11,7 @@ Example::
     weekly_cap_km = 64      # RL008's cap
     units = "km"            # km or mi, for reports
     week_start = "monday"
+    session_gap_min = 15    # recordings of one sport this close are one workout; 0: never joined
 
     [rules]
     disabled = ["RL011"]
@@ -48,6 +49,7 @@ class Settings:
     weekly_cap_km: float | None = None
     units: str = "km"
     week_start: str = "monday"
+    session_gap_min: float = 15.0  # riskload.sessions.SESSION_GAP_MIN
     disabled_rules: tuple[str, ...] = ()
     rule_options: dict = field(default_factory=dict)  # {"RL001": {"limit_pct": 8.0}}
     source: str = ""  # the file read, for messages
@@ -96,6 +98,7 @@ ATHLETE_KEYS = {
     "weekly_cap_km": lambda w, v: _number(w, v, 1, 1000),
     "units": lambda w, v: _choice(w, v, ("km", "mi")),
     "week_start": lambda w, v: _choice(w, v, WEEKDAYS),
+    "session_gap_min": lambda w, v: _number(w, v, 0, 120),
 }
 
 

@@ -82,9 +82,9 @@ def weeks(*distances_km: float, runs_per_week: int = 4, first_day: int = 0, **kw
     return out
 
 
-def export_of(activities: list[RawActivity]):
+def export_of(activities: list[RawActivity], session_gap_min: float = Settings.session_gap_min):
     """The Export of these activities, with each run's ``gear``."""
-    export = export_from_raw(activities, timezone="UTC")
+    export = export_from_raw(activities, timezone="UTC", session_gap_min=session_gap_min)
     gear = [getattr(raw, "gear", "") for raw in sorted(activities, key=lambda r: r.start_time)]
     acts = export.activities.sort_values("start_time").reset_index(drop=True)
     if len(gear) == len(acts):
@@ -96,7 +96,8 @@ def history(activities: list[RawActivity], as_of: str = "2030-01-01", **settings
     """The :class:`~riskload.load.Load` of these activities."""
     settings.setdefault("max_hr_bpm", 190.0)
     settings.setdefault("resting_hr_bpm", 50.0)
-    return build_load(export_of(activities), Settings(**settings), as_of=as_of)
+    chosen = Settings(**settings)
+    return build_load(export_of(activities, chosen.session_gap_min), chosen, as_of=as_of)
 
 
 def analysis(activities: list[RawActivity], as_of: str, athlete: str = "Test Runner", **settings):
@@ -104,7 +105,7 @@ def analysis(activities: list[RawActivity], as_of: str, athlete: str = "Test Run
     settings.setdefault("max_hr_bpm", 190.0)
     settings.setdefault("resting_hr_bpm", 50.0)
     chosen = Settings(**settings)
-    export = export_of(activities)
+    export = export_of(activities, chosen.session_gap_min)
     load = build_load(export, chosen, as_of=as_of)
     result = run_rules(load, athlete=athlete)
     return Analysis(athlete, chosen, export, load, result.flags, result.not_run, list(load.notes))

@@ -160,3 +160,43 @@ def test_a_runner_back_after_a_long_break_keeps_the_new_runs():
     load = history([run(d, 8) for d in range(-560, -500, 3)] + [run(d, 5) for d in (0, 3)], as_of="2026-01-11")
     assert len(load.activities) == 22
     assert not any("more than a year before" in n for n in load.notes)
+
+
+def _parts_of_one_workout():
+    from .synthetic import run
+
+    # 8 km runs three times a week for five weeks, then a 16 km workout the watch saved as two
+    # files 6 minutes apart (10 km, then 6 km from 09:06), and an evening run the same day
+    steady_weeks = [run(d, 8) for d in range(0, 35, 2)]
+    first = run(36, 10, hour=8)
+    second = run(36, 6, hour=8 + (10_000 / 3.0 + 360) / 3600)
+    evening = run(36, 5, hour=19)
+    return steady_weeks + [first, second, evening]
+
+
+def test_a_workout_saved_in_parts_is_one_session_for_load_and_rules():
+    from .synthetic import analysis
+
+    result = analysis(_parts_of_one_workout(), as_of="2026-02-15")
+    acts = result.export.activities
+    day = acts[acts["local_date"] == pd.Timestamp("2026-02-10")].sort_values("start_time")
+    assert len(day) == 3  # every recording stays visible
+    assert day["session_id"].iloc[0] == day["session_id"].iloc[1] == day["activity_id"].iloc[0]
+    assert day["session_id"].iloc[2] == day["activity_id"].iloc[2]  # the evening run is its own
+    runs = result.load.runs[result.load.runs["local_date"] == pd.Timestamp("2026-02-10")]
+    assert runs["distance_km"].round(3).tolist() == [16.0, 5.0]
+    assert runs["part_ids"].iloc[0] == day["activity_id"].iloc[:2].tolist()
+    assert result.load.daily.loc["2026-02-10", "longest_run_km"] == pytest.approx(16.0)
+    week = result.load.weekly.loc["2026-02-09"]
+    assert week["runs"] == 2
+    long_run = result.flags[result.flags["code"] == "RL004"]
+    assert len(long_run) == 1 and "a 16.0 km run, 2.00 times" in long_run["message"].item()
+    assert long_run["activity_ids"].item() == day["activity_id"].iloc[:2].tolist()
+
+
+def test_a_session_gap_of_zero_joins_nothing():
+    from .synthetic import analysis
+
+    result = analysis(_parts_of_one_workout(), as_of="2026-02-15", session_gap_min=0)
+    runs = result.load.runs[result.load.runs["local_date"] == pd.Timestamp("2026-02-10")]
+    assert runs["distance_km"].round(3).tolist() == [10.0, 6.0, 5.0]

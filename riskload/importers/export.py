@@ -14,6 +14,7 @@ from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
 from ..errors import ActivityFileError, RiskloadError
 from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
+from ..sessions import SESSION_GAP_MIN, session_ids
 from .dedup import Recording, find_duplicates
 from .localtime import localize
 from .batch import ImportStats, decode_files, parse_sources
@@ -56,6 +57,7 @@ def read_export(
     progress: Callable[[int, int, str], None] | None = None,
     cache: bool | str | Path = True,
     workers: int | None = None,
+    session_gap_min: float = SESSION_GAP_MIN,
 ) -> Export:
     """Read every activity in an export folder (Garmin, Strava, or any folder).
 
@@ -81,6 +83,10 @@ def read_export(
     workers : int, optional
         Processes decoding the files the cache does not have (default: one
         per core).
+    session_gap_min : float
+        Consecutive recordings of one sport at most this many minutes apart
+        are parts of one session (``session_id``; see :mod:`riskload.sessions`);
+        0 joins nothing.
 
     Returns
     -------
@@ -108,7 +114,7 @@ def read_export(
         if progress:
             progress(len(files), len(files), "")
         stats = ImportStats(files=len(files), from_cache=len(files), cache_dir=str(store.root))
-        return _finish(tables, timezone, stats)
+        return _finish(tables, timezone, stats, session_gap_min)
 
     csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
     results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
@@ -121,7 +127,7 @@ def read_export(
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     if state:
         snapshot.save_in_background(store, root, state, tables, stats.cache_problems)
-    return _finish(tables, timezone, stats)
+    return _finish(tables, timezone, stats, session_gap_min)
 
 
 def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
@@ -176,11 +182,14 @@ def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.
             "skipped": _skipped_frame(skipped)}
 
 
-def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: ImportStats | None = None) -> Export:
-    """The :class:`Export` of ``tables``: activities in local time, in order of start."""
+def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: ImportStats | None = None,
+            session_gap_min: float = SESSION_GAP_MIN) -> Export:
+    """The :class:`Export` of ``tables``: activities in local time, in order of start, with their sessions."""
     activities = tables["activities"]
     if len(activities):
-        activities = conform(localize(activities, timezone).sort_values("start_time", kind="stable"), ACTIVITY_COLUMNS)
+        activities = localize(activities, timezone).sort_values("start_time", kind="stable")
+        activities["session_id"] = session_ids(activities, session_gap_min)
+        activities = conform(activities, ACTIVITY_COLUMNS)
     return Export(activities, tables["samples"], tables["skipped"], stats or ImportStats())
 
 
@@ -196,7 +205,8 @@ def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
     return conform(frame, SAMPLE_COLUMNS)
 
 
-def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory") -> Export:
+def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory",
+                    session_gap_min: float = SESSION_GAP_MIN) -> Export:
     """An :class:`Export` of activities built in memory rather than read from files.
 
     For notebooks and tests: each :class:`~riskload.timeline.RawActivity` is
@@ -210,6 +220,8 @@ def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory"
         For activities without a UTC offset.
     source : str
         Prefix of the made-up ``source_path`` of each activity.
+    session_gap_min : float
+        As for :func:`read_export`.
     """
     parsed = []
     for index, raw in enumerate(raws):
@@ -220,7 +232,7 @@ def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory"
             item.row["source_path"] = path
             item.row["activities_in_file"] = 1
         parsed.extend(found)
-    return _finish(_combine(parsed, []), timezone)
+    return _finish(_combine(parsed, []), timezone, session_gap_min=session_gap_min)
 
 
 def _skipped_frame(skipped: list[dict]) -> pd.DataFrame:

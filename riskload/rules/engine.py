@@ -99,4 +99,7 @@ def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load) -> pd.Dat
     out["code"] = rule.code
     out["rule"] = rule.name
     out["evidence"] = rule.evidence
+    parts = dict(zip(load.runs["activity_id"], load.runs["part_ids"])) if "part_ids" in load.runs else {}
+    # rules name a workout saved in parts by its session; the flag names every recording behind it
+    out["activity_ids"] = [[part for i in ids for part in parts.get(i, [i])] for ids in out["activity_ids"]]
     return out[FLAG_COLUMNS]
