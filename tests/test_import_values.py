@@ -85,8 +85,11 @@ def test_same_ride_in_fit_gpx_and_tcx_agrees(corpus):
              "tcx/SW__activity_4801048867.tcx"]
     acts = pd.concat([read_file(corpus / f).activities for f in files], ignore_index=True)
     assert acts["start_time"].nunique() == 1
-    for column in ("moving_time_s", "distance_m"):
-        assert acts[column].max() / acts[column].min() - 1 < 0.01, column
+    assert acts["distance_m"].max() / acts["distance_m"].min() - 1 < 0.01
+    # the FIT and TCX carry the device's timer (5158.6 s), which ran on through 54 s of standing
+    # still; from the points of the GPX files only the time in motion counts
+    device, points = acts["moving_time_s"].iloc[[0, 3]], acts["moving_time_s"].iloc[[1, 2]]
+    assert device.round().tolist() == [5159, 5158] and points.tolist() == [5104, 5105]
     # FIT gives the device's barometric total, GPX and TCX the smoothed profile
     # of the same altitude stream: within 10 % (README, "ascent and descent")
     assert acts["ascent_m"].max() / acts["ascent_m"].min() - 1 < 0.10

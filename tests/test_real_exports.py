@@ -5,6 +5,7 @@ Each case is written here as a small file (GPX or FIT) beside ordinary runs.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -200,3 +201,44 @@ def test_a_session_gap_of_zero_joins_nothing():
     result = analysis(_parts_of_one_workout(), as_of="2026-02-15", session_gap_min=0)
     runs = result.load.runs[result.load.runs["local_date"] == pd.Timestamp("2026-02-10")]
     assert runs["distance_km"].round(3).tolist() == [10.0, 6.0, 5.0]
+
+
+def test_a_gpx_summary_gives_the_totals_the_points_lack(tmp_path):
+    # the watch started 5 min before its first GPS fix: its summary counts them, the points cannot
+    text = gpx(steady(start=START + timedelta(minutes=5), seconds=1200)).decode()
+    summary = ("<extensions><distance>5000.0</distance><average_hr>151.0</average_hr>"
+               f"<start_time>{START:%Y-%m-%dT%H:%M:%S}+00:00</start_time><moving_time>1490.0</moving_time>"
+               "<elapsed_time>1500.0</elapsed_time></extensions>")
+    path = tmp_path / "late_fix.gpx"
+    path.write_text(text.replace("<trk>", summary + "<trk>", 1))
+    row = read_file(path).activities.iloc[0]
+    assert row["start_time"] == pd.Timestamp(START)
+    assert row[["distance_m", "moving_time_s", "elapsed_time_s", "avg_heart_rate_bpm"]].tolist() == [
+        5000.0, 1490.0, 1500.0, 151.0]
+    assert row["distance_source"] == "device"
+
+
+def test_a_real_garmin_gpx_history_matches_its_summaries(histories, tmp_path):
+    # the files' own summaries are the watch's values; the points alone must come close where the GPS
+    # started with the run (the first point within 30 s of the summary's start)
+    import gpxpy
+
+    from riskload.importers.gpx import summary_totals
+
+    folder = histories / "ericzzz-garmin-gpx" / "export" / "GPX_OUT"
+    close_time = close_distance = judged = 0
+    for path in sorted(folder.glob("*.gpx"))[::4]:
+        data = path.read_bytes()
+        document = gpxpy.parse(data.decode())
+        start, totals = summary_totals(document.extensions)
+        plain = data.replace(b"<extensions>\n<distance>", b"<extensions>\n<x>").replace(b"</distance>", b"</x>")
+        plain = re.sub(rb"<(moving_time|elapsed_time|start_time)>[^<]*</\1>", b"", plain)
+        (tmp_path / path.name).write_bytes(plain)
+        points = read_file(tmp_path / path.name).activities.iloc[0]
+        if (points["start_time"] - start).total_seconds() > 30:
+            continue
+        judged += 1
+        close_time += abs(points["moving_time_s"] / totals["moving_time_s"] - 1) <= 0.02
+        close_distance += abs(points["distance_m"] / totals["distance_m"] - 1) <= 0.02
+    assert judged >= 40
+    assert close_time / judged >= 0.95 and close_distance / judged >= 0.95

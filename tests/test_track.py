@@ -49,8 +49,17 @@ def test_timer_time_skips_long_still_gaps_and_segment_breaks():
     samples = _samples(lats, [0, 1, 2, 302, 303, 304])  # a five-minute stop
     legs = track.gps_leg_distances_m(samples, 12)
     assert track.moving_time_s(samples, legs) == 4
-    samples = _samples(np.array([0, 3, 6, 9]) * METRE_DEG, [0, 10, 20, 30], [0, 0, 1, 1])
+    samples = _samples(np.array([0, 30, 60, 90]) * METRE_DEG, [0, 10, 20, 30], [0, 0, 1, 1])
     assert track.moving_time_s(samples, track.gps_leg_distances_m(samples, 12)) == 20
+
+
+def test_standing_still_between_points_is_not_moving_time():
+    # 60 s of running at 3 m/s, 60 s standing at a crossing (GPS jitter of 0.2 m a second), 60 s running
+    lats = np.concatenate([np.arange(60) * 3.0, 177 + np.tile([0, 0.2], 30), 177 + np.arange(1, 61) * 3.0])
+    samples = _samples(lats * METRE_DEG, np.arange(180))
+    assert track.moving_time_s(samples, track.gps_leg_distances_m(samples, 12)) == 119
+    # without positions nothing tells standing from running: every short leg counts
+    assert track.moving_time_s(samples, None) == 179
 
 
 @pytest.mark.parametrize(

@@ -316,7 +316,7 @@ def _sessions(messages: list[dict], anchor: pd.Timestamp | None) -> list[dict]:
                 "start_time": start,
                 "totals": {
                     "elapsed_time_s": elapsed,
-                    "moving_time_s": _number(m.get("total_timer_time")) or _number(m.get("total_moving_time")),
+                    "moving_time_s": _number(m.get("total_moving_time")) or _number(m.get("total_timer_time")),
                     "distance_m": _number(m.get("total_distance")),
                     "ascent_m": _number(m.get("total_ascent")),
                     "descent_m": _number(m.get("total_descent")),

@@ -103,18 +103,49 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         notes.append(f"time goes backwards at {backwards} points; their order in the file is kept")
     name = next((t.name for t in document.tracks if t.name), None) or document.name or ""
 
+    outings = _outing_numbers(frame)
+    start, totals = summary_totals(document.extensions) if outings.nunique() == 1 else (None, {})
     activities = []
-    for _, part in frame.groupby(_outing_numbers(frame), sort=True):
+    for _, part in frame.groupby(outings, sort=True):
         part_notes = list(notes)
         samples = tidy_samples(part, part_notes)
         if samples.empty:
             continue
-        activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(track_type), device=document.creator or "",
-                                      name=name, partial=partial, notes=part_notes))
+        activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(track_type),
+                                      start_time=start, totals=totals, device=document.creator or "", name=name,
+                                      partial=partial, notes=part_notes))
     if not activities:
         raise NoActivityDataError(path, "no point has a plausible time (all before 2000 or in the future: "
                                         "the device clock was set wrong)")
     return activities
+
+
+#: The summary some GPX writers put in the document's ``<extensions>`` (the
+#: running_page sync of Garmin Connect writes these, from the watch's own
+#: summary), and the activity column each gives. Read like a FIT session: the
+#: device's totals win over what the points give.
+SUMMARY_FIELDS = {"distance": "distance_m", "moving_time": "moving_time_s", "elapsed_time": "elapsed_time_s",
+                  "average_hr": "avg_heart_rate_bpm"}
+
+
+def summary_totals(extensions) -> tuple[pd.Timestamp | None, dict]:
+    """The start and totals of a document-level summary (:data:`SUMMARY_FIELDS`, ``start_time``), if any.
+
+    The watch's summary counts what the points may lack: a run started
+    before the GPS had a fix has points only from the fix on, but its
+    distance and time from the start.
+    """
+    values = {local(element.tag).lower(): (element.text or "").strip() for element in extensions or []}
+    totals = {}
+    for key, column in SUMMARY_FIELDS.items():
+        try:
+            number = float(values.get(key, ""))
+        except ValueError:
+            continue
+        if number > 0 and number == number:
+            totals[column] = number
+    start = pd.to_datetime(values.get("start_time"), utc=True, errors="coerce") if values.get("start_time") else None
+    return (None if start is None or pd.isna(start) else start), totals
 
 
 _TRACK_POINT_TAG = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?trkpt)(?=[\s/>])([^>]*)>")
