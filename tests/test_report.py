@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import re
 from html.parser import HTMLParser
 
@@ -340,3 +341,33 @@ def test_the_figure_cache_never_goes_inside_the_export(jumped, tmp_path):
     export.mkdir()
     with pytest.raises(RiskloadError, match="never writes inside the export folder"):
         report.write_report(jumped, tmp_path / "out", export_folder=export, cache=export / "cache")
+
+
+NAMES_IN_SCRIPTS = ["成都市 跑步", "Chengdu ラン", "Утренний бег", "Πρωινό τρέξιμο", "جري الصباح", "조깅"]
+
+
+def _fonts_covering(character: str) -> list[str]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    fonts = font_manager.fontManager._find_fonts_by_props(font_manager.FontProperties())
+    return [path for path in fonts if ord(character) in FT2Font(path).get_charmap()]
+
+
+def test_names_in_any_script_are_drawn_without_glyph_warnings(tmp_path):
+    from riskload.report.fonts import script_fonts
+
+    runs = [run(d, 6) for d in range(0, 35, 2)]
+    for raw, name in zip(runs[-len(NAMES_IN_SCRIPTS):], NAMES_IN_SCRIPTS):
+        raw.name = name
+    result = analysis(runs, as_of="2026-02-08")
+    week = result.load.weekly.index[-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test
+        png = report.figure_png(report.week_figure(result.load, result.flags, week))
+    assert png.startswith(b"\x89PNG")
+    # Cyrillic, Greek and Arabic come with matplotlib's own font; CJK wherever a CJK font is installed
+    for character in "бπج":
+        assert _fonts_covering(character), character
+    cjk = [name for name in script_fonts() if "CJK" in name or "WenQuanYi" in name or "Droid" in name]
+    assert bool(_fonts_covering("跑")) == bool(cjk)

@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from .fonts import quiet_glyphs, use_script_fonts
 from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
 from .html import render_html
 from ..errors import RiskloadError
@@ -24,6 +25,8 @@ from .tables import tables, write_tables
 from .roster import roster_html, roster_table
 from .units import Units, units as as_units
 from .week import draw_week_figure, plot_week, week_data, week_figure
+
+use_script_fonts()
 
 FORMATS = ("html", "png", "csv", "json")
 #: Weeks back from the latest whose flagged weeks get a day-by-day figure:
@@ -66,7 +69,8 @@ def figure_png(fig, dpi: int = 100) -> bytes:
     files about 5 % larger.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
+    with quiet_glyphs():
+        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
     plt.close(fig)
     return buffer.getvalue()
 
