@@ -50,25 +50,25 @@ def invoke(*args, **kwargs):
 
 def test_analyze_the_sample_athlete(tmp_path):
     out = tmp_path / "report"
-    result = invoke("analyze", SAMPLE / "athlete-b", "--until", "2026-10-07", "--out", out, "--fail-on", "warning")
+    result = invoke("analyze", SAMPLE / "athlete-b", "--until", "2026-10-07", "--out", out, "--fail-on", "caution")
     assert result.exit_code == 3, result.output
     assert result.output == f"""\
 Ben (sample): 72 activities read
-This week (from Mon 05 Oct 2026, in progress): 16.0 km in 2 runs so far; 1 flag, the worst a caution: cadence drop \
-(RL013) (last week: 1 flag, the worst a caution: cadence drop (RL013)).
+This week (from Mon 05 Oct 2026, in progress): 16.0 km in 2 runs so far; 1 flag, the worst an info: cadence drop \
+(RL013) (last week: 1 flag, the worst an info: cadence drop (RL013)).
 
 week of        km  runs  rest  climb m/km  ACWR  worst    flags
 2026-08-17   38.0     4     3         2.8  1.19
 2026-08-24    0.0     0     7              0.96
 2026-08-31    0.0     0     7              0.21
 2026-09-07    0.0     0     7              0.05
-2026-09-14   38.0     4     3         2.8  1.91  warning  RL007 RL014
+2026-09-14   38.0     4     3         2.8  1.91  caution  RL007 RL014
 2026-09-21   40.0     4     3         3.0  1.74  info     RL014
-2026-09-28   40.0     4     3         3.0  1.47  caution  RL013
-2026-10-05*  16.0     2     5         1.2  1.28  caution  RL013
+2026-09-28   40.0     4     3         3.0  1.47  info     RL013
+2026-10-05*  16.0     2     5         1.2  1.28  info     RL013
 * week in progress
 
-8 flags from 2026-06-08 to 2026-10-11: 1 warning, 4 caution, 3 info
+8 flags from 2026-06-08 to 2026-10-11: 1 caution, 7 info
 Not run: RL011: the export holds no strength session, so weeks without one cannot be told from unrecorded ones; \
 RL012: no run names its shoes (gear)
 
@@ -83,7 +83,7 @@ Report: {out / "report.html"}
     flags = pd.read_csv(out / "flags.csv")
     assert list(flags["code"]) == ["RL010", "RL005", "RL009", "RL007", "RL014", "RL014", "RL013", "RL013"]
     page = (out / "report.html").read_text()
-    assert "RL007 return after break" in page and "Week of Mon 14 Sep 2026: warning, RL007 RL014" in page
+    assert "RL007 return after break" in page and "Week of Mon 14 Sep 2026: caution, RL007 RL014" in page
 
 
 @pytest.fixture
@@ -99,12 +99,12 @@ def squad(tmp_path):
 def test_fail_on_exits_3_only_at_or_above_the_severity(squad, tmp_path):
     jo = squad / "jo"
     args = ["analyze", jo, "--until", "2026-03-22", "--out", tmp_path / "o", "-q"]
-    assert invoke(*args, "--fail-on", "warning").exit_code == 3
-    assert invoke(*args, "--fail-on", "high").exit_code == 0
+    assert invoke(*args, "--fail-on", "caution").exit_code == 3
+    assert invoke(*args, "--fail-on", "warning").exit_code == 0
     assert invoke(*args).exit_code == 0
-    assert invoke(*args, "--fail-on", "warning", "--select", "RL004,RL003").exit_code == 0
-    assert invoke(*args, "--fail-on", "warning", "--ignore", "rl001").exit_code == 0
-    later = ["analyze", jo, "--until", "2026-03-29", "--out", tmp_path / "o", "-q", "--fail-on", "warning"]
+    assert invoke(*args, "--fail-on", "caution", "--select", "RL004,RL003").exit_code == 0
+    assert invoke(*args, "--fail-on", "caution", "--ignore", "rl001").exit_code == 0
+    later = ["analyze", jo, "--until", "2026-03-29", "--out", tmp_path / "o", "-q", "--fail-on", "caution"]
     assert invoke(*later).exit_code == 3
     assert invoke(*later, "--since", "2026-03-23").exit_code == 0
 
@@ -121,15 +121,15 @@ def test_units_and_formats(squad, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"""\
 Jo: 7 activities read
-This week (from Mon 16 Mar 2026, in progress): 18.6 mi in 3 runs so far; 1 flag, the worst a warning: weekly \
+This week (from Mon 16 Mar 2026, in progress): 18.6 mi in 3 runs so far; 1 flag, the worst a caution: weekly \
 distance jump (RL001).
 
 week of        mi  runs  rest  climb ft/mi  ACWR  worst    flags
 2026-03-09   12.4     2     5          0.0
-2026-03-16*  18.6     3     4          0.0        warning  RL001
+2026-03-16*  18.6     3     4          0.0        caution  RL001
 * week in progress
 
-1 flag from 2026-03-02 to 2026-03-22: 1 warning
+1 flag from 2026-03-02 to 2026-03-22: 1 caution
 Not run: RL005: no heart rate in the runs; RL011: the export holds no strength session, so weeks without one \
 cannot be told from unrecorded ones; RL012: no run names its shoes (gear); RL013: no cadence in the runs
 
@@ -184,14 +184,14 @@ def test_bad_command_lines_and_empty_folders(squad, tmp_path):
 
 def test_roster_ranks_the_squad_and_writes_a_report_each(squad, tmp_path):
     out = tmp_path / "o"
-    result = invoke("roster", squad, "--until", "2026-03-22", "--out", out, "--fail-on", "warning")
+    result = invoke("roster", squad, "--until", "2026-03-22", "--out", out, "--fail-on", "caution")
     assert result.exit_code == 3, result.output
     assert result.output == f"""\
 Squad as of Sun 22 Mar 2026, most in need of a word first:
 
 athlete  this week km  this week  this week flags  last week km  last week  last week flags  cautions in 4 weeks  \
 last activity
-Jo               30.0  warning    RL001                    20.0                                                1  \
+Jo               30.0  caution    RL001                    20.0                                                1  \
 2026-03-21
 Sam              16.0                                      16.0                                                0  \
 2026-03-19

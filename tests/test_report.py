@@ -60,9 +60,9 @@ def bar_colours(ax):
 
 def test_bars_are_coloured_by_the_worst_flag_of_their_week(jumped):
     ax = report.plot_weekly_distance(jumped.load.weekly, jumped.flags)
-    assert list(jumped.flags["code"]) == ["RL001"] and jumped.flags["severity"].iloc[0] == "warning"
+    assert list(jumped.flags["code"]) == ["RL001"] and jumped.flags["severity"].iloc[0] == "caution"
     assert bar_heights(ax) == [20.0, 30.0, 30.0, 33.0]
-    assert bar_colours(ax) == [COLORS["none"], COLORS["warning"], COLORS["none"], COLORS["none"]]
+    assert bar_colours(ax) == [COLORS["none"], COLORS["caution"], COLORS["none"], COLORS["none"]]
     assert [t.get_text() for t in ax.texts] == ["RL001", "so far"]  # 1 Feb is the last week's Sunday: unfinished
 
 
@@ -155,7 +155,7 @@ def test_week_view_shows_runs_rest_days_and_strength():
 def test_week_figure_writes_the_flag_messages(jumped):
     fig = report.week_figure(jumped.load, jumped.flags, "2026-01-12")
     notes = fig.texts[0].get_text()
-    assert notes.startswith("WARNING RL001 (weak evidence): 30.0 km after 20.0 km last week: +50.0 %")
+    assert notes.startswith("CAUTION RL001 (weak evidence): 30.0 km after 20.0 km last week: +50.0 %")
 
 
 def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
@@ -165,12 +165,12 @@ def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
     assert report.status_sentence(monday) == "This week (from Mon 26 Jan 2026, in progress): no run yet; no flags."
     flagged = analysis(JUMP[:8], as_of="2026-01-18")
     assert report.status_sentence(flagged, units="mi") == (
-        "This week (from Mon 12 Jan 2026, in progress): 18.6 mi in 4 runs so far; 1 flag, the worst a warning: "
+        "This week (from Mon 12 Jan 2026, in progress): 18.6 mi in 4 runs so far; 1 flag, the worst a caution: "
         "weekly distance jump (RL001).")
     after = analysis(JUMP[:12], as_of="2026-01-20")
     assert report.status_sentence(after) == (
         "This week (from Mon 19 Jan 2026, in progress): 7.5 km in 1 run so far; no flags "
-        "(last week: 1 flag, the worst a warning: weekly distance jump (RL001)).")
+        "(last week: 1 flag, the worst a caution: weekly distance jump (RL001)).")
     stale = analysis(JUMP, as_of="2026-06-01")
     assert report.status_sentence(stale) == (
         "No activity since Sun 01 Feb 2026; the last week with data (from Mon 26 Jan 2026) had 33.0 km in 4 runs, "
@@ -182,7 +182,7 @@ def test_recent_weeks_table(jumped):
     lines = text.splitlines()
     assert lines == [
         "week of        km  runs  rest  climb m/km  ACWR  worst    flags",
-        "2026-01-12   30.0     4     3         0.0        warning  RL001",
+        "2026-01-12   30.0     4     3         0.0        caution  RL001",
         "2026-01-19   30.0     4     3         0.0",
         "2026-01-26*  33.0     4     3         0.0  1.43",
     ]  # the ratio needs 28 days of history

@@ -7,10 +7,13 @@ import re
 
 import pytest
 
+import pandas as pd
+
 from riskload.rules import BY_CODE, FLAG_COLUMNS, RULES, SEVERITIES, run_rules
+from riskload.rules.evidence import weigh
 
 from .rule_cases import CASES
-from .synthetic import MONDAY, history
+from .synthetic import MONDAY, history, run, weeks
 
 
 def _flags(case):
@@ -57,14 +60,48 @@ def test_every_rule_is_registered_documented_and_tested():
 
 
 def test_severities_are_ordered_worst_first_within_a_day():
-    case = next(c for c in CASES if c.title == "ten days in a row")
-    load = history(case.activities(), as_of=case.as_of)
+    # a 30 km run (RL004 warning) on the Monday of a jump week (RL001) with a high ratio (RL014, info)
+    load = history(weeks(20, 20, 20, 20, 20) + [run(35, 30.0)], as_of="2026-02-16")
     flags = run_rules(load).flags
     assert flags["severity"].isin(SEVERITIES).all()
     assert flags["date"].is_monotonic_increasing
+    rank = flags["severity"].map(SEVERITIES.index)
+    same_day = flags["date"].eq(flags["date"].shift())
+    assert same_day.any() and rank.nunique() > 1
+    assert (rank.diff()[same_day] <= 0).all()
 
 
 def test_rule_defaults_come_from_the_signatures():
     assert BY_CODE["RL001"].defaults() == {"limit_pct": 10.0, "warning_pct": 30.0, "min_previous_km": 10.0,
-                                          "peak_weeks": 4}
+                                          "peak_weeks": 12, "fortnight_pct": 5.0}
     assert BY_CODE["RL008"].defaults()["cap_km"] == 64.0
+
+
+def _weighed(*rows):
+    frame = pd.DataFrame(rows, columns=["code", "week_start", "severity", "evidence"])
+    frame["week_start"] = pd.to_datetime(frame["week_start"])
+    return weigh(frame.assign(message="m"))
+
+
+def test_severity_follows_evidence():
+    alone = _weighed(("RL004", "2026-01-05", "warning", "strong"), ("RL001", "2026-01-12", "warning", "weak"),
+                     ("RL002", "2026-01-19", "caution", "heuristic"), ("RL009", "2026-01-26", "warning", "heuristic"),
+                     ("RL014", "2026-02-02", "caution", "contested"))
+    assert alone["severity"].tolist() == ["warning", "caution", "info", "caution", "info"]
+    assert alone["message"].tolist() == ["m", "m [caution: the most weak evidence allows]",
+                                         "m [info: heuristic evidence, on its own]",
+                                         "m [caution: heuristic evidence, far past the threshold]",
+                                         "m [info: contested evidence, on its own]"]
+
+
+def test_heuristic_signals_count_when_they_pile_up():
+    week = "2026-01-05"
+    with_strong = _weighed(("RL004", week, "caution", "strong"), ("RL002", week, "caution", "heuristic"))
+    assert with_strong["severity"].tolist() == ["caution", "info"]
+    three = _weighed(("RL004", week, "warning", "strong"), ("RL002", week, "caution", "heuristic"),
+                     ("RL005", week, "caution", "heuristic"), ("RL010", week, "info", "heuristic"))
+    assert three["severity"].tolist() == ["warning", "caution", "caution", "info"]
+    # a rule does not pile up with itself
+    itself = _weighed(("RL002", week, "caution", "heuristic"), ("RL002", week, "caution", "heuristic"),
+                      ("RL005", week, "caution", "heuristic"))
+    assert itself["severity"].tolist() == ["info", "info", "info"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import records
@@ -74,7 +75,8 @@ def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
 
 
 def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, pace_band_pct: float = 10.0,
-                 min_baseline_weeks: int = 4, min_minutes: float = 20.0) -> pd.DataFrame:
+                 min_baseline_weeks: int = 4, min_minutes: float = 20.0,
+                 extreme_drop_pct: float = 10.0) -> pd.DataFrame:
     """RL013: running cadence well below the runner's usual, at a comparable pace.
 
     Only records within ``pace_band_pct`` of the athlete's median running
@@ -95,6 +97,9 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
         Fewest weeks with a value for a baseline.
     min_minutes : float
         Fewest minutes in the band for a week to have a value [min].
+    extreme_drop_pct : float
+        A drop this large is graded a warning [%] (then weighed by the rule's
+        heuristic evidence, :mod:`riskload.rules.evidence`).
 
     References
     ----------
@@ -122,7 +127,8 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
                f"the usual {b:.0f} (limit {drop_pct:g} %){s}"
                for c, b, d, s in zip(cadence[fired], baseline[fired], drop[fired], suffix)]
     ids = run_ids(load.runs, "week_start").reindex(weeks)
-    return flags("week", weeks, "caution", drop[fired], drop_pct, "%", message, ids.apply(listed))
+    severity = np.where(drop[fired] >= extreme_drop_pct, "warning", "caution")
+    return flags("week", weeks, severity, drop[fired], drop_pct, "%", message, ids.apply(listed))
 
 
 def _pace(speed_m_s: float) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..load import Load, week_start
 from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
+from .evidence import weigh
 from .registry import BY_CODE, RULES
 
 
@@ -60,7 +61,8 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
     Returns
     -------
     RuleReport
-        ``flags`` has :data:`~riskload.rules.base.FLAG_COLUMNS`, sorted by
+        ``flags`` has :data:`~riskload.rules.base.FLAG_COLUMNS`, each
+        severity weighed by the rule's evidence (:mod:`riskload.rules.evidence`), sorted by
         date, then severity (worst first), then code. ``not_run`` lists each
         rule that was switched off or lacked data, once, with the reason.
     """
@@ -84,7 +86,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
             continue
         if len(result):
             frames.append(_label(result, rule, athlete, load))
-    flags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FLAG_COLUMNS)
+    flags = weigh(pd.concat(frames, ignore_index=True)) if frames else pd.DataFrame(columns=FLAG_COLUMNS)
     rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     flags = flags.assign(_rank=-rank).sort_values(["date", "_rank", "code"]).drop(columns="_rank")
     return RuleReport(flags.reset_index(drop=True)[FLAG_COLUMNS],

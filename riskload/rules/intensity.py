@@ -2,33 +2,54 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import records
 from ..load import Load
-from .base import flags, in_progress, listed, no_flags, pct_change, require, run_ids
+from .base import SEVERITIES, flags, in_progress, listed, no_flags, pct_change, require, run_ids
 
 
-def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 10.0,
-                   min_previous_min: float = 30.0, min_rise_min: float = 10.0) -> pd.DataFrame:
-    """RL005: minutes at high heart rate rose more than ``limit_pct`` on last week.
+def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 25.0, chronic_weeks: int = 4,
+                   min_chronic_min: float = 20.0, min_rise_min: float = 20.0,
+                   extreme_pct: float = 200.0) -> pd.DataFrame:
+    """RL005: minutes at high heart rate well above the runner's own recent level.
 
-    High is ``hr_fraction`` of maximum heart rate or above, counted over the
-    records of all runs. Caution when last week held at least
-    ``min_previous_min`` minutes and the rise is at least ``min_rise_min``
-    minutes and above ``limit_pct``. Needs heart rate; the pace fallback for
-    runs without heart rate is not implemented.
+    High is ``hr_fraction`` of the runner's heart-rate reserve above their
+    resting rate or more (Karvonen: resting + fraction x (maximum - resting)),
+    counted over the records of all runs; maximum and resting rate come from
+    the settings, else the maximum is estimated from the runner's own data
+    and the resting rate assumed, and the flag says which. A week is compared with the mean of the previous
+    ``chronic_weeks`` weeks (its chronic level, so one quiet week does not
+    make the next a jump, and a runner whose easy runs sit high is compared
+    with their own normal): flagged when that level is at least
+    ``min_chronic_min`` minutes and the week is more than ``limit_pct`` and
+    ``min_rise_min`` minutes above it; ``extreme_pct`` above is graded a
+    warning (then weighed by the rule's heuristic evidence,
+    :mod:`riskload.rules.evidence`). Runs without heart rate count no
+    minutes; a flag says how many of the week's runs had none, and is one
+    grade lower when they are half the week's running time or more.
 
     Parameters
     ----------
     hr_fraction : float
-        Fraction of maximum heart rate counted as high.
+        Fraction of the heart-rate reserve counted as high: 0.80 is the
+        bottom of the usual threshold zone, where a fraction of maximum
+        would count the easy runs of a runner whose easy pace sits high.
     limit_pct : float
-        Largest rise that is not flagged [%], the same 5-10 % advice as distance.
-    min_previous_min : float
-        Last week's minutes below which no ratio is taken [min].
+        Largest rise above the chronic level that is not flagged [%]. The
+        5-10 % a week advice applies to week-on-week steps; against a
+        four-week mean, ordinary week-to-week variation stays within it.
+    chronic_weeks : int
+        Weeks in the chronic level.
+    min_chronic_min : float
+        Chronic level below which no ratio is taken [min a week]: about one
+        tempo session, so a runner who does almost no hard running is not
+        told that one session doubled it.
     min_rise_min : float
         Smallest rise that is flagged [min].
+    extreme_pct : float
+        Rise graded a warning [%]: three times the usual.
 
     Notes
     -----
@@ -36,41 +57,68 @@ def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 
     intensity; no validated threshold exists.
     """
     require(load.heart_rate.max_bpm is not None, "no heart rate in the runs")
-    minutes = load.high_hr_minutes(hr_fraction)
-    weekly = minutes.groupby(load.runs.set_index("activity_id")["week_start"]).sum().reindex(
-        load.weekly.index, fill_value=0.0).round(1)
-    before = weekly.shift(1)
-    change = pct_change(weekly, before.where(before >= min_previous_min))
-    fired = (change > limit_pct) & (weekly - before >= min_rise_min)
+    hr = load.heart_rate
+    high_bpm = hr.resting_bpm + hr_fraction * (hr.max_bpm - hr.resting_bpm)
+    minutes = load.high_hr_minutes(high_bpm / hr.max_bpm)
+    by_week = load.runs.set_index("activity_id")["week_start"]
+    weekly = minutes.groupby(by_week).sum().reindex(load.weekly.index, fill_value=0.0).round(1)
+    chronic = weekly.shift(1).rolling(chronic_weeks, min_periods=chronic_weeks).mean().round(1)
+    change = pct_change(weekly, chronic.where(chronic >= min_chronic_min))
+    fired = (change > limit_pct) & (weekly - chronic >= min_rise_min)
     if not fired.any():
         return no_flags()
-    message = [f"{m:.0f} min at {hr_fraction:.0%} of max heart rate or above after {b:.0f} last week: +{c:.0f} %, "
-               f"above the {limit_pct:g} % limit{s}"
-               for m, b, c, s in zip(weekly[fired], before[fired], change[fired], in_progress(load.weekly, fired))]
+    runs = load.runs.assign(no_hr=load.runs["avg_heart_rate_bpm"].isna(),
+                            no_hr_min=load.runs["moving_time_min"].where(load.runs["avg_heart_rate_bpm"].isna(), 0.0))
+    per_week = runs.groupby("week_start").agg(runs=("no_hr", "size"), no_hr=("no_hr", "sum"),
+                                             no_hr_min=("no_hr_min", "sum"), minutes=("moving_time_min", "sum"))
+    per_week = per_week.reindex(weekly.index[fired])
+    grade = np.where(change[fired] > extreme_pct, 2, 1) - (per_week["no_hr_min"] >= per_week["minutes"] / 2)
+    severity = [SEVERITIES[g] for g in grade]
+    zone = (f"{high_bpm:.0f} bpm or above ({hr_fraction:.0%} of the heart-rate reserve between a resting "
+            f"{hr.resting_bpm:.0f}, {hr.resting_source}, and a maximum {hr.max_bpm:.0f}, {hr.max_source})")
+    message = [f"{m:.0f} min at {zone}, against {c:.0f} a week over the previous {chronic_weeks}: +{x:.0f} %, above "
+               f"the {limit_pct:g} % limit"
+               + (f"; {n} of {r} runs had no heart rate" if n else "") + s
+               for m, c, x, n, r, s in zip(weekly[fired], chronic[fired], change[fired], per_week["no_hr"],
+                                            per_week["runs"], in_progress(load.weekly, fired))]
     ids = run_ids(load.runs, "week_start").reindex(weekly.index[fired])
-    return flags("week", weekly.index[fired], "caution", change[fired], limit_pct, "%", message, ids.apply(listed))
+    return flags("week", weekly.index[fired], severity, change[fired], limit_pct, "%", message, ids.apply(listed))
 
 
 def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85, pace_margin_pct: float = 5.0,
-              min_duration_min: float = 20.0) -> pd.DataFrame:
-    """RL010: runs that start hard, without easier first minutes.
+              min_duration_min: float = 20.0, hard_min: float = 10.0, hard_pace_ratio: float = 1.10,
+              habit_days: int = 56) -> pd.DataFrame:
+    """RL010: hard sessions started cold, and cold starts the runner does not usually make.
 
-    A run of at least ``min_duration_min`` moving minutes starts without a
-    warm-up when its first ``warmup_min`` minutes average ``hr_fraction`` of
-    maximum heart rate or more, or are run no more than ``pace_margin_pct``
-    slower than the rest of the run. Each such run is info; when most of a
-    week's judged runs start this way, one caution for the week replaces them.
+    A run of at least ``min_duration_min`` moving minutes starts cold when its
+    first ``warmup_min`` minutes average ``hr_fraction`` of maximum heart rate
+    or more, or are run no more than ``pace_margin_pct`` slower than the rest.
+    A run is hard when it holds ``hard_min`` minutes or more at
+    ``hr_fraction`` of maximum heart rate, or its main part is run at least
+    ``hard_pace_ratio`` times the runner's median pace. What matters is a
+    hard session started cold, not a steady run started steady: a cold start
+    is flagged (info) when the run is hard, or when the runner usually warms
+    up (fewer than half of their judged runs of the previous ``habit_days``
+    days started cold; with fewer than 4 such runs no habit is known). When most of a week's judged runs start cold against
+    that habit, the week is graded a caution (then weighed by the rule's
+    heuristic evidence, :mod:`riskload.rules.evidence`).
 
     Parameters
     ----------
     warmup_min : float
         Length of the start that should be easier [min].
     hr_fraction : float
-        Mean heart rate over the start, as a fraction of maximum, that is hard.
+        Heart rate, as a fraction of maximum, that is hard, at the start and in the session.
     pace_margin_pct : float
         The start must be at least this much slower than the rest [%].
     min_duration_min : float
         Shorter runs are not judged [min].
+    hard_min : float
+        Minutes at ``hr_fraction`` of maximum that make a session hard [min].
+    hard_pace_ratio : float
+        Main-part speed, as a multiple of the runner's median, that makes a session hard.
+    habit_days : int
+        Days back over which the runner's habit is judged [days].
 
     Notes
     -----
@@ -83,23 +131,35 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
         return no_flags()
     slower_pct = ((1 - judged["first_speed_m_s"] / judged["main_speed_m_s"]) * 100).round(1)
     hot = pd.Series(False, index=judged.index)
+    hard = judged["main_speed_m_s"] >= hard_pace_ratio * judged["main_speed_m_s"].median()
     if load.heart_rate.max_bpm is not None:
         hot = judged["first_hr_bpm"] >= hr_fraction * load.heart_rate.max_bpm
-    cold = (slower_pct < pace_margin_pct) | hot
-    judged["cold"], judged["slower_pct"] = cold, slower_pct
-    per_week = judged.groupby("week_start")["cold"].agg(["sum", "size"])
+        hard |= load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0) >= hard_min
+    judged["cold"], judged["slower_pct"], judged["hard"] = (slower_pct < pace_margin_pct) | hot, slower_pct, hard
+    judged = judged.sort_values("start_time")
+    dated = judged.set_index("local_date")["cold"].astype(float)
+    earlier = dated.rolling(f"{habit_days}D", closed="left")
+    habit_share = (earlier.sum() / earlier.count()).where(earlier.count() >= 4).to_numpy()
+    judged["habitual"] = ~(habit_share < 0.5)  # with fewer than 4 earlier runs nothing is unusual
+    flagged = judged[judged["cold"] & (judged["hard"] | ~judged["habitual"])].reset_index()
+
+    def start_text(pct: float) -> str:
+        return (f"run {abs(pct):.1f} % faster than the rest" if pct < 0 else
+                f"run only {pct:.1f} % slower than the rest" if pct > 0 else "run at the pace of the rest")
+
+    runs_part = flags("run", flagged["local_date"], "info", flagged["slower_pct"], pace_margin_pct, "%",
+                      [("a hard session" if h else "unlike this runner's habit, a run") + f" whose first "
+                       f"{warmup_min:g} min were {start_text(p)} (at least {pace_margin_pct:g} % slower advised)"
+                       + (f", heart rate {b:.0f} bpm" if b == b else "")
+                       for h, p, b in zip(flagged["hard"], flagged["slower_pct"], flagged["first_hr_bpm"])],
+                      [[a] for a in flagged["activity_id"]])
+    unusual = judged[~judged["habitual"]].reset_index()
+    per_week = unusual.groupby("week_start")["cold"].agg(["sum", "size"])
     most = per_week[(per_week["sum"] > per_week["size"] / 2) & (per_week["size"] >= 2)]
-    cold_runs = judged[cold].reset_index()
-    in_bad_week = cold_runs["week_start"].isin(most.index)
-    single = cold_runs[~in_bad_week]
-    single_message = [f"the first {warmup_min:g} min were run only {p:.1f} % slower than the rest "
-                      f"(at least {pace_margin_pct:g} % advised)" + (f", heart rate {h:.0f} bpm" if h == h else "")
-                      for p, h in zip(single["slower_pct"], single["first_hr_bpm"])]
-    runs_part = flags("run", single["local_date"], "info", single["slower_pct"], pace_margin_pct, "%",
-                      single_message, [[a] for a in single["activity_id"]])
-    week_ids = cold_runs[in_bad_week].sort_values("start_time").groupby("week_start")["activity_id"].agg(list)
+    week_ids = unusual[unusual["cold"]].groupby("week_start")["activity_id"].agg(list)
     weeks_part = flags("week", most.index, "caution", most["sum"].to_numpy(), 0.5, "runs",
-                       [f"{c} of {n} runs this week started without an easier first {warmup_min:g} min"
-                        for c, n in zip(most["sum"], most["size"])], week_ids.reindex(most.index).apply(listed))
+                       [f"{c} of {n} runs this week started without an easier first {warmup_min:g} min, "
+                        "though this runner usually warms up" for c, n in zip(most["sum"], most["size"])],
+                       week_ids.reindex(most.index).apply(listed))
     both = [f for f in (runs_part, weeks_part) if len(f)]
     return pd.concat(both, ignore_index=True) if both else no_flags()

@@ -52,7 +52,8 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
 
 
 def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: float = 0.85,
-                   hard_hr_min: float = 20.0, hard_distance_ratio: float = 1.5) -> pd.DataFrame:
+                   hard_hr_min: float = 20.0, hard_distance_ratio: float = 1.5,
+                   extreme_gap_h: float = 18.0, habit_days: int = 56) -> pd.DataFrame:
     """RL009: a hard session less than ``min_gap_h`` after the previous one ended.
 
     A run is hard when it holds ``hard_hr_min`` minutes or more at
@@ -70,6 +71,15 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
         Minutes at that heart rate that make a session hard [min].
     hard_distance_ratio : float
         Distance, as a multiple of the median run, that makes a session hard.
+    extreme_gap_h : float
+        A gap shorter than this is graded a warning [h]: half the advised
+        gap, two hard sessions on one day or evening and next morning (then weighed by the rule's heuristic evidence,
+        :mod:`riskload.rules.evidence`), unless that is the runner's habit.
+    habit_days : int
+        Days back over which the runner's usual spacing of hard sessions is
+        judged [days]: when at least four gaps fall in them and half or more
+        are under ``min_gap_h``, close hard sessions are how this runner
+        trains, and not graded extreme.
 
     Notes
     -----
@@ -94,4 +104,9 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
                f"advised (hard: {w})" for g, p, w in
                zip(gap_h[fired], previous.loc[fired, "start_time_local"], rows["why"])]
     ids = [[a, b] for a, b in zip(previous.loc[fired, "activity_id"], rows["activity_id"])]
-    return flags("run", rows["local_date"], "caution", gap_h[fired], min_gap_h, "h", message, ids)
+    gaps = pd.Series(gap_h.to_numpy(), index=pd.DatetimeIndex(hard["start_time"]).tz_localize(None))
+    earlier = gaps.rolling(f"{habit_days}D", closed="left")
+    close = (gaps < min_gap_h).astype(float).where(gaps.notna()).rolling(f"{habit_days}D", closed="left")
+    habitual = ((close.mean() >= 0.5) & (earlier.count() >= 4)).to_numpy()[fired.to_numpy()]
+    severity = np.where((gap_h[fired] < extreme_gap_h) & ~habitual, "warning", "caution")
+    return flags("run", rows["local_date"], severity, gap_h[fired], min_gap_h, "h", message, ids)

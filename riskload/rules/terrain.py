@@ -10,14 +10,19 @@ from .base import flags, in_progress, listed, no_flags, run_ids
 
 
 def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_ratio: float = 1.3,
-                    min_ascent_m: float = 300.0, trailing_weeks: int = 4) -> pd.DataFrame:
+                    min_ascent_m: float = 300.0, trailing_weeks: int = 4, extreme_factor: float = 2.0) -> pd.DataFrame:
     """RL002: a week with much more climbing than the runner is used to.
 
-    Caution when a finished week climbs ``ascent_per_km_limit`` or more per
-    running km, or when its ascent is above ``trailing_ratio`` times the mean
-    of the previous ``trailing_weeks`` weeks and at least ``min_ascent_m``
-    (this one also on an unfinished week, as ascent only grows). The trailing
-    mean needs that many weeks of history.
+    The runner's usual is the mean of their previous ``trailing_weeks``
+    weeks with running (weeks off are not their usual; the mean needs that
+    many). Caution when a finished week climbs ``ascent_per_km_limit`` or
+    more per running km and ``trailing_ratio`` times the runner's usual per
+    km (a mountain runner's every week is not news), or when its ascent is
+    above ``trailing_ratio`` times their usual weekly ascent and at least
+    ``min_ascent_m`` (this one also on an unfinished week, as ascent only
+    grows). ``extreme_factor`` times past the jump's limits is graded a
+    warning (then weighed by the rule's heuristic evidence,
+    :mod:`riskload.rules.evidence`).
 
     Parameters
     ----------
@@ -30,6 +35,9 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
         Smallest weekly ascent that can count as a jump [m].
     trailing_weeks : int
         Weeks in the trailing mean.
+    extreme_factor : float
+        How many times past the jump's limits is extreme: 2.6 times the
+        usual weekly ascent, and twice the smallest ascent.
 
     Notes
     -----
@@ -37,40 +45,54 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
     hill work as a load on the lower back.
     """
     w = load.weekly
-    mean = w["ascent_m"].shift(1).rolling(trailing_weeks, min_periods=trailing_weeks).mean()
+    mean = usual(w["ascent_m"], w["distance_km"] > 0, trailing_weeks)
+    usual_km = usual(w["distance_km"], w["distance_km"] > 0, trailing_weeks)
     per_km = w["ascent_m_per_km"].round(1)
-    hilly = w["complete"] & (per_km >= ascent_per_km_limit) & (w["distance_km"] > 0)
+    hilly = (w["complete"] & (per_km >= ascent_per_km_limit) & (w["distance_km"] > 0)
+             & ~(per_km <= trailing_ratio * mean / usual_km))
     jump = (w["ascent_m"] > trailing_ratio * mean) & (w["ascent_m"] >= min_ascent_m)
     fired = hilly | jump
     if not fired.any():
         return no_flags()
+    extreme = (jump & (w["ascent_m"] > extreme_factor * trailing_ratio * mean)
+               & (w["ascent_m"] >= extreme_factor * min_ascent_m))[fired]
     w, per_km, mean, hilly = w[fired], per_km[fired], mean[fired], hilly[fired]
     observed = np.where(hilly, per_km, w["ascent_m"].round(0))
     threshold = np.where(hilly, ascent_per_km_limit, (trailing_ratio * mean).round(0))
     unit = "m/km or m"
     message = [
         f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km)"
-        + (f", {a / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0 else
+        + (f", {a / m:.1f} times the {m:.0f} m of a usual running week" if m > 0 else
            ", after weeks without climbing" if m == 0 else "")
         + s
         for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, in_progress(load.weekly, fired))
     ]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
-    return flags("week", w.index, "caution", observed, threshold, unit, message, ids.apply(listed))
+    severity = np.where(extreme, "warning", "caution")
+    return flags("week", w.index, severity, observed, threshold, unit, message, ids.apply(listed))
+
+
+def usual(values: pd.Series, ran: pd.Series, weeks: int) -> pd.Series:
+    """Per week, the mean of ``values`` over the previous ``weeks`` weeks with running (NaN until there are that many)."""
+    running = values[ran].shift(1).rolling(weeks, min_periods=weeks).mean()
+    return running.reindex(values.index).ffill().where(ran.cumsum() > weeks)
 
 
 def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: float = 50.0,
                    trailing_ratio: float = 1.3, min_descent_m: float = 100.0, trailing_weeks: int = 4,
-                   window_days: int = 30) -> pd.DataFrame:
+                   window_days: int = 30, extreme_factor: float = 2.0) -> pd.DataFrame:
     """RL006: more steep downhill running than usual.
 
     Steep descent is the metres descended on stretches of at least
     ``segment_m`` at ``grade_limit_pct`` or steeper (from smoothed
     elevation). Caution when a week's steep descent is at least
-    ``min_descent_m`` and either above ``trailing_ratio`` times the mean of
-    the previous ``trailing_weeks`` weeks, or the first after
-    ``window_days`` days with none. Windows reaching before the export
-    starts are not judged.
+    ``min_descent_m`` and either above ``trailing_ratio`` times its mean over
+    the runner's previous ``trailing_weeks`` weeks with running (weeks off
+    are not their usual), or the first after ``window_days`` days of running
+    with none. Windows reaching before the export
+    starts are not judged. A week ``extreme_factor`` times past both the
+    ratio and the smallest descent is graded a warning (then weighed by the
+    rule's heuristic evidence, :mod:`riskload.rules.evidence`).
 
     Parameters
     ----------
@@ -87,6 +109,9 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: floa
         Weeks in the trailing mean.
     window_days : int
         Days without steep descent after which any is new [days].
+    extreme_factor : float
+        How many times past the limits is extreme (2.6 times the usual, and
+        200 m or more).
 
     References
     ----------
@@ -97,21 +122,28 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: floa
     runs = load.runs.assign(steep=per_run.to_numpy())
     weekly = runs.groupby("week_start")["steep"].sum().reindex(load.weekly.index, fill_value=0.0)
     daily = runs.groupby("local_date")["steep"].sum().reindex(load.daily.index, fill_value=0.0)
-    mean = weekly.shift(1).rolling(trailing_weeks, min_periods=trailing_weeks).mean()
-    before = daily.shift(1).rolling(window_days, min_periods=window_days).sum()
+    ran = load.weekly["distance_km"] > 0
+    mean = usual(weekly, ran, trailing_weeks)
+    ran_daily = load.daily["distance_km"] > 0
+    running_days = daily[ran_daily]
+    before = running_days.shift(1).rolling(window_days, min_periods=window_days).sum()
+    before = before.reindex(daily.index).ffill()
     none_before = before.reindex(weekly.index) == 0
     big = weekly.round(0) >= min_descent_m
     fired = big & ((weekly > trailing_ratio * mean) | none_before)
     if not fired.any():
         return no_flags()
+    extreme = ((weekly.round(0) >= extreme_factor * min_descent_m)
+               & ((weekly > extreme_factor * trailing_ratio * mean) | none_before))[fired]
     value, mean = weekly[fired].round(0), mean[fired]
     threshold = np.where(mean.fillna(0) > 0, (trailing_ratio * mean).round(0), min_descent_m)
     message = [
         f"{v:.0f} m descended at {grade_limit_pct:g} % or steeper, "
-        + (f"{v / m:.1f} times the {trailing_weeks}-week mean of {m:.0f} m" if m > 0
-           else f"the first in {window_days} days or more")
+        + (f"{v / m:.1f} times the {m:.0f} m of a usual running week" if m > 0
+           else f"the first in {window_days} days of running or more")
         + s
         for v, m, s in zip(value, mean.fillna(0.0), in_progress(load.weekly, fired))
     ]
     ids = runs[runs["steep"] > 0].pipe(run_ids, "week_start").reindex(value.index)
-    return flags("week", value.index, "caution", value, threshold, "m", message, ids.apply(listed))
+    return flags("week", value.index, np.where(extreme, "warning", "caution"), value, threshold, "m", message,
+                 ids.apply(listed))

@@ -9,14 +9,17 @@ from ..load import Load, week_start
 from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
-                         min_previous_km: float = 10.0, peak_weeks: int = 4) -> pd.DataFrame:
+                         min_previous_km: float = 10.0, peak_weeks: int = 12,
+                         fortnight_pct: float = 5.0) -> pd.DataFrame:
     """RL001: running distance rose more than ``limit_pct`` on last week.
 
-    Every rise above the limit is flagged, and severity says what kind it is.
-    When this week stays at or below the highest of the previous
-    ``peak_weeks`` weeks, it is a *rebound* to a level already carried (info).
-    Above that peak it is a *new high*: caution, or warning above
-    ``warning_pct``. Weeks after one under ``min_previous_km`` are not
+    A rise counts only when the last two weeks together also rose more than
+    ``fortnight_pct`` on the two weeks before them: a long run moved from
+    Sunday to Monday makes one week short and the next long, but leaves the
+    fortnight as it was. When this week stays at or below the highest of
+    the previous ``peak_weeks`` weeks, it is a *rebound* to a level already
+    carried (info). Above that peak it is a *new high*: caution, or warning
+    above ``warning_pct``. Weeks after one under ``min_previous_km`` are not
     compared (RL007 covers returns). An unfinished week is flagged once its
     distance so far is past the limit.
 
@@ -31,7 +34,13 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     min_previous_km : float
         Last week's distance below which no ratio is taken [km].
     peak_weeks : int
-        Weeks before this one whose highest distance separates rebound from new high.
+        Weeks before this one whose highest distance separates rebound from
+        new high: a quarter, so that the highest of four weeks after a quiet
+        spell is not called a new high.
+    fortnight_pct : float
+        Smallest rise of the two-week total on the two weeks before [%];
+        half the weekly limit. Heuristic, against week-boundary artefacts
+        (Nielsen et al. 2014 measured progression over two weeks).
 
     References
     ----------
@@ -45,7 +54,10 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     before = w["distance_km"].shift(1)
     peak = before.rolling(peak_weeks, min_periods=1).max()
     change = pct_change(w["distance_km"], before.where(before >= min_previous_km))
-    fired = change > limit_pct
+    fortnight = w["distance_km"].rolling(2, min_periods=2).sum()
+    fortnight_before = fortnight.shift(2)
+    fortnight_change = pct_change(fortnight, fortnight_before.where(fortnight_before >= min_previous_km))
+    fired = (change > limit_pct) & ~(fortnight_change <= fortnight_pct)
     if not fired.any():
         return no_flags()
     w, change, before, peak = w[fired], change[fired], before[fired], peak[fired]
@@ -53,31 +65,46 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     severity = np.where(~new_high, "info", np.where(change > warning_pct, "warning", "caution"))
     kind = np.where(new_high, [f"a new high (the peak of the previous {peak_weeks} weeks was {km(p)})" for p in peak],
                     [f"a rebound to the {km(p)} of the previous {peak_weeks} weeks, not a new high" for p in peak])
-    message = [f"{km(now)} after {km(last)} last week: +{c:.1f} %, above the {limit_pct:g} % limit; {k}{s}"
-               for now, last, c, k, s in zip(w["distance_km"], before, change, kind, in_progress(load.weekly, fired))]
+    fortnight_change = fortnight_change[fired]
+    message = [f"{km(now)} after {km(last)} last week: +{c:.1f} %, above the {limit_pct:g} % limit"
+               + (f" (the last two weeks +{f:.1f} % on the two before)" if f == f else "") + f"; {k}{s}"
+               for now, last, c, f, k, s in zip(w["distance_km"], before, change, fortnight_change, kind,
+                                                 in_progress(load.weekly, fired))]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
     return flags("week", w.index, severity, change, limit_pct, "%", message, ids.apply(listed))
 
 
-def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: float = 1.30,
-                   high_ratio: float = 2.00, window_days: int = 30, min_km: float = 3.0) -> pd.DataFrame:
+def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: float = 2.00,
+                   window_days: int = 30, min_km: float = 3.0, min_reference_km: float = 5.0,
+                   min_extra_km: float = 2.0) -> pd.DataFrame:
     """RL004: a run much longer than the longest of the previous ``window_days`` days.
 
     The ratio is this run's distance over the longest run on the previous
-    ``window_days`` local days (the same day excluded), rounded to 0.01.
-    Runs shorter than ``min_km`` and runs whose window reaches before the
-    export starts are not judged.
+    ``window_days`` local days (the same day excluded), but never over less
+    than ``min_reference_km``, rounded to 0.01. Runs shorter than ``min_km``,
+    runs less than ``min_extra_km`` longer than that longest run, and runs
+    whose window reaches before the export starts are not judged.
 
     Parameters
     ----------
-    caution_ratio, warning_ratio, high_ratio : float
-        Ratios above which a run is a caution, a warning, high (Frandsen et
-        al. 2025's bands: hazard ratio 1.64 for 1.10-1.30, 1.52 for 1.30-2.00,
-        2.28 above 2.00, against runs at or below 1.10).
+    caution_ratio, warning_ratio : float
+        Ratios above which a run is a caution, a warning. Frandsen et al.
+        2025 found hazard ratios of 1.64 for 1.10-1.30 and 1.52 for
+        1.30-2.00 (no higher between the two bands) and 2.28 above 2.00,
+        against runs at or below 1.10: one band of caution, then a warning.
     window_days : int
         The look-back window [days].
     min_km : float
         Shorter runs are ignored [km].
+    min_reference_km : float
+        The smallest longest run a ratio is taken against [km]. Heuristic: a
+        month of 1-3 km jogs (or a 0.4 km GPS test) makes any ordinary run a
+        "spike" of 3 or 10 times; 5 km is a short run for anyone who runs
+        regularly, and returns after a break are RL007's.
+    min_extra_km : float
+        The smallest extension that is a spike [km]. Heuristic: 6.7 km after
+        6.0 km is a ratio of 1.11, but the same loop with a detour; GPS alone
+        puts a few per cent between two runs of one route.
 
     References
     ----------
@@ -90,26 +117,31 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     runs = load.runs[load.runs["distance_km"] >= min_km].copy()
     runs["previous_km"] = runs["local_date"].map(previous)
     runs = runs[runs["previous_km"] > 0]
-    runs["ratio"] = (runs["distance_km"] / runs["previous_km"]).round(2)
-    runs = runs[runs["ratio"] > caution_ratio]
+    reference = runs["previous_km"].clip(lower=min_reference_km)
+    runs["ratio"] = (runs["distance_km"] / reference).round(2)
+    runs = runs[(runs["ratio"] > caution_ratio) & (runs["distance_km"] - reference >= min_extra_km)]
     if runs.empty:
         return no_flags()
     ratio = runs["ratio"]
-    severity = np.select([ratio > high_ratio, ratio > warning_ratio], ["high", "warning"], "caution")
-    threshold = np.select([ratio > high_ratio, ratio > warning_ratio], [high_ratio, warning_ratio], caution_ratio)
-    message = [f"a {km(d)} run, {r:.2f} times the longest run of the previous {window_days} days ({km(p)})"
+    severity = np.where(ratio > warning_ratio, "warning", "caution")
+    threshold = np.where(ratio > warning_ratio, warning_ratio, caution_ratio)
+    message = [f"a {km(d)} run, {r:.2f} times the longest run of the previous {window_days} days ({km(p)}"
+               + (f"; taken as {min_reference_km:g} km" if p < min_reference_km else "") + ")"
                for d, r, p in zip(runs["distance_km"], ratio, runs["previous_km"])]
     return flags("run", runs["local_date"], severity, ratio, threshold, "ratio", message,
                  [[a] for a in runs["activity_id"]])
 
 
 def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: float = 0.5,
-                       warning_fraction: float = 1.0, baseline_weeks: int = 4) -> pd.DataFrame:
+                       warning_fraction: float = 1.0, baseline_weeks: int = 4,
+                       min_back_km: float = 10.0) -> pd.DataFrame:
     """RL007: the first week back after ``break_days`` or more without running.
 
     The first week back (the week of the first run after the break) is
-    compared with the mean weekly distance of the ``baseline_weeks`` weeks up
-    to the last run before the break. The start of the export is not a
+    compared with the mean distance of the weeks with running among the
+    ``baseline_weeks`` weeks up to the last run before the break (the empty
+    weeks that led into the break are not the runner's usual). A first week
+    back of ``min_back_km`` or less is never flagged. The start of the export is not a
     break: a new runner's first weeks cannot be told from an export that
     simply starts there.
 
@@ -122,6 +154,10 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         caution, warning.
     baseline_weeks : int
         Weeks before the break whose mean is the reference.
+    min_back_km : float
+        A first week back this short is gentle whatever came before [km]:
+        without it, one 3 km jog after weeks of a single 0.4 km run was
+        "964 % of the usual" on a real history.
 
     Notes
     -----
@@ -141,9 +177,9 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         last_before, first_back = running_days[n - 1], running_days[n]
         week_back, week_last = week_start(pd.DatetimeIndex([first_back, last_before]), load.settings.week_start_day)
         base = weekly.loc[:week_last, "distance_km"].tail(baseline_weeks)
-        mean = base.mean()
+        mean = base[base > 0].mean()
         back_km = weekly.loc[week_back, "distance_km"]
-        if not mean > 0:
+        if not mean > 0 or back_km <= min_back_km:
             continue
         fraction = round(back_km / mean, 2)
         if fraction <= caution_fraction:
@@ -153,7 +189,7 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         suffix = "" if weekly.loc[week_back, "complete"] else IN_PROGRESS
         rows.append((week_back, severity, fraction, limit,
                      f"first week after {length} days without running: {km(back_km)}, {fraction:.0%} of the "
-                     f"{km(mean)} weekly mean before the break (limit {limit:.0%}){suffix}"))
+                     f"{km(mean)} of a usual running week before the break (limit {limit:.0%}){suffix}"))
     if not rows:
         return no_flags()
     week, severity, fraction, limit, message = zip(*rows)
