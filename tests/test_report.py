@@ -371,3 +371,22 @@ def test_names_in_any_script_are_drawn_without_glyph_warnings(tmp_path):
         assert _fonts_covering(character), character
     cjk = [name for name in script_fonts() if "CJK" in name or "WenQuanYi" in name or "Droid" in name]
     assert bool(_fonts_covering("跑")) == bool(cjk)
+
+
+def test_each_week_has_one_headline_worst_then_best_evidence():
+    from riskload.report.severity import codes_by_week, headlines
+
+    week, other = pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-12")
+    flags = pd.DataFrame({
+        "week_start": [week, week, week, other],
+        "date": [week, week + pd.Timedelta(days=2), week, other],
+        "code": ["RL002", "RL004", "RL014", "RL010"],
+        "severity": ["caution", "caution", "info", "info"],
+        "evidence": ["heuristic", "strong", "contested", "heuristic"],
+    })
+    top = headlines(flags)
+    assert top["code"].to_dict() == {week: "RL004", other: "RL010"}
+    assert codes_by_week(flags).to_dict() == {week: ["RL004", "RL002", "RL014"], other: ["RL010"]}
+    weekly = pd.DataFrame({"distance_km": [30.0, 20.0], "complete": [True, True]}, index=[week, other])
+    ax = report.plot_weekly_distance(weekly, flags)
+    assert [t.get_text() for t in ax.texts] == ["RL004", "RL010"]  # the headline above each bar, nothing else

@@ -156,7 +156,7 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
         for i in flagged[keep]:
             # above every bar the label's width covers, so it never sits on a neighbour
             y = reach[np.abs(x - x[i]) <= max(gap / 2, BAR_DAYS / 2)].max() + top * 0.02
-            ax.text(x[i], y, " ".join(codes.iloc[i]), rotation=90, ha="center", va="bottom", fontsize=fontsize,
+            ax.text(x[i], y, codes.iloc[i][0], rotation=90, ha="center", va="bottom", fontsize=fontsize,
                     color="#222222", parse_math=False, zorder=4)
     for i in np.flatnonzero(unfinished):
         ax.text(x[i], top * 0.02, "so far" if distance[i] > 0 else "this week", rotation=90, ha="center",

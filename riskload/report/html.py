@@ -154,15 +154,23 @@ def _data_section(analysis) -> str:
 
 
 HOW_TO_READ = """<ul>
-<li><b>Top:</b> running distance per week. A bar's colour is the worst flag of its week (grey: none) and
-the codes above it name the rules that fired. The black dash on each bar is last week's distance plus
+<li><b>Top:</b> running distance per week. A bar's colour is its week's status: the flag that matters
+most (the worst, and among equals the one with the best evidence; grey: none), whose code stands above
+it. The flags table lists every flag. The black dash on each bar is last week's distance plus
 the weekly-increase limit: a bar that rises above its dash grew faster than the guideline. A hatched
 bar is the week still in progress.</li>
 <li><b>Middle:</b> climbing per distance (brown line; the dotted line is the hilly-week threshold) and
 rest days per week (grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>
 <li><b>Bottom:</b> the acute:chronic ratio, the last 7 days' load against the last 28 days'. The green
 band is the range often called safe; the evidence for it is contested, so it is shown for information.</li>
-</ul>"""
+</ul>
+<p><b>How severe a flag is depends on the evidence behind its rule.</b> Only a long run far beyond the
+month's longest (RL004, from a study of 5,205 runners) can be a warning. Rules with weak evidence are at
+most a caution. Rules that rest on common advice alone (hills, steep descents, rest days, hard minutes,
+recovery between hard sessions, warm-ups, shoes, cadence) are information, unless what they measured is
+extreme, or two other rules raised a caution the same week; then they are a caution. A flag whose
+severity was set this way says so in square brackets. Runners differ, so most rules compare a week with
+the runner's own recent normal: their usual running week, their usual hard minutes, their habits.</p>"""
 
 
 def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Units = "km",

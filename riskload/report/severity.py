@@ -23,10 +23,32 @@ def in_week(flags: pd.DataFrame, week) -> pd.DataFrame:
     return flags[pd.DatetimeIndex(flags["week_start"]) == pd.Timestamp(week)]
 
 
+#: Evidence levels, best first: among flags of one severity, the best-supported one heads its week.
+EVIDENCE_ORDER = {"strong": 0, "weak": 1, "contested": 2, "heuristic": 3}
+
+
 def worst_first(flags: pd.DataFrame, *then: str) -> pd.DataFrame:
-    """``flags`` sorted worst severity first, then by the columns ``then``."""
-    ranked = flags.assign(rank=flags["severity"].map(RANK))
-    return ranked.sort_values(["rank", *then], ascending=[False] + [True] * len(then)).drop(columns="rank")
+    """``flags`` in the order that matters: worst severity first, then best evidence, then the columns ``then``.
+
+    The first flag of a week in this order is its headline (:func:`headlines`).
+    """
+    proof = flags["evidence"].map(EVIDENCE_ORDER) if "evidence" in flags else 0
+    ranked = flags.assign(rank=flags["severity"].map(RANK), proof=proof)
+    return ranked.sort_values(["rank", "proof", *then],
+                              ascending=[False, True] + [True] * len(then)).drop(columns=["rank", "proof"])
+
+
+def headlines(flags: pd.DataFrame) -> pd.DataFrame:
+    """One flag per week: the one that matters most (worst severity, then best evidence), indexed by week.
+
+    Its severity is the week's status: the colour of its bar, its row in the
+    terminal table and on the page. Every flag stays in the flags table.
+    """
+    if flags.empty:
+        return flags.set_index(pd.DatetimeIndex([], name="week_start"))
+    ordered = worst_first(flags, "date", "code")
+    first = ordered.groupby(pd.DatetimeIndex(ordered["week_start"]), sort=True).head(1)
+    return first.set_index(pd.DatetimeIndex(first["week_start"], name="week_start"))
 
 
 def worst_by_week(flags: pd.DataFrame, weeks: pd.Index) -> pd.Series:
@@ -38,7 +60,7 @@ def worst_by_week(flags: pd.DataFrame, weeks: pd.Index) -> pd.Series:
 
 
 def codes_by_week(flags: pd.DataFrame) -> pd.Series:
-    """The distinct codes flagged in each week, worst first (a list per week)."""
+    """The distinct codes flagged in each week, the headline first (a list per week)."""
     if flags.empty:
         return pd.Series(dtype=object)
     ordered = worst_first(flags, "code")

@@ -18,10 +18,8 @@ def week_label(week) -> str:
 def _flag_phrase(flags: pd.DataFrame) -> str:
     if flags.empty:
         return "no flags"
-    ranked = worst_first(flags, "code")
-    top = ranked.iloc[0]
-    worst_codes = list(dict.fromkeys(ranked.loc[ranked["severity"] == top["severity"], "code"]))
-    named = ", ".join(f"{BY_CODE[c].name.replace('_', ' ')} ({c})" for c in worst_codes)
+    top = worst_first(flags, "date", "code").iloc[0]  # the week's headline
+    named = f"{BY_CODE[top['code']].name.replace('_', ' ')} ({top['code']})"
     count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''}"
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
 
