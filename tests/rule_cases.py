@@ -173,3 +173,10 @@ CASES = [
          [(14, "info")]),
     Case("RL015", "four runs a week raise nothing", lambda: base(4), []),
 ]
+
+CASES += [
+    Case("RL005", "hard minutes of a week half of whose running has no heart rate: one grade lower",
+         lambda: [run(7 * w + 1, 12, hard_min=30) for w in range(4)] + [run(29, 20, hard_min=100)]
+         + [run(30, 12, hr_bpm=float("nan"), hard_hr_bpm=float("nan")),
+            run(31, 12, hr_bpm=float("nan"), hard_hr_bpm=float("nan"))], [(28, "info")]),
+]

@@ -101,6 +101,36 @@ def run_ids(runs: pd.DataFrame, key: str) -> pd.Series:
                      name="activity_id", dtype=object)
 
 
+@dataclass
+class Coverage:
+    """How much of each flagged week a rule's data covers (:func:`coverage`)."""
+
+    notes: list[str]  # "" or "; 2 of 4 runs had no heart rate", per flagged week
+    thin: np.ndarray  # True where the runs without the data hold half the week's running time or more
+
+    def grade(self, severity) -> list[str]:
+        """``severity`` one grade lower where the data is thin (a week judged on half of itself)."""
+        return [SEVERITIES[max(SEVERITIES.index(s) - int(t), 0)] for s, t in zip(severity, self.thin)]
+
+
+def coverage(runs: pd.DataFrame, weeks, column: str, what: str) -> Coverage:
+    """Which runs of each of ``weeks`` lack ``column`` (NaN), said as ``what`` ("heart rate", "altitude").
+
+    A flag built on a week part of whose runs lack the data it measures says
+    so, and is one grade lower when those runs hold half of the week's
+    moving time or more.
+    """
+    missing = runs[column].isna()
+    table = runs.assign(missing=missing, missing_min=runs["moving_time_min"].where(missing, 0.0))
+    per_week = table.groupby("week_start").agg(runs=("missing", "size"), missing=("missing", "sum"),
+                                               missing_min=("missing_min", "sum"), minutes=("moving_time_min", "sum"))
+    per_week = per_week.reindex(pd.DatetimeIndex(weeks)).fillna(0)
+    notes = [f"; {int(m)} of {int(n)} runs had no {what}" if m else "" for m, n in zip(per_week["missing"],
+                                                                                  per_week["runs"])]
+    thin = ((per_week["missing_min"] > 0) & (per_week["missing_min"] >= per_week["minutes"] / 2)).to_numpy()
+    return Coverage(notes, thin)
+
+
 IN_PROGRESS = " (week in progress: so far)"
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import records
 from ..load import Load
-from .base import flags, in_progress, listed, no_flags, require, run_ids
+from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids
 
 
 def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
@@ -127,7 +127,9 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
                f"the usual {b:.0f} (limit {drop_pct:g} %){s}"
                for c, b, d, s in zip(cadence[fired], baseline[fired], drop[fired], suffix)]
     ids = run_ids(load.runs, "week_start").reindex(weeks)
-    severity = np.where(drop[fired] >= extreme_drop_pct, "warning", "caution")
+    covered = coverage(load.runs, weeks, "avg_cadence_spm", "cadence")
+    severity = covered.grade(np.where(drop[fired] >= extreme_drop_pct, "warning", "caution"))
+    message = [m + n for m, n in zip(message, covered.notes)]
     return flags("week", weeks, severity, drop[fired], drop_pct, "%", message, ids.apply(listed))
 
 

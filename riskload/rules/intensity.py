@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import records
 from ..load import Load
-from .base import SEVERITIES, flags, in_progress, listed, no_flags, pct_change, require, run_ids
+from .base import coverage, flags, in_progress, listed, no_flags, pct_change, require, run_ids
 
 
 def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 25.0, chronic_weeks: int = 4,
@@ -28,7 +28,8 @@ def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 
     warning (then weighed by the rule's heuristic evidence,
     :mod:`riskload.rules.evidence`). Runs without heart rate count no
     minutes; a flag says how many of the week's runs had none, and is one
-    grade lower when they are half the week's running time or more.
+    grade lower when they are half the week's running time or more
+    (:func:`~riskload.rules.base.coverage`).
 
     Parameters
     ----------
@@ -67,20 +68,14 @@ def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 
     fired = (change > limit_pct) & (weekly - chronic >= min_rise_min)
     if not fired.any():
         return no_flags()
-    runs = load.runs.assign(no_hr=load.runs["avg_heart_rate_bpm"].isna(),
-                            no_hr_min=load.runs["moving_time_min"].where(load.runs["avg_heart_rate_bpm"].isna(), 0.0))
-    per_week = runs.groupby("week_start").agg(runs=("no_hr", "size"), no_hr=("no_hr", "sum"),
-                                             no_hr_min=("no_hr_min", "sum"), minutes=("moving_time_min", "sum"))
-    per_week = per_week.reindex(weekly.index[fired])
-    grade = np.where(change[fired] > extreme_pct, 2, 1) - (per_week["no_hr_min"] >= per_week["minutes"] / 2)
-    severity = [SEVERITIES[g] for g in grade]
+    covered = coverage(load.runs, weekly.index[fired], "avg_heart_rate_bpm", "heart rate")
+    severity = covered.grade(np.where(change[fired] > extreme_pct, "warning", "caution"))
     zone = (f"{high_bpm:.0f} bpm or above ({hr_fraction:.0%} of the heart-rate reserve between a resting "
             f"{hr.resting_bpm:.0f}, {hr.resting_source}, and a maximum {hr.max_bpm:.0f}, {hr.max_source})")
     message = [f"{m:.0f} min at {zone}, against {c:.0f} a week over the previous {chronic_weeks}: +{x:.0f} %, above "
-               f"the {limit_pct:g} % limit"
-               + (f"; {n} of {r} runs had no heart rate" if n else "") + s
-               for m, c, x, n, r, s in zip(weekly[fired], chronic[fired], change[fired], per_week["no_hr"],
-                                            per_week["runs"], in_progress(load.weekly, fired))]
+               f"the {limit_pct:g} % limit{n}{s}"
+               for m, c, x, n, s in zip(weekly[fired], chronic[fired], change[fired], covered.notes,
+                                         in_progress(load.weekly, fired))]
     ids = run_ids(load.runs, "week_start").reindex(weekly.index[fired])
     return flags("week", weekly.index[fired], severity, change[fired], limit_pct, "%", message, ids.apply(listed))
 

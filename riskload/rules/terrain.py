@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load
-from .base import flags, in_progress, listed, no_flags, run_ids
+from .base import coverage, flags, in_progress, listed, no_flags, run_ids
 
 
 def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_ratio: float = 1.3,
@@ -68,7 +68,9 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
         for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, in_progress(load.weekly, fired))
     ]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
-    severity = np.where(extreme, "warning", "caution")
+    covered = coverage(load.runs, w.index, "ascent_m", "altitude")
+    severity = covered.grade(np.where(extreme, "warning", "caution"))
+    message = [m + n for m, n in zip(message, covered.notes)]
     return flags("week", w.index, severity, observed, threshold, unit, message, ids.apply(listed))
 
 
@@ -145,5 +147,7 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: floa
         for v, m, s in zip(value, mean.fillna(0.0), in_progress(load.weekly, fired))
     ]
     ids = runs[runs["steep"] > 0].pipe(run_ids, "week_start").reindex(value.index)
-    return flags("week", value.index, np.where(extreme, "warning", "caution"), value, threshold, "m", message,
-                 ids.apply(listed))
+    covered = coverage(load.runs, value.index, "ascent_m", "altitude")
+    message = [m + n for m, n in zip(message, covered.notes)]
+    return flags("week", value.index, covered.grade(np.where(extreme, "warning", "caution")), value, threshold, "m",
+                 message, ids.apply(listed))
