@@ -103,7 +103,7 @@ def test_rules_lists_codes_evidence_and_defaults():
     assert lines[:3] == [
         "RL001  weekly_distance_jump  [evidence: weak]",
         "       Weekly running distance rose more than 10 % on the week before.",
-        "       defaults: limit_pct = 10, warning_pct = 30, min_previous_km = 10, peak_weeks = 12, fortnight_pct = 5",
+        "       defaults: limit_pct = 10, warning_pct = 30, min_previous_km = 10, peak_weeks = 26, fortnight_pct = 5",
     ]
     assert sum(line.startswith("RL0") for line in lines) == 15
     assert "RL004  long_run_spike  [evidence: strong]" in lines

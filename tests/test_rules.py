@@ -73,7 +73,7 @@ def test_severities_are_ordered_worst_first_within_a_day():
 
 def test_rule_defaults_come_from_the_signatures():
     assert BY_CODE["RL001"].defaults() == {"limit_pct": 10.0, "warning_pct": 30.0, "min_previous_km": 10.0,
-                                          "peak_weeks": 12, "fortnight_pct": 5.0}
+                                          "peak_weeks": 26, "fortnight_pct": 5.0}
     assert BY_CODE["RL008"].defaults()["cap_km"] == 64.0
 
 

@@ -9,7 +9,7 @@ from ..load import Load, week_start
 from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
-                         min_previous_km: float = 10.0, peak_weeks: int = 12,
+                         min_previous_km: float = 10.0, peak_weeks: int = 26,
                          fortnight_pct: float = 5.0) -> pd.DataFrame:
     """RL001: running distance rose more than ``limit_pct`` on last week.
 
@@ -35,8 +35,9 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
         Last week's distance below which no ratio is taken [km].
     peak_weeks : int
         Weeks before this one whose highest distance separates rebound from
-        new high: a quarter, so that the highest of four weeks after a quiet
-        spell is not called a new high.
+        new high: half a year, so that the highest of four weeks after a
+        quiet spell is not called a new high when the runner carried more
+        within the last six months.
     fortnight_pct : float
         Smallest rise of the two-week total on the two weeks before [%];
         half the weekly limit. Heuristic, against week-boundary artefacts
