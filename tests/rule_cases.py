@@ -61,6 +61,8 @@ CASES = [
          lambda: base(4, 50, ascent_m=10) + weeks(50, first_day=28, ascent_m=70), []),
     Case("RL002", "45 m/km is extreme: a caution on its own",
          lambda: base(4, 30, ascent_m=50) + weeks(30, first_day=28, ascent_m=340), [(28, "caution")]),
+    Case("RL002", "a real history's pattern: a mountain runner's 40 m/km is not news once it is their usual",
+         lambda: base(6, 30, ascent_m=300), [(0, "info"), (7, "info"), (14, "info"), (21, "info")]),
     Case("RL002", "flat running raises nothing", lambda: base(6), []),
     # RL003 missing_rest_days
     Case("RL003", "a week with a run every day: information on its own", lambda: weeks(20) + days(*range(7, 14)) + weeks(20, first_day=14),
