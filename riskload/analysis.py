@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +27,34 @@ class Analysis:
     flags: pd.DataFrame
     not_run: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+
+#: Folder names that say how a platform exported, not whose export it is.
+EXPORT_FOLDER_NAMES = re.compile(r"(?i)^(exports?|exported|activities|activity|data|files|downloads?|uploads?|"
+                                 r"(gpx|fit|tcx)(_out|_files)?|garmin|garmin[ _]connect|connect|strava|di_connect|"
+                                 r"di-connect-fitness|uploaded-files)$")
+#: A Strava bulk export unpacked as it comes: ``export_<athlete id>``.
+STRAVA_EXPORT = re.compile(r"^export_(\d+)$")
+
+
+def athlete_name(folder: str | Path, settings: Settings) -> str:
+    """Whose history this is, for titles: the settings' name, else the nearest folder name that says so.
+
+    A folder named as the platform exported it (``export``, ``GPX_OUT``,
+    ``activities``...) says nothing about the runner, so its parent (and
+    grandparent) are tried; Strava's ``export_12345678`` names the athlete's
+    Strava id. "Runner" when nothing does.
+    """
+    if settings.name:
+        return settings.name
+    path = Path(folder).resolve()
+    for part in [path, *path.parents][:3]:
+        strava = STRAVA_EXPORT.match(part.name)
+        if strava:
+            return f"Strava athlete {strava.group(1)}"
+        if part.name and not EXPORT_FOLDER_NAMES.match(part.name):
+            return part.name
+    return "Runner"
 
 
 def analyze(folder: str | Path, *, config: str | Path | None = None, settings: Settings | None = None,
@@ -65,7 +94,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         skipped = len(export.skipped)
         raise RiskloadError(f"{folder}: no activities found ({skipped} file{'s' if skipped != 1 else ''} skipped)")
     load = build_load(export, settings, as_of=as_of)
-    athlete = settings.name or Path(folder).resolve().name
+    athlete = athlete_name(folder, settings)
     report = run_rules(load, athlete=athlete, select=select)
     return Analysis(athlete, settings, export, load, report.flags, report.not_run, list(load.notes))
 

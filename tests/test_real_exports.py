@@ -242,3 +242,19 @@ def test_a_real_garmin_gpx_history_matches_its_summaries(histories, tmp_path):
         close_distance += abs(points["distance_m"] / totals["distance_m"] - 1) <= 0.02
     assert judged >= 40
     assert close_time / judged >= 0.95 and close_distance / judged >= 0.95
+
+
+@pytest.mark.parametrize("folders, settings_name, title", [
+    (("Jo", "export"), "", "Jo"),  # a platform's folder name says nothing: its parent does
+    (("ericzzz-garmin-gpx", "export", "GPX_OUT"), "", "ericzzz-garmin-gpx"),
+    (("downloads", "export_12345678"), "", "Strava athlete 12345678"),
+    (("export", "data", "activities"), "", "Runner"),
+    (("Jo", "export"), "Johanna", "Johanna"),  # the settings' name wins
+])
+def test_the_title_names_the_athlete(tmp_path, folders, settings_name, title):
+    from riskload.analysis import athlete_name
+    from riskload.settings import Settings
+
+    folder = tmp_path.joinpath(*folders)
+    folder.mkdir(parents=True)
+    assert athlete_name(folder, Settings(name=settings_name)) == title
