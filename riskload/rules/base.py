@@ -131,6 +131,20 @@ def coverage(runs: pd.DataFrame, weeks, column: str, what: str) -> Coverage:
     return Coverage(notes, thin)
 
 
+#: Earlier cases a habit needs before it is known.
+HABIT_MIN_CASES = 4
+
+
+def habit_share(happened: pd.Series, days: int) -> pd.Series:
+    """For each case (indexed by time), the share of the earlier cases of the last ``days`` days where it happened.
+
+    ``happened`` holds True, False or NaN (a case that cannot say). NaN where
+    fewer than :data:`HABIT_MIN_CASES` earlier cases can say: no habit is known.
+    """
+    earlier = happened.astype(float).rolling(f"{days}D", closed="left")
+    return (earlier.sum() / earlier.count()).where(earlier.count() >= HABIT_MIN_CASES)
+
+
 IN_PROGRESS = " (week in progress: so far)"
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import records
 from ..load import Load
-from .base import coverage, flags, in_progress, listed, no_flags, pct_change, require, run_ids
+from .base import coverage, flags, habit_share, in_progress, listed, no_flags, pct_change, require, run_ids
 
 
 def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 25.0, chronic_weeks: int = 4,
@@ -132,10 +132,8 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
         hard |= load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0) >= hard_min
     judged["cold"], judged["slower_pct"], judged["hard"] = (slower_pct < pace_margin_pct) | hot, slower_pct, hard
     judged = judged.sort_values("start_time")
-    dated = judged.set_index("local_date")["cold"].astype(float)
-    earlier = dated.rolling(f"{habit_days}D", closed="left")
-    habit_share = (earlier.sum() / earlier.count()).where(earlier.count() >= 4).to_numpy()
-    judged["habitual"] = ~(habit_share < 0.5)  # with fewer than 4 earlier runs nothing is unusual
+    share = habit_share(judged.set_index("local_date")["cold"], habit_days).to_numpy()
+    judged["habitual"] = ~(share < 0.5)  # while no habit is known, nothing is unusual
     flagged = judged[judged["cold"] & (judged["hard"] | ~judged["habitual"])].reset_index()
 
     def start_text(pct: float) -> str:

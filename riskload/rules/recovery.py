@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load
-from .base import flags, listed, no_flags, run_ids
+from .base import flags, habit_share, listed, no_flags, run_ids
 
 
 def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days: int = 10) -> pd.DataFrame:
@@ -105,8 +105,6 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
                zip(gap_h[fired], previous.loc[fired, "start_time_local"], rows["why"])]
     ids = [[a, b] for a, b in zip(previous.loc[fired, "activity_id"], rows["activity_id"])]
     gaps = pd.Series(gap_h.to_numpy(), index=pd.DatetimeIndex(hard["start_time"]).tz_localize(None))
-    earlier = gaps.rolling(f"{habit_days}D", closed="left")
-    close = (gaps < min_gap_h).astype(float).where(gaps.notna()).rolling(f"{habit_days}D", closed="left")
-    habitual = ((close.mean() >= 0.5) & (earlier.count() >= 4)).to_numpy()[fired.to_numpy()]
+    habitual = (habit_share((gaps < min_gap_h).where(gaps.notna()), habit_days) >= 0.5).to_numpy()[fired.to_numpy()]
     severity = np.where((gap_h[fired] < extreme_gap_h) & ~habitual, "warning", "caution")
     return flags("run", rows["local_date"], severity, gap_h[fired], min_gap_h, "h", message, ids)
