@@ -73,6 +73,8 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
         if unknown:
             raise ConfigError(f"unknown rule {sorted(unknown)[0]!r}")
     frames, not_run = [], []
+    # rules name a workout saved in parts by its session; a flag names every recording behind it
+    parts = dict(zip(load.runs["activity_id"], load.runs["part_ids"]))
     for rule in RULES:
         if wanted is not None and rule.code not in wanted:
             continue
@@ -85,7 +87,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
             not_run.append((rule.code, rule.name, str(exc)))
             continue
         if len(result):
-            frames.append(_label(result, rule, athlete, load))
+            frames.append(_label(result, rule, athlete, load, parts))
     flags = weigh(pd.concat(frames, ignore_index=True)) if frames else pd.DataFrame(columns=FLAG_COLUMNS)
     rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     flags = flags.assign(_rank=-rank).sort_values(["date", "_rank", "code"]).drop(columns="_rank")
@@ -93,7 +95,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
                       pd.DataFrame(not_run, columns=["code", "rule", "reason"]))
 
 
-def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load) -> pd.DataFrame:
+def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load, parts: dict) -> pd.DataFrame:
     out = result.copy()
     out["date"] = pd.to_datetime(out["date"])
     out["week_start"] = week_start(out["date"], load.settings.week_start_day)
@@ -101,7 +103,5 @@ def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load) -> pd.Dat
     out["code"] = rule.code
     out["rule"] = rule.name
     out["evidence"] = rule.evidence
-    parts = dict(zip(load.runs["activity_id"], load.runs["part_ids"])) if "part_ids" in load.runs else {}
-    # rules name a workout saved in parts by its session; the flag names every recording behind it
     out["activity_ids"] = [[part for i in ids for part in parts.get(i, [i])] for ids in out["activity_ids"]]
     return out[FLAG_COLUMNS]
