@@ -82,13 +82,25 @@ def flags(period: str, date, severity, observed, threshold, unit: str, message, 
     return frame[RULE_COLUMNS]
 
 
-def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
-    """Percent change rounded to 0.1 %, the figure messages show and thresholds compare.
+def rounded_ratio(now, before, digits: int = 2):
+    """``now / before`` rounded half up to ``digits``, the figure messages show and thresholds compare.
 
-    Rounding first makes the boundary exact: 35.2 km after 32.0 km is +10.0 %,
-    not +10.000000000000009 %.
+    Both are first taken to a millionth as whole numbers, so the division of
+    a pair on an exact boundary is exact: 35.2 km after 32.0 km is 1.10, not
+    1.1000000000000001, and 22.1 km after 20.0 km rounds like 35.36 km after
+    32.0 km (1.11), whatever units or scale the distances come in.
     """
-    return ((now / before - 1.0) * 100.0).round(1)
+    scale = 10.0 ** digits
+    whole_now = np.round(np.asarray(now, dtype=float) * 1e6)
+    whole_before = np.round(np.asarray(before, dtype=float) * 1e6)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.floor(whole_now * scale / whole_before + 0.5) / scale
+    return pd.Series(value, index=now.index) if isinstance(now, pd.Series) else value
+
+
+def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
+    """Percent change rounded half up to 0.1 % (:func:`rounded_ratio`): +10.0 % for 35.2 km after 32.0 km."""
+    return ((rounded_ratio(now, before, 3) - 1.0) * 100.0).round(1)
 
 
 def run_ids(runs: pd.DataFrame, key: str) -> pd.Series:

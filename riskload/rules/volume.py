@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load, week_start
-from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, run_ids
+from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
                          min_previous_km: float = 10.0, peak_weeks: int = 26,
@@ -119,7 +119,7 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     runs["previous_km"] = runs["local_date"].map(previous)
     runs = runs[runs["previous_km"] > 0]
     reference = runs["previous_km"].clip(lower=min_reference_km)
-    runs["ratio"] = (runs["distance_km"] / reference).round(2)
+    runs["ratio"] = rounded_ratio(runs["distance_km"], reference)
     runs = runs[(runs["ratio"] > caution_ratio) & (runs["distance_km"] - reference >= min_extra_km)]
     if runs.empty:
         return no_flags()
