@@ -108,8 +108,10 @@ def five_years():
     weekly = pd.DataFrame({"distance_km": rng.uniform(20, 60, 260), "complete": True, "rest_days": 2,
                            "ascent_m_per_km": 10.0}, index=index)
     flagged = index[rng.random(260) < 0.66]
-    flags = pd.DataFrame({"week_start": flagged, "code": rng.choice(["RL001", "RL003", "RL011"], len(flagged)),
-                          "severity": rng.choice(["info", "caution", "warning"], len(flagged))})
+    flags = pd.DataFrame({"week_start": flagged, "date": flagged,
+                          "code": rng.choice(["RL001", "RL003", "RL011"], len(flagged)),
+                          "severity": rng.choice(["info", "caution", "warning"], len(flagged)),
+                          "evidence": rng.choice(["weak", "heuristic"], len(flagged))})
     return weekly, flags
 
 

@@ -32,8 +32,7 @@ def worst_first(flags: pd.DataFrame, *then: str) -> pd.DataFrame:
 
     The first flag of a week in this order is its headline (:func:`headlines`).
     """
-    proof = flags["evidence"].map(EVIDENCE_ORDER) if "evidence" in flags else 0
-    ranked = flags.assign(rank=flags["severity"].map(RANK), proof=proof)
+    ranked = flags.assign(rank=flags["severity"].map(RANK), proof=flags["evidence"].map(EVIDENCE_ORDER))
     return ranked.sort_values(["rank", "proof", *then],
                               ascending=[False, True] + [True] * len(then)).drop(columns=["rank", "proof"])
 
@@ -52,17 +51,16 @@ def headlines(flags: pd.DataFrame) -> pd.DataFrame:
 
 
 def worst_by_week(flags: pd.DataFrame, weeks: pd.Index) -> pd.Series:
-    """The worst severity flagged in each of ``weeks`` ("none" for a quiet week)."""
+    """Each of ``weeks``' status: its headline's severity, the worst flagged ("none" for a quiet week)."""
     if flags.empty:
         return pd.Series("none", index=weeks)
-    ranks = flags["severity"].map(RANK).groupby(pd.DatetimeIndex(flags["week_start"])).max()
-    return ranks.reindex(weeks, fill_value=0).map(dict(enumerate(LEVELS)))
+    return headlines(flags)["severity"].reindex(weeks, fill_value="none")
 
 
 def codes_by_week(flags: pd.DataFrame) -> pd.Series:
     """The distinct codes flagged in each week, the headline first (a list per week)."""
     if flags.empty:
         return pd.Series(dtype=object)
-    ordered = worst_first(flags, "code")
+    ordered = worst_first(flags, "date", "code")
     return ordered.groupby(pd.DatetimeIndex(ordered["week_start"]), sort=True)["code"].agg(
         lambda codes: list(dict.fromkeys(codes)))

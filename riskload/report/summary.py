@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..rules import BY_CODE
 from ..safetext import printable
-from .severity import RANK, codes_by_week, in_week, worst_by_week, worst_first
+from .severity import RANK, codes_by_week, headlines, in_week, worst_by_week
 from .units import Units, units as as_units
 
 
@@ -18,7 +18,7 @@ def week_label(week) -> str:
 def _flag_phrase(flags: pd.DataFrame) -> str:
     if flags.empty:
         return "no flags"
-    top = worst_first(flags, "date", "code").iloc[0]  # the week's headline
+    top = headlines(flags).iloc[0]
     named = f"{BY_CODE[top['code']].name.replace('_', ' ')} ({top['code']})"
     count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''}"
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
