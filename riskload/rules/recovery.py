@@ -46,7 +46,7 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
                   for end, n in ends.items()]
     streaks = flags("day", ends.index, "warning", ends.to_numpy(), streak_warning_days, "days",
                     [f"{n} consecutive days with a run ({end - pd.Timedelta(days=n - 1):%d %b} to {end:%d %b}); "
-                     f"warning from {streak_warning_days}" for end, n in ends.items()], streak_ids)
+                     f"flagged from {streak_warning_days}" for end, n in ends.items()], streak_ids)
     both = [f for f in (weeks, streaks) if len(f)]
     return pd.concat(both, ignore_index=True) if both else no_flags()
 
