@@ -98,6 +98,11 @@ def rounded_ratio(now, before, digits: int = 2):
     return pd.Series(value, index=now.index) if isinstance(now, pd.Series) else value
 
 
+def at_least_km(distance_km, limit_km):
+    """``distance_km >= limit_km`` to the metre, so sums of float kilometres on the limit count alike at any scale."""
+    return np.round(np.asarray(distance_km, dtype=float) * 1000.0) >= np.round(limit_km * 1000.0)
+
+
 def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
     """Percent change rounded half up to 0.1 % (:func:`rounded_ratio`): +10.0 % for 35.2 km after 32.0 km."""
     return ((rounded_ratio(now, before, 3) - 1.0) * 100.0).round(1)

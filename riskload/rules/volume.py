@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load, week_start
-from .base import IN_PROGRESS, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
+from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
                          min_previous_km: float = 10.0, peak_weeks: int = 26,
@@ -54,10 +54,10 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     w = load.weekly
     before = w["distance_km"].shift(1)
     peak = before.rolling(peak_weeks, min_periods=1).max()
-    change = pct_change(w["distance_km"], before.where(before >= min_previous_km))
+    change = pct_change(w["distance_km"], before.where(at_least_km(before, min_previous_km)))
     fortnight = w["distance_km"].rolling(2, min_periods=2).sum()
     fortnight_before = fortnight.shift(2)
-    fortnight_change = pct_change(fortnight, fortnight_before.where(fortnight_before >= min_previous_km))
+    fortnight_change = pct_change(fortnight, fortnight_before.where(at_least_km(fortnight_before, min_previous_km)))
     fired = (change > limit_pct) & ~(fortnight_change <= fortnight_pct)
     if not fired.any():
         return no_flags()
@@ -115,12 +115,12 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     """
     daily = load.daily["longest_run_km"]
     previous = daily.shift(1).rolling(window_days, min_periods=window_days).max()
-    runs = load.runs[load.runs["distance_km"] >= min_km].copy()
+    runs = load.runs[at_least_km(load.runs["distance_km"], min_km)].copy()
     runs["previous_km"] = runs["local_date"].map(previous)
     runs = runs[runs["previous_km"] > 0]
     reference = runs["previous_km"].clip(lower=min_reference_km)
     runs["ratio"] = rounded_ratio(runs["distance_km"], reference)
-    runs = runs[(runs["ratio"] > caution_ratio) & (runs["distance_km"] - reference >= min_extra_km)]
+    runs = runs[(runs["ratio"] > caution_ratio) & at_least_km(runs["distance_km"] - reference, min_extra_km)]
     if runs.empty:
         return no_flags()
     ratio = runs["ratio"]
