@@ -21,7 +21,10 @@ examples = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 
 def _activities(spec, scale=1.0, shift_days=0):
-    return [run(day + shift_days, km * scale, hour=hour, step_s=120, cadence_spm=None) for day, km, hour in spec]
+    # speed scales with distance so every run keeps its start and end: a 30 km run at 3 m/s tripled
+    # would last past the next run's start, and overlapping recordings are rightly one activity
+    return [run(day + shift_days, km * scale, hour=hour, speed_m_s=3.0 * scale, step_s=120, cadence_spm=None)
+            for day, km, hour in spec]
 
 
 @examples
