@@ -115,6 +115,10 @@ CASES = [
          lambda: weeks(40, 40, 0, 0, 0, 0, 0, 30), [(49, "info")]),
     Case("RL007", "a real history's pattern: 5 km back after weeks of one 0.4 km jog is gentle",
          lambda: days(0, km=0.4) + days(7, km=0.4) + days(40, 42, km=2.5), []),
+    Case("RL007", "a real history's pattern: a lone 2 km jog in a long break is not the usual (15 km back, 50 %)",
+         lambda: weeks(30, 30, 30, 30) + days(45, km=2.0) + weeks(15, first_day=70), []),
+    Case("RL007", "a lone jog in the break does not hide a hard return (45 km back after 30 km weeks)",
+         lambda: weeks(30, 30, 30, 30) + days(45, km=2.0) + weeks(45, first_day=70), [(70, "caution")]),
     Case("RL007", "back gently", lambda: weeks(40, 40, 40, 40, 0, 0, 0, 15), []),
     Case("RL007", "13 days off is no break", lambda: weeks(40, 40, 40, 40) + days(41, km=10), []),
     # RL008 high_weekly_volume

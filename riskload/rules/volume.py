@@ -140,8 +140,10 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
 
     The first week back (the week of the first run after the break) is
     compared with the mean distance of the weeks with running among the
-    ``baseline_weeks`` weeks up to the last run before the break (the empty
-    weeks that led into the break are not the runner's usual). A first week
+    ``baseline_weeks`` weeks up to the last week of more than ``min_back_km``
+    before the break: neither the empty weeks that led into the break nor a
+    lone short jog during it are the runner's usual (without one, the weeks
+    up to the last run are taken). A first week
     back of ``min_back_km`` or less is never flagged. The start of the export is not a
     break: a new runner's first weeks cannot be told from an export that
     simply starts there.
@@ -156,9 +158,11 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
     baseline_weeks : int
         Weeks before the break whose mean is the reference.
     min_back_km : float
-        A first week back this short is gentle whatever came before [km]:
-        without it, one 3 km jog after weeks of a single 0.4 km run was
-        "964 % of the usual" on a real history.
+        A first week back this short is gentle whatever came before, and a
+        week this short before the break is not the usual [km]: on real
+        histories, one 3 km jog after weeks of a single 0.4 km run was
+        "964 % of the usual", and 15 km back after a lone 2 km jog in a
+        15-week break was "748 %" of a runner who had run 30 km weeks.
 
     Notes
     -----
@@ -177,8 +181,13 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
             continue  # still on the break
         last_before, first_back = running_days[n - 1], running_days[n]
         week_back, week_last = week_start(pd.DatetimeIndex([first_back, last_before]), load.settings.week_start_day)
-        base = weekly.loc[:week_last, "distance_km"].tail(baseline_weeks)
+        before = weekly.loc[:week_last, "distance_km"]
+        real = before.index[before > min_back_km]
+        usual_end = real[-1] if len(real) else week_last
+        base = before.loc[:usual_end].tail(baseline_weeks)
         mean = base[base > 0].mean()
+        winding_down = (f"; the weeks after {usual_end:%d %b %Y} held {km(min_back_km)} or less"
+                        if usual_end < week_last else "")
         back_km = weekly.loc[week_back, "distance_km"]
         if not mean > 0 or back_km <= min_back_km:
             continue
@@ -190,7 +199,7 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         suffix = "" if weekly.loc[week_back, "complete"] else IN_PROGRESS
         rows.append((week_back, severity, fraction, limit,
                      f"first week after {length} days without running: {km(back_km)}, {fraction:.0%} of the "
-                     f"{km(mean)} of a usual running week before the break (limit {limit:.0%}){suffix}"))
+                     f"{km(mean)} of a usual running week before the break{winding_down} (limit {limit:.0%}){suffix}"))
     if not rows:
         return no_flags()
     week, severity, fraction, limit, message = zip(*rows)
