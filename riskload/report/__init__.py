@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .fonts import quiet_glyphs, use_script_fonts
-from .figures import main_figure, plot_acwr, plot_terrain_and_rest, plot_weekly_distance, thin
+from .figures import main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
 from .html import render_html
+from .severity import headlines
 from ..errors import RiskloadError
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
@@ -34,7 +35,7 @@ FORMATS = ("html", "png", "csv", "json")
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
-__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "main_figure", "plot_acwr",
+__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
            "since", "status_sentence", "tables", "thin", "week_figure", "write_bytes", "write_report", "write_tables"]
 
