@@ -1,4 +1,8 @@
-"""The report as one self-contained HTML page: figures inlined, no scripts, no network."""
+"""The report as one self-contained HTML page: figures inlined, nothing from the network.
+
+Its one small inline script narrows the flags to one rule or severity; the
+page reads the same without it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pandas as pd
 from .. import __version__
 from ..rules import BY_CODE, rule_options
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
-from .severity import COLORS, in_week, worst
+from .severity import COLORS, RANK, headlines, in_week, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
 
@@ -27,6 +31,9 @@ th { background: #f2f2f2; } td.date { white-space: nowrap; } td.num { text-align
 .sev { display: inline-block; padding: 0 0.5em; border-radius: 3px; color: #000; font-weight: 600; }
 .sev-warning, .sev-high { color: #fff; }
 details { margin: 0.4em 0; } summary { cursor: pointer; font-weight: 600; }
+details.week > summary { font-weight: normal; } details.week > summary b { font-weight: 600; }
+.filter { margin: 0.6em 0; padding: 0.5em 0.8em; background: #f6f6f6; display: inline-block; }
+.filter select { margin: 0 1em 0 0.3em; } ul.standout li { margin: 0.25em 0; }
 .why { max-width: 60em; } .refs { color: #555; font-size: 0.88em; max-width: 60em; white-space: pre-line; }
 .notice { background: #fff4e5; border: 1px solid #f0b429; padding: 0.8em 1em; max-width: 60em; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
@@ -68,25 +75,107 @@ def _activities_cell(ids: list, labels: dict[str, str], shown: int = 3) -> str:
     return "<br>".join(found[:shown]) + more
 
 
-def _flags_section(analysis, u: Units, detailed: set) -> str:
+def _week_anchor(week) -> str:
+    return f"flags-{pd.Timestamp(week):%Y-%m-%d}"
+
+
+def _headline_text(flag) -> str:
+    rule = BY_CODE[flag["code"]]
+    return f"{rule.name.replace('_', ' ')} ({rule.code}): {flag['message']}"
+
+
+def _standout_section(analysis, shown: int = 6) -> str:
+    """The weeks of the whole history whose headline is a caution or worse: the worst, then the newest, first."""
+    if analysis.flags.empty:
+        return "<p>No week of this history raised a flag.</p>"
+    heads = headlines(analysis.flags).reset_index(drop=True)
+    heads = heads[heads["severity"].map(RANK) >= RANK["caution"]]
+    if heads.empty:
+        return "<p>No week of this history reached a caution: its flags are information.</p>"
+    order = heads.assign(rank=heads["severity"].map(RANK)).sort_values(["rank", "week_start"], ascending=False)
+    items = [f'<li><a href="#{_week_anchor(flag["week_start"])}">{escape(week_label(flag["week_start"]))}</a> '
+             f'{_badge(flag["severity"])} {escape(_headline_text(flag))}</li>' for _, flag in order.head(shown).iterrows()]
+    more = (f'<p class="meta">and {len(order) - shown} more; all {len(order)} are in the '
+            '<a href="#flags">flags</a> below.</p>') if len(order) > shown else ""
+    weeks = pd.DatetimeIndex(analysis.load.weekly.index)
+    ran = int((analysis.load.weekly["distance_km"] > 0).sum())
+    return (f"<p>{len(order)} of the {ran} weeks with running stood out (a caution or worse, by each week's "
+            f"headline flag) over {len(weeks)} weeks:</p><ul class=\"standout\">{''.join(items)}</ul>{more}")
+
+
+FILTER_SCRIPT = """(function () {
+  var form = document.getElementById('flag-filter'), rule = document.getElementById('filter-rule'),
+      level = document.getElementById('filter-severity'), count = document.getElementById('filter-count');
+  function apply() {
+    var weeks = 0, rows = 0, narrowed = rule.value !== '' || level.value !== '0';
+    document.querySelectorAll('details.week').forEach(function (week) {
+      var shown = 0;
+      week.querySelectorAll('tr[data-code]').forEach(function (row) {
+        var keep = (rule.value === '' || row.dataset.code === rule.value) && +row.dataset.rank >= +level.value;
+        row.hidden = !keep; shown += keep ? 1 : 0;
+      });
+      week.hidden = shown === 0;
+      if (narrowed && shown) { week.open = true; }
+      weeks += shown ? 1 : 0; rows += shown;
+    });
+    count.textContent = rows + ' flags in ' + weeks + ' weeks';
+  }
+  rule.addEventListener('change', apply); level.addEventListener('change', apply);
+  form.hidden = false; apply();
+})();"""
+
+
+def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_WEEKS) -> str:
+    """The flags grouped by week, newest week first, each week's headline first.
+
+    The weeks of the summary table are open, older ones folded; a small
+    script (the page's only one) narrows the list to a rule or a severity.
+    """
     flags = analysis.flags
     if flags.empty:
         return "<p>No rule flagged anything in this period.</p>"
     labels = _activity_labels(analysis.load.activities, u)
-    rows = []
-    for _, flag in flags.iloc[::-1].iterrows():
-        week = pd.Timestamp(flag["week_start"])
-        week_text = f"{week:%Y-%m-%d}"
-        if week in detailed:
-            week_text = f'<a href="#week-{week_text}">{week_text}</a>'
-        rule = BY_CODE[flag["code"]]
-        rows.append([f"{pd.Timestamp(flag['date']):%Y-%m-%d}", week_text,
-                     f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
-                     _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
-                     _activities_cell(list(flag["activity_ids"]), labels)])
-    return ("<p>Newest first. The week links open that week's days below.</p>"
-            + _table(["date", "week of", "rule", "severity", "what happened", "evidence", "activities"], rows,
-                     {0: "date", 1: "date"}))
+    recent = set(analysis.load.weekly.index[-open_weeks:])
+    ordered = worst_first(flags, "date", "code")
+    groups = []
+    for week, chosen in sorted(ordered.groupby(pd.DatetimeIndex(ordered["week_start"])), key=lambda g: g[0],
+                               reverse=True):
+        head = chosen.iloc[0]
+        rows = []
+        for _, flag in chosen.iterrows():
+            rule = BY_CODE[flag["code"]]
+            rows.append((flag, [f"{pd.Timestamp(flag['date']):%a %d %b}",
+                                f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> '
+                                f'{escape(rule.name.replace("_", " "))}',
+                                _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
+                                _activities_cell(list(flag["activity_ids"]), labels)]))
+        others = chosen["code"].iloc[1:].value_counts(sort=False)
+        listed = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in others.items())
+        more = f" (and {len(chosen) - 1} more: {listed})" if len(chosen) > 1 else ""
+        figure = f' <a href="#week-{week:%Y-%m-%d}">day by day</a>' if week in detailed else ""
+        body = "".join(
+            f'<tr data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}">'
+            + "".join(f'<td class="date">{c}</td>' if i == 0 else f"<td>{c}</td>" for i, c in enumerate(cells))
+            + "</tr>" for flag, cells in rows)
+        head_row = "".join(f"<th>{h}</th>" for h in ("day", "rule", "severity", "what happened", "evidence",
+                                                       "activities"))
+        groups.append(
+            f'<details class="week" id="{_week_anchor(week)}"{" open" if week in recent else ""}>'
+            f"<summary><b>{escape(week_label(week))}</b> {_badge(head['severity'])} "
+            f"{escape(_headline_text(head))}{escape(more)}</summary>{figure}"
+            f"<table><thead><tr>{head_row}</tr></thead><tbody>{body}</tbody></table></details>")
+    codes = sorted(flags["code"].unique())
+    rule_options_html = '<option value="">every rule</option>' + "".join(
+        f'<option value="{escape(c)}">{escape(c)} {escape(BY_CODE[c].name.replace("_", " "))}</option>'
+        for c in codes)
+    level_options = '<option value="0">any</option>' + "".join(
+        f'<option value="{RANK[s]}">{s} or worse</option>' for s in ("caution", "warning", "high"))
+    weeks = len(groups)
+    return (f"<p>{len(flags)} flags in {weeks} weeks, newest week first; in each week the flag that matters most "
+            f"comes first. The last {open_weeks} weeks are open; click an older week to unfold it.</p>"
+            f'<form class="filter" id="flag-filter" hidden>Show <select id="filter-rule">{rule_options_html}</select>'
+            f'severity <select id="filter-severity">{level_options}</select><span id="filter-count"></span></form>'
+            + "".join(groups) + f"<script>{FILTER_SCRIPT}</script>")
 
 
 def _rules_section(analysis) -> str:
@@ -154,15 +243,20 @@ def _data_section(analysis) -> str:
 
 
 HOW_TO_READ = """<ul>
-<li><b>Top:</b> running distance per week. A bar's colour is its week's status: the flag that matters
-most (the worst, and among equals the one with the best evidence; grey: none), whose code stands above
-it. The flags table lists every flag. The black dash on each bar is last week's distance plus
+<li><b>All weeks</b> (a history longer than half a year): every week's running distance. A bar is grey
+unless its week stood out (a caution or worse); a triangle marks a warning. The shaded weeks at the
+right are the ones drawn in detail below.</li>
+<li><b>The last weeks:</b> running distance per week. A bar's colour is its week's status: the flag that
+matters most (the worst, and among equals the one with the best evidence; grey: none), whose code stands
+above it. The flags below list every flag. The black dash on each bar is last week's distance plus
 the weekly-increase limit: a bar that rises above its dash grew faster than the guideline. A hatched
 bar is the week still in progress.</li>
-<li><b>Middle:</b> climbing per distance (brown line; the dotted line is the hilly-week threshold) and
-rest days per week (grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>
-<li><b>Bottom:</b> the acute:chronic ratio, the last 7 days' load against the last 28 days'. The green
-band is the range often called safe; the evidence for it is contested, so it is shown for information.</li>
+<li><b>Climbing and rest:</b> climbing per distance (brown line, on a scale that follows this runner's
+climbing; the dotted line is the hilly-week threshold, drawn when it is near) and rest days per week
+(grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>
+<li><b>Acute : chronic:</b> the last 7 days' load against the last 28 days', one dot per week at its
+highest day (the faint line is every day); weeks without running have none. The green band is the range
+often called safe; the evidence for it is contested, so it is shown for information.</li>
 </ul>
 <p><b>How severe a flag is depends on the evidence behind its rule.</b> Only a long run far beyond the
 month's longest (RL004, from a study of 5,205 runners) can be a warning. Rules with weak evidence are at
@@ -215,6 +309,9 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <p class="status" style="--sev:{status_colour}">{escape(status_sentence(analysis, units=u))}</p>
 <p class="meta">riskload looks at training, not at the body: it does not diagnose (see
 <a href="#limits">what it cannot tell you</a>).</p>
+
+<h2>Weeks that stood out</h2>
+{_standout_section(analysis)}
 
 <h2>Load against the warnings</h2>
 {_img(main_png, "Weekly running distance coloured by the worst flag, climbing and rest days, acute:chronic ratio")}
