@@ -40,9 +40,9 @@ def _definition(local: int, global_number: int, fields: list[tuple]) -> bytes:
     return out + b"".join(struct.pack("<BBB", *f) for f in fields)
 
 
-def fit_run(start: pd.Timestamp, rng: np.random.Generator) -> bytes:
-    """The bytes of one FIT file holding a one-hour, 1 Hz run starting at ``start`` (UTC)."""
-    t = np.arange(RUN_SECONDS)
+def fit_run(start: pd.Timestamp, rng: np.random.Generator, seconds: int = RUN_SECONDS) -> bytes:
+    """The bytes of one FIT file holding a 1 Hz run of ``seconds`` (one hour) starting at ``start`` (UTC)."""
+    t = np.arange(seconds)
     pace_m_s = rng.uniform(2.6, 3.4)
     speed = np.clip(pace_m_s + 0.3 * np.sin(t / rng.uniform(200, 400)) + rng.normal(0, 0.05, t.size), 1.5, 5.0)
     distance = np.cumsum(speed)
@@ -55,7 +55,7 @@ def fit_run(start: pd.Timestamp, rng: np.random.Generator) -> bytes:
     lon = 11.39 + 0.013 * (1 - np.cos(angle))
     first = int(start.timestamp()) - FIT_EPOCH_S
 
-    records = np.zeros(RUN_SECONDS, dtype=_RECORD_DTYPE)
+    records = np.zeros(seconds, dtype=_RECORD_DTYPE)
     records["header"] = 1
     records["timestamp"] = first + t
     records["lat"] = np.round(lat * SEMICIRCLES_PER_DEG)
@@ -68,7 +68,7 @@ def fit_run(start: pd.Timestamp, rng: np.random.Generator) -> bytes:
     records["distance"] = np.round(distance * 100)
     records["speed"] = np.round(speed * 1000)
 
-    end = first + RUN_SECONDS - 1
+    end = first + seconds - 1
     climb = np.diff(altitude)
     body = bytearray()
     body += _definition(0, 0, _FILE_ID)
@@ -76,11 +76,11 @@ def fit_run(start: pd.Timestamp, rng: np.random.Generator) -> bytes:
     body += _definition(1, 20, _RECORD)
     body += records.tobytes()
     body += _definition(2, 18, _SESSION)
-    body += struct.pack("<BIIBBIIIBBBHH", 2, end, first, 1, 0, (RUN_SECONDS - 1) * 1000, (RUN_SECONDS - 1) * 1000,
+    body += struct.pack("<BIIBBIIIBBBHH", 2, end, first, 1, 0, (seconds - 1) * 1000, (seconds - 1) * 1000,
                         int(round(distance[-1] * 100)), int(round(heart_rate.mean())), int(round(heart_rate.max())),
                         int(round(per_leg.mean())), int(round(climb[climb > 0].sum())), int(round(-climb[climb < 0].sum())))
     body += _definition(3, 34, _ACTIVITY)
-    body += struct.pack("<BIIHBI", 3, end, (RUN_SECONDS - 1) * 1000, 1, 0, end + 3600)
+    body += struct.pack("<BIIHBI", 3, end, (seconds - 1) * 1000, 1, 0, end + 3600)
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
     header += struct.pack("<H", crc16(header))
     data = header + bytes(body)

@@ -34,6 +34,9 @@ print(json.dumps({
     "jumps": [len(strict_jumps), len(default_jumps)],
     "columns": list(comparison.columns),
     "no_rest_weeks": int(comparison.loc["weeks without a rest day", "Anna (sample)"]),
+    "long_weeks": len(long_runner.load.weekly),
+    "long_axes": len(riskload.main_figure(long_runner).axes),
+    "stood_out": [len(stood_out), int((heads["severity"] != "info").sum())],
 }))
 """
 
@@ -56,3 +59,5 @@ def test_coach_notebook_runs_in_a_jupyter_kernel_and_shows_what_it_says():
     assert found["jumps"][0] > found["jumps"][1] == 1
     assert found["columns"] == ["Anna (sample)", "Ben (sample)"]
     assert found["no_rest_weeks"] == 1
+    assert found["long_weeks"] > 150 and found["long_axes"] == 5  # the overview above the three detail panels
+    assert found["stood_out"][0] == found["stood_out"][1] > 0
