@@ -53,6 +53,7 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "avg_heart_rate_bpm": "float64",
     "max_heart_rate_bpm": "float64",
     "avg_cadence_spm": "float64",
+    "profile_resting_hr_bpm": "float64",
     "n_samples": "int64",
     "has_gps": "bool",
     "device": "string",

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: Resting heart rate assumed when the settings give none [bpm]. Only TRIMP
-#: uses it, and the report says it was assumed.
+#: Resting heart rate assumed when neither the settings nor the watch give one
+#: [bpm]; the report says it was assumed.
 ASSUMED_RESTING_HR_BPM = 60.0
+#: The watch profiles that give the resting rate: those of the last year of the history [days].
+PROFILE_DAYS = 365
 
 #: Banister's weighting y = a * exp(b * x) of the heart-rate reserve fraction x,
 #: per sex (Banister 1991; Morton, Fitz-Clarke & Banister 1990, J Appl Physiol 69:1171).
@@ -24,7 +26,7 @@ class HeartRateSettings:
     resting_bpm: float
     sex: str | None
     max_source: str  # "settings", "estimated from the data", "unknown"
-    resting_source: str  # "settings" or "assumed"
+    resting_source: str  # "settings", "from the watch ...", or "assumed"
 
     def describe(self) -> str:
         """One sentence for reports: the figures and where they came from."""
@@ -49,15 +51,41 @@ def estimate_max_hr_bpm(heart_rate_bpm: pd.Series, activity_id: pd.Series) -> fl
     return float(per_activity.max())
 
 
-def resolve(settings, heart_rate_bpm: pd.Series, activity_id: pd.Series) -> HeartRateSettings:
-    """Heart-rate settings from the athlete settings, else estimated or assumed."""
+def profile_resting_hr_bpm(activities: pd.DataFrame) -> tuple[float, int] | None:
+    """The runner's resting heart rate as their watch measured it, and from how many files.
+
+    The median of the resting rates the files' user profiles carry
+    (``profile_resting_hr_bpm``), over the last :data:`PROFILE_DAYS` days of
+    the files that carry one, since it drifts with fitness over the years.
+    """
+    column = activities.get("profile_resting_hr_bpm")
+    if column is None or column.notna().sum() == 0:
+        return None
+    dated = activities.loc[column.notna(), ["start_time", "profile_resting_hr_bpm"]]
+    recent = dated[dated["start_time"] >= dated["start_time"].max() - pd.Timedelta(days=PROFILE_DAYS)]
+    return float(recent["profile_resting_hr_bpm"].median()), len(recent)
+
+
+def resolve(settings, heart_rate_bpm: pd.Series, activity_id: pd.Series,
+            activities: pd.DataFrame | None = None) -> HeartRateSettings:
+    """Heart-rate settings from the athlete settings, else estimated from the data or the watch, else assumed.
+
+    The maximum comes from the settings or :func:`estimate_max_hr_bpm`; the
+    resting rate from the settings, the watch's own measurement in the files
+    (:func:`profile_resting_hr_bpm`, over ``activities``), or
+    :data:`ASSUMED_RESTING_HR_BPM`.
+    """
     if settings.max_hr_bpm is not None:
         max_bpm, max_source = settings.max_hr_bpm, "settings"
     else:
         max_bpm = estimate_max_hr_bpm(heart_rate_bpm, activity_id)
         max_source = "estimated from the data" if max_bpm is not None else "unknown"
+    watch = profile_resting_hr_bpm(activities) if activities is not None else None
     if settings.resting_hr_bpm is not None:
         resting, resting_source = settings.resting_hr_bpm, "settings"
+    elif watch is not None and (max_bpm is None or watch[0] < max_bpm):
+        resting = watch[0]
+        resting_source = f"from the watch's profile, median of {watch[1]} file{'s' if watch[1] != 1 else ''}"
     else:
         resting, resting_source = ASSUMED_RESTING_HR_BPM, "assumed"
     return HeartRateSettings(max_bpm, resting, settings.sex, max_source, resting_source)

@@ -130,7 +130,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     is_run = acts["is_running"].astype(bool)
     runs = join_sessions(acts[is_run])
     recs = records.running_records(samples_by_session(export.samples, runs), runs["activity_id"])
-    hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"])
+    hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"], acts)
 
     last = acts["local_date"].max()
     end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
@@ -165,8 +165,9 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     if len(weekly) < 8:
         notes.append(f"The export covers only {len(weekly)} weeks: the rules that compare with earlier weeks "
                      "have little to go on, and a new runner's first weeks cannot be judged.")
-    if hr.resting_source == "assumed" and hr.max_bpm is not None:
-        notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm assumed for TRIMP.")
+    if hr.resting_source != "settings" and hr.max_bpm is not None:
+        notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm, {hr.resting_source} "
+                     "(set athlete.resting_hr_bpm in riskload.toml).")
     return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, shoe_table(runs), settings, as_of, notes)
 
 

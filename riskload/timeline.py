@@ -268,6 +268,7 @@ def summarize(raw: RawActivity) -> dict:
         "avg_heart_rate_bpm": float(avg_hr),
         "max_heart_rate_bpm": float(max_hr),
         "avg_cadence_spm": float(avg_cad),
+        "profile_resting_hr_bpm": float(_positive(totals.get("profile_resting_hr_bpm")) or np.nan),
         "n_samples": int(len(samples)),
         "has_gps": has_gps,
         "device": raw.device,

@@ -249,3 +249,12 @@ def test_strict_mode_raises(corpus, tmp_path):
     assert read_export(tmp_path).skipped["kind"].tolist() == ["not an activity"]
     with pytest.raises(NotAnActivityError):
         read_export(tmp_path, strict=True)
+
+
+def test_the_watch_profiles_resting_heart_rate_is_read_and_an_unmeasured_zero_is_not(corpus):
+    measured = read_file(corpus / "fit/FP__garmin-fenix-5-run.fit").activities.iloc[0]
+    assert measured["profile_resting_hr_bpm"] == 47  # user_profile.resting_heart_rate, as fitparse reads it
+    never = read_file(corpus / "fit/RP__run.fit").activities.iloc[0]
+    assert pd.isna(never["profile_resting_hr_bpm"])  # 0: the watch never measured one
+    gpx = read_file(corpus / "gpx/RP__run.gpx").activities.iloc[0]
+    assert pd.isna(gpx["profile_resting_hr_bpm"])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from riskload import ConfigError
+from riskload.load import build_load
 from riskload.rules import rule_options, run_rules
 from riskload.settings import Settings, load_settings, parse_settings
 
-from .synthetic import history, weeks
+from .synthetic import export_of, history, weeks
 
 GOOD = """
 [athlete]
@@ -99,3 +102,21 @@ def test_missing_maximum_heart_rate_is_estimated_and_said():
     assert load.heart_rate.max_source == "estimated from the data"
     assert load.heart_rate.max_bpm == pytest.approx(181, abs=0.5)
     assert any("estimated" in note for note in load.notes) and any("assumed" in note for note in load.notes)
+
+
+def test_missing_resting_heart_rate_comes_from_the_watch_over_the_last_year_and_is_said():
+    # a week of runs 60 weeks before two recent ones: the old profile (60 bpm) is past the last year
+    runs = weeks(20, first_day=-420) + weeks(20, 20, hard_min=5, hard_hr_bpm=181)
+    export = export_of(runs)
+    start = export.activities["start_time"]
+    old = start < start.min() + pd.Timedelta(days=7)
+    export.activities["profile_resting_hr_bpm"] = np.where(old, 60.0, np.where(start.dt.day_of_week == 6, 47.0, 49.0))
+    export.activities.loc[export.activities.index[-1], "profile_resting_hr_bpm"] = np.nan  # a GPX among them
+    load = build_load(export, Settings(max_hr_bpm=190.0), as_of="2030-01-01")
+    recent = export.activities.loc[~old, "profile_resting_hr_bpm"].dropna()
+    assert len(load.weekly) > 60 and old.sum() == 4 and len(recent) == 7
+    assert load.heart_rate.resting_bpm == recent.median() == 49.0
+    assert load.heart_rate.resting_source == "from the watch's profile, median of 7 files"
+    assert any("49 bpm, from the watch's profile" in note for note in load.notes)
+    chosen = build_load(export, Settings(max_hr_bpm=190.0, resting_hr_bpm=44.0), as_of="2030-01-01")
+    assert (chosen.heart_rate.resting_bpm, chosen.heart_rate.resting_source) == (44.0, "settings")

@@ -78,7 +78,7 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     by_name: dict[str, list[dict]] = {}
     for message in messages:
         name = message.name
-        if name in ("file_id", "session", "record", "activity", "sport", "lap"):
+        if name in ("file_id", "session", "record", "activity", "sport", "lap", "user_profile"):
             by_name.setdefault(name, []).append(message.get_values())
 
     file_types = {str(m.get("type")) for m in by_name.get("file_id", []) if m.get("type") is not None}
@@ -104,13 +104,16 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     if broke:
         notes.append(f"the file is damaged ({broke}); everything before the damage was kept")
     device = _device(by_name.get("file_id", []))
+    resting = _profile_resting_hr_bpm(by_name.get("user_profile", []))
+    for session in sessions:
+        session["totals"]["profile_resting_hr_bpm"] = resting
     offset = 0.0 if anchor is not None else _utc_offset_min(by_name.get("activity", []))
     if not sessions:
         sport_msgs = by_name.get("sport", []) or by_name.get("lap", [])
         named = (_first(sport_msgs, "sport"), _first(sport_msgs, "sub_sport"))
         sport, sub = normalize_sport(*named)
         sessions = [{"sport": sport, "sub_sport": sub, "sport_raw": raw_sport(*named), "start_time": None,
-                     "totals": {}}]
+                     "totals": {"profile_resting_hr_bpm": resting}}]
         notes.append("no session summary: totals computed from the records")
 
     starts = [s["start_time"] for s in sessions]
@@ -375,6 +378,19 @@ def _records_from_arrays(arrays: dict[str, np.ndarray], anchor: pd.Timestamp | N
         frame[column] = frame[column] * SEMICIRCLES_TO_DEG
     frame["cadence_spm"] = np.nan
     return frame.sort_values("timestamp", kind="stable").reset_index(drop=True)
+
+
+def _profile_resting_hr_bpm(profiles: list[dict]) -> float | None:
+    """The resting heart rate in the watch's user profile [bpm]; 0 (never measured) and nonsense are None.
+
+    Garmin watches measure it from the wearer's days and copy it into each
+    activity file, so it is the runner's own figure, not a default.
+    """
+    for profile in profiles:
+        value = _number(profile.get("resting_heart_rate"))
+        if value is not None and 25 <= value <= 120:
+            return value
+    return None
 
 
 def _device(file_ids: list[dict]) -> str:

@@ -5,8 +5,8 @@ about 90 µs per 1 Hz ``record`` — a third of a second per hour of running,
 and almost all of an activity file. This module walks the file's message
 framing once, decodes all ``record`` messages of each definition with one
 numpy view, and gives fitparse a copy of the file that holds only the few
-messages riskload reads besides (file id, sessions, laps, sport, activity,
-developer field descriptions), so their meaning still comes from fitparse
+messages riskload reads besides (file id, user profile, sessions, laps, sport,
+activity, developer field descriptions), so their meaning still comes from fitparse
 and its FIT profile.
 
 It takes only files it fully understands: one FIT file whose header and
@@ -29,7 +29,7 @@ from fitparse.utils import FitParseError
 
 #: Messages read through fitparse: file_id, sport, session, lap, activity,
 #: developer_data_id and field_description.
-KEPT_MESSAGES = frozenset({0, 12, 18, 19, 34, 206, 207})
+KEPT_MESSAGES = frozenset({0, 3, 12, 18, 19, 34, 206, 207})
 RECORD_MESSAGE = 20
 
 #: FIT base type -> (numpy type, invalid value); types riskload reads from records.

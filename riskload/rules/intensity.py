@@ -19,7 +19,8 @@ def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 
     resting rate or more (Karvonen: resting + fraction x (maximum - resting)),
     counted over the records of all runs; maximum and resting rate come from
     the settings, else the maximum is estimated from the runner's own data
-    and the resting rate assumed, and the flag says which. A week is compared with the mean of the previous
+    and the resting rate taken from their watch's profile in the files (or
+    assumed), and the flag says which. A week is compared with the mean of the previous
     ``chronic_weeks`` weeks (its chronic level, so one quiet week does not
     make the next a jump, and a runner whose easy runs sit high is compared
     with their own normal): flagged when that level is at least
