@@ -28,6 +28,12 @@ class HeartRateSettings:
     max_source: str  # "settings", "estimated from the data", "unknown"
     resting_source: str  # "settings", "from the watch ...", or "assumed"
 
+    def reserve_bpm(self, fraction: float) -> float | None:
+        """The heart rate ``fraction`` of the way from resting to maximum (Karvonen); None without a maximum."""
+        if self.max_bpm is None:
+            return None
+        return self.resting_bpm + fraction * (self.max_bpm - self.resting_bpm)
+
     def describe(self) -> str:
         """One sentence for reports: the figures and where they came from."""
         if self.max_bpm is None:

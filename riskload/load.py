@@ -19,13 +19,25 @@ from .errors import RiskloadError
 from .sessions import join_sessions, samples_by_session
 from .settings import Settings
 
-#: EWMA spans of the acute:chronic workload ratio [days] (Williams et al. 2017,
-#: Br J Sports Med 51:209, lambda = 2 / (N + 1)).
+# The thresholds the tables share with a rule: the rule's defaults, which the
+# settings may change for both at once (:func:`shared_threshold`).
+#: EWMA spans of the acute:chronic workload ratio [days] (RL014; Williams et al.
+#: 2017, Br J Sports Med 51:209, lambda = 2 / (N + 1)).
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
-#: Heart-rate fraction of maximum counted as "high" in the tables (RL005's default).
-HIGH_HR_FRACTION = 0.80
-#: Steep-descent defaults of the tables (RL006's defaults).
+#: Fraction of the heart-rate reserve counted as "high" (RL005).
+HIGH_HR_RESERVE_FRACTION = 0.80
+#: What counts as a steep descent (RL006): grade [%] over a segment [m].
 STEEP_GRADE_PCT, STEEP_SEGMENT_M = -8.0, 50.0
+
+
+def shared_threshold(settings: Settings, code: str, name: str, default: float) -> float:
+    """A threshold the load tables share with rule ``code``: the settings' value, else ``default``.
+
+    So that ``weekly.csv``, the terminal table and the figure show what the
+    rule judged: with ``[rules.RL014] acute_days = 3``, the week's highest
+    acute:chronic ratio is a 3-day one in both.
+    """
+    return settings.rule_options.get(code, {}).get(name, default)
 
 
 @dataclass
@@ -141,14 +153,18 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     ids = runs["activity_id"]
     runs["distance_km"] = runs["distance_m"].fillna(0.0) / 1000.0
     runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
-    runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, HIGH_HR_FRACTION).to_numpy()
+    high_bpm = hr.reserve_bpm(shared_threshold(settings, "RL005", "hr_fraction", HIGH_HR_RESERVE_FRACTION))
+    runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, high_bpm / hr.max_bpm if high_bpm else 1.0).to_numpy()
     per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
     runs["trimp"] = pd.Series(per_record_trimp, index=recs.index).groupby(recs["activity_id"]).sum().reindex(
         ids, fill_value=0.0).to_numpy()
-    runs["steep_descent_m"] = steep_descent_m(recs, ids, STEEP_GRADE_PCT, STEEP_SEGMENT_M).to_numpy()
+    runs["steep_descent_m"] = steep_descent_m(
+        recs, ids, shared_threshold(settings, "RL006", "grade_limit_pct", STEEP_GRADE_PCT),
+        shared_threshold(settings, "RL006", "segment_m", STEEP_SEGMENT_M)).to_numpy()
 
     strength = acts[acts["sport"] == "strength"]
-    daily = daily_table(runs, strength, days)
+    daily = daily_table(runs, strength, days, int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
+                        int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
     weekly = weekly_table(daily, runs, recs, first_day, as_of)
     notes = []
     if later.any():
@@ -210,14 +226,15 @@ def shoe_table(runs: pd.DataFrame) -> pd.DataFrame:
     return shoes
 
 
-def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeIndex, acute_days: int = ACUTE_DAYS,
+                chronic_days: int = CHRONIC_DAYS) -> pd.DataFrame:
     """One row per local day, zeros on days without running.
 
     Columns: ``distance_km``, ``moving_time_min``, ``runs``, ``rest_day``,
     ``longest_run_km``, ``ascent_m``, ``descent_m``, ``steep_descent_m``,
     ``high_hr_min``, ``trimp``, ``strength_sessions``, and the EWMA loads
-    ``acute_km``, ``chronic_km`` and their ratio ``acwr`` (NaN until the
-    history covers :data:`CHRONIC_DAYS`).
+    over ``acute_days`` and ``chronic_days`` ``acute_km``, ``chronic_km``
+    and their ratio ``acwr`` (NaN until the history covers ``chronic_days``).
     """
     g = runs.groupby("local_date")
     daily = pd.DataFrame({
@@ -234,10 +251,10 @@ def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeInd
     daily["runs"] = daily["runs"].astype(int)
     daily["rest_day"] = daily["runs"] == 0
     daily["strength_sessions"] = strength.groupby("local_date").size().reindex(days, fill_value=0).astype(int)
-    daily["acute_km"] = daily["distance_km"].ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean()
-    daily["chronic_km"] = daily["distance_km"].ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean()
+    daily["acute_km"] = daily["distance_km"].ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
+    daily["chronic_km"] = daily["distance_km"].ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
     ratio = daily["acute_km"] / daily["chronic_km"].where(daily["chronic_km"] > 0)
-    daily["acwr"] = ratio.where(np.arange(len(daily)) >= CHRONIC_DAYS - 1)
+    daily["acwr"] = ratio.where(np.arange(len(daily)) >= chronic_days - 1)
     daily.index.name = "date"
     return daily
 

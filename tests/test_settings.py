@@ -120,3 +120,18 @@ def test_missing_resting_heart_rate_comes_from_the_watch_over_the_last_year_and_
     assert any("49 bpm, from the watch's profile" in note for note in load.notes)
     chosen = build_load(export, Settings(max_hr_bpm=190.0, resting_hr_bpm=44.0), as_of="2030-01-01")
     assert (chosen.heart_rate.resting_bpm, chosen.heart_rate.resting_source) == (44.0, "settings")
+
+
+def test_the_tables_show_what_the_rules_judged_when_the_settings_change_a_shared_threshold():
+    runs = weeks(20, 20, 20, 20, 30, 45, 45, hard_min=25, hard_hr_bpm=170)
+    options = {"RL014": {"acute_days": 3, "limit": 1.2}, "RL005": {"hr_fraction": 0.6}}
+    load = history(runs, rule_options=options)
+    acwr = run_rules(load, select=["RL014"]).flags.set_index("week_start")
+    assert len(acwr) >= 2
+    assert (load.weekly.loc[acwr.index, "acwr_max"].round(2) == acwr["observed"]).all()  # 3-day ratios in both
+    default = history(runs)
+    assert not (default.weekly.loc[acwr.index, "acwr_max"].round(2) == acwr["observed"]).all()
+    high_bpm = 50 + 0.6 * (190 - 50)  # 60 % of the reserve between the synthetic runner's 50 and 190: the 140 bpm parts
+    minutes = load.high_hr_minutes(high_bpm / 190).groupby(load.runs.set_index("activity_id")["week_start"]).sum()
+    assert np.allclose(load.weekly["high_hr_min"].to_numpy(), minutes.reindex(load.weekly.index, fill_value=0))
+    assert load.weekly["high_hr_min"].sum() > default.weekly["high_hr_min"].sum() > 0

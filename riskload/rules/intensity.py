@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 
 from .. import records
-from ..load import Load
+from ..load import HIGH_HR_RESERVE_FRACTION, Load
 from .base import coverage, flags, habit_share, in_progress, listed, no_flags, pct_change, require, run_ids
 
 
-def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 25.0, chronic_weeks: int = 4,
+def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION, limit_pct: float = 25.0, chronic_weeks: int = 4,
                    min_chronic_min: float = 20.0, min_rise_min: float = 20.0,
                    extreme_pct: float = 200.0) -> pd.DataFrame:
     """RL005: minutes at high heart rate well above the runner's own recent level.
@@ -60,7 +60,7 @@ def intensity_jump(load: Load, *, hr_fraction: float = 0.80, limit_pct: float = 
     """
     require(load.heart_rate.max_bpm is not None, "no heart rate in the runs")
     hr = load.heart_rate
-    high_bpm = hr.resting_bpm + hr_fraction * (hr.max_bpm - hr.resting_bpm)
+    high_bpm = hr.reserve_bpm(hr_fraction)
     minutes = load.high_hr_minutes(high_bpm / hr.max_bpm)
     by_week = load.runs.set_index("activity_id")["week_start"]
     weekly = minutes.groupby(by_week).sum().reindex(load.weekly.index, fill_value=0.0).round(1)

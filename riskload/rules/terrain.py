@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..load import Load
+from ..load import STEEP_GRADE_PCT, STEEP_SEGMENT_M, Load
 from .base import coverage, flags, in_progress, listed, no_flags, run_ids
 
 
@@ -80,7 +80,7 @@ def usual(values: pd.Series, ran: pd.Series, weeks: int) -> pd.Series:
     return running.reindex(values.index).ffill().where(ran.cumsum() > weeks)
 
 
-def steep_downhill(load: Load, *, grade_limit_pct: float = -8.0, segment_m: float = 50.0,
+def steep_downhill(load: Load, *, grade_limit_pct: float = STEEP_GRADE_PCT, segment_m: float = STEEP_SEGMENT_M,
                    trailing_ratio: float = 1.3, min_descent_m: float = 100.0, trailing_weeks: int = 4,
                    window_days: int = 30, extreme_factor: float = 2.0) -> pd.DataFrame:
     """RL006: more steep downhill running than usual.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..load import Load, week_start
+from ..load import ACUTE_DAYS, CHRONIC_DAYS, Load, week_start
 from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
@@ -241,8 +241,8 @@ def high_weekly_volume(load: Load, *, cap_km: float = 64.0, consecutive_weeks: i
     return flags("week", w.index, severity, w["distance_km"].round(1), cap_km, "km", message, ids.apply(listed))
 
 
-def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = 7,
-                        chronic_days: int = 28) -> pd.DataFrame:
+def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACUTE_DAYS,
+                        chronic_days: int = CHRONIC_DAYS) -> pd.DataFrame:
     """RL014: the acute:chronic ratio of daily running distance above ``limit``.
 
     Exponentially weighted means with lambda = 2 / (N + 1) over
