@@ -7,8 +7,6 @@ and belong to the athlete's own calendar.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
 #: One row per recorded point, keyed by ``activity_id``.
@@ -101,10 +99,3 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
         else:
             out[name] = pd.to_numeric(column, errors="coerce").astype(dtype)
     return out.reset_index(drop=True)
-
-
-def check_columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> None:
-    """Raise ``ValueError`` naming the columns of ``required`` that ``frame`` lacks."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} is missing columns: {', '.join(missing)}")

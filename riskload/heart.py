@@ -34,14 +34,6 @@ class HeartRateSettings:
             return None
         return self.resting_bpm + fraction * (self.max_bpm - self.resting_bpm)
 
-    def describe(self) -> str:
-        """One sentence for reports: the figures and where they came from."""
-        if self.max_bpm is None:
-            return "No heart rate in the data: heart-rate rules and TRIMP could not run."
-        weighting = self.sex or "sex not set, the mean of the female and male weightings"
-        return (f"Maximum heart rate {self.max_bpm:.0f} bpm ({self.max_source}), resting "
-                f"{self.resting_bpm:.0f} bpm ({self.resting_source}); TRIMP weighting: {weighting}.")
-
 
 def estimate_max_hr_bpm(heart_rate_bpm: pd.Series, activity_id: pd.Series) -> float | None:
     """The highest heart rate the data supports, robust to single spikes.

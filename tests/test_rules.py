@@ -9,7 +9,7 @@ import pytest
 
 import pandas as pd
 
-from riskload.rules import BY_CODE, FLAG_COLUMNS, RULES, SEVERITIES, run_rules
+from riskload.rules import BY_CODE, EVIDENCE_LEVELS, FLAG_COLUMNS, RULES, SEVERITIES, run_rules
 from riskload.rules.evidence import weigh
 
 from .rule_cases import CASES
@@ -50,7 +50,7 @@ def test_every_rule_is_registered_documented_and_tested():
     for rule in RULES:
         doc = inspect.getdoc(rule.function)
         assert doc.startswith(rule.code + ":"), rule.code
-        assert rule.evidence in {"strong", "weak", "contested", "heuristic"}
+        assert rule.evidence in EVIDENCE_LEVELS
         assert rule.references or re.search(r"\bheuristic\b", doc, re.IGNORECASE), rule.code
         for name in rule.defaults():
             assert re.search(rf"^{name}\b", doc, re.MULTILINE) or re.search(rf"\b{name}\b[^\n]*:", doc), (rule.code, name)

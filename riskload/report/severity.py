@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..rules import SEVERITIES
+from ..rules import EVIDENCE_LEVELS, SEVERITIES
 
 #: Bar colours, light to dark so that they also read in grey and to most
 #: colour-blind eyes. "none" is a week without flags.
@@ -24,7 +24,7 @@ def in_week(flags: pd.DataFrame, week) -> pd.DataFrame:
 
 
 #: Evidence levels, best first: among flags of one severity, the best-supported one heads its week.
-EVIDENCE_ORDER = {"strong": 0, "weak": 1, "contested": 2, "heuristic": 3}
+EVIDENCE_ORDER = {level: rank for rank, level in enumerate(EVIDENCE_LEVELS)}
 
 
 def worst_first(flags: pd.DataFrame, *then: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 SEVERITIES = ("info", "caution", "warning", "high")
+#: How much a rule's evidence is worth, best first (:mod:`riskload.rules.evidence`).
 EVIDENCE_LEVELS = ("strong", "weak", "contested", "heuristic")
 
 #: What a rule function returns, one row per flag.
