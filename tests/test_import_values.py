@@ -13,7 +13,7 @@ import pytest
 from fitparse.utils import FitParseError
 
 from riskload import NotAnActivityError, read_export, read_file
-from riskload.importers.fit import retype_misaligned_fields
+from riskload.importers.fitfast import retype_misaligned_fields
 
 
 def test_garmin_run_fenix2(corpus):

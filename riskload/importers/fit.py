@@ -18,7 +18,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 from ..errors import CorruptFileError, NoActivityDataError, NotAnActivityError
 from ..timeline import EARLIEST_PLAUSIBLE, RawActivity, tidy_samples
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
-from .fitfast import decode_clean
+from .fitfast import RETYPED_NOTE, decode_clean, retype_misaligned_fields
 
 #: FIT positions are signed 32-bit "semicircles": 2**31 of them make 180 degrees.
 SEMICIRCLES_TO_DEG = 180.0 / 2**31
@@ -72,7 +72,7 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     """
     clean = decode_clean(data)
     if clean is not None:
-        messages, notes, broke = clean.messages, [], ""
+        messages, notes, broke = clean.messages, [RETYPED_NOTE] if clean.retyped else [], ""
     else:
         messages, notes, broke = _decode(data, path)
     by_name: dict[str, list[dict]] = {}
@@ -198,7 +198,7 @@ def _decode(data: bytes, path: str) -> tuple[list, list[str], str]:
         except FitParseError as exc:
             if "Invalid field size" in str(exc) and check_crc is not None:
                 data = retype_misaligned_fields(data)
-                notes.append("fields whose size does not fit their type were read as raw bytes")
+                notes.append(RETYPED_NOTE)
                 check_crc = None  # rewritten bytes no longer match the checksum
                 continue
             return messages, notes, f"decoding stopped: {_plain(exc)}"
@@ -207,63 +207,6 @@ def _decode(data: bytes, path: str) -> tuple[list, list[str], str]:
             return messages, notes, f"decoding stopped: {_plain(exc)}"
         return messages, notes, ""
     raise CorruptFileError(path, "the file could not be decoded")
-
-
-#: Sizes [bytes] of the FIT base types, indexed by the low 5 bits of their number.
-_BASE_TYPE_SIZES = (1, 1, 1, 2, 2, 4, 4, 1, 4, 8, 1, 2, 4, 1, 8, 8, 8)
-_BYTE_BASE_TYPE = 0x0D
-
-
-def retype_misaligned_fields(data: bytes) -> bytes:
-    """Return ``data`` with every misaligned field definition retyped as bytes.
-
-    The FIT protocol lets a field's size be any number of bytes, but fitparse
-    1.2.0 refuses a definition whose field size is not a multiple of its base
-    type's size. This walks the message framing (headers, definitions, data
-    sizes; chained files included) and rewrites the base type of such fields
-    to ``byte``, so they decode as raw bytes and the rest of the file is read.
-    The walk stops quietly at the first framing it cannot follow.
-    """
-    out = bytearray(data)
-    pos = 0
-    while pos + 12 <= len(out) and out[pos + 8 : pos + 12] == b".FIT":
-        header_size = out[pos]
-        data_size = int.from_bytes(out[pos + 4 : pos + 8], "little")
-        end = min(pos + header_size + data_size, len(out))
-        pos += header_size
-        sizes: dict[int, int] = {}
-        while pos < end:
-            head = out[pos]
-            pos += 1
-            if head & 0x80:
-                pos += sizes.get((head >> 5) & 0x3, 0)
-            elif head & 0x40:
-                if pos + 5 > end:
-                    return bytes(out)
-                n_fields = out[pos + 4]
-                pos += 5
-                size = 0
-                for _ in range(n_fields):
-                    if pos + 3 > end:
-                        return bytes(out)
-                    field_size, base = out[pos + 1], out[pos + 2]
-                    base_size = _BASE_TYPE_SIZES[base & 0x1F] if (base & 0x1F) < len(_BASE_TYPE_SIZES) else 1
-                    if field_size % base_size:
-                        out[pos + 2] = _BYTE_BASE_TYPE
-                    size += field_size
-                    pos += 3
-                if head & 0x20 and pos < end:
-                    n_dev = out[pos]
-                    pos += 1
-                    size += sum(out[pos + 3 * k + 1] for k in range(n_dev) if pos + 3 * k + 1 < end)
-                    pos += 3 * n_dev
-                sizes[head & 0xF] = size
-            else:
-                if (head & 0xF) not in sizes:
-                    return bytes(out)
-                pos += sizes[head & 0xF]
-        pos = end + 2
-    return bytes(out)
 
 
 def _plain(exc: Exception) -> str:

@@ -11,8 +11,9 @@ and its FIT profile.
 
 It takes only files it fully understands: one FIT file whose header and
 file checksums are right, whose framing it can follow to the end, with no
-compressed-timestamp headers, and whose record fields have the size of their
-type. :func:`decode_clean` returns None for anything else, and the caller
+compressed-timestamp headers, and whose record fields hold one value of their
+type. A field too short or long for whole values of its type (COROS) is
+read as raw bytes, as the fitparse path reads it, so its values are unknown. :func:`decode_clean` returns None for anything else, and the caller
 decodes such files with fitparse alone (its workarounds for damaged files
 live in :mod:`riskload.importers.fit`).
 """
@@ -86,6 +87,7 @@ class CleanDecode:
 
     messages: list
     records: dict[str, np.ndarray]
+    retyped: bool = False  # some definition had a field whose size does not fit its type
 
 
 def decode_clean(data: bytes) -> CleanDecode | None:
@@ -103,18 +105,19 @@ def decode_clean(data: bytes) -> CleanDecode | None:
     framing = _walk(data, header_size, header_size + data_size)
     if framing is None:
         return None
-    kept, record_runs, n_records = framing
+    kept, record_runs, n_records, retyped = framing
     records = _decode_records(data, record_runs, n_records)
     if records is None:
         return None
     body = b"".join(data[start:end] for start, end in kept)
     stripped = data[:4] + struct.pack("<I", len(body)) + b".FIT" + (b"\x00\x00" if header_size == 14 else b"")
+    kept_file = stripped + body + b"\x00\x00"
     try:
-        fit = FitFile(io.BytesIO(stripped + body + b"\x00\x00"), check_crc=False)
+        fit = FitFile(io.BytesIO(retype_misaligned_fields(kept_file) if retyped else kept_file), check_crc=False)
         messages = list(fit.get_messages())
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, EOFError):
         return None
-    return CleanDecode(messages, records)
+    return CleanDecode(messages, records, retyped)
 
 
 def _walk(data: bytes, pos: int, end: int):
@@ -124,6 +127,7 @@ def _walk(data: bytes, pos: int, end: int):
     record_runs: dict[int, tuple[tuple, list[int], list[int]]] = {}
     n_records = 0
     serial = 0
+    retyped = False
     while pos < end:
         head = data[pos]
         if head & 0x80:
@@ -150,6 +154,7 @@ def _walk(data: bytes, pos: int, end: int):
                 return None
             fields = tuple(struct.iter_unpack("<BBB", data[fields_at : fields_at + 3 * n_fields]))
             size = sum(f[1] for f in fields) + dev_size
+            retyped = retyped or any(misfits(field_size, base) for _, field_size, base in fields)
             serial += 1
             definitions[local] = (serial, number, big_endian, fields, size)
             kept.append((pos, stop))
@@ -169,7 +174,7 @@ def _walk(data: bytes, pos: int, end: int):
         elif number in KEPT_MESSAGES:
             kept.append((pos, stop))
         pos = stop
-    return kept, record_runs, n_records
+    return kept, record_runs, n_records, retyped
 
 
 def _decode_records(data: bytes, record_runs: dict, n_records: int) -> dict[str, np.ndarray] | None:
@@ -190,6 +195,8 @@ def _decode_records(data: bytes, record_runs: dict, n_records: int) -> dict[str,
             name = RECORD_FIELDS.get(number)
             if name is None:
                 continue
+            if misfits(field_size, base):
+                continue  # raw bytes, as fitparse reads it: no value
             if base not in _BASE_TYPES:
                 return None
             code, invalid = _BASE_TYPES[base]
@@ -209,3 +216,72 @@ def _decode_records(data: bytes, record_runs: dict, n_records: int) -> dict[str,
                 values = values - spec.offset
             out[name][order] = np.where(valid, values, np.nan)
     return out
+
+
+#: Sizes [bytes] of the FIT base types, indexed by the low 5 bits of their number.
+BASE_TYPE_SIZES = (1, 1, 1, 2, 2, 4, 4, 1, 4, 8, 1, 2, 4, 1, 8, 8, 8)
+BYTE_BASE_TYPE = 0x0D
+#: The note on a file with such fields, whichever path decoded it.
+RETYPED_NOTE = "fields whose size does not fit their type were read as raw bytes"
+
+
+def misfits(field_size: int, base: int) -> bool:
+    """Whether a field of ``field_size`` bytes cannot hold whole values of base type ``base``.
+
+    The FIT protocol allows it (COROS watches write such fields), but
+    fitparse 1.2.0 refuses the definition; riskload reads those fields as raw
+    bytes (:func:`retype_misaligned_fields`), so their values are unknown.
+    """
+    number = base & 0x1F
+    return field_size % (BASE_TYPE_SIZES[number] if number < len(BASE_TYPE_SIZES) else 1) != 0
+
+
+def retype_misaligned_fields(data: bytes) -> bytes:
+    """Return ``data`` with every misaligned field definition retyped as bytes.
+
+    The FIT protocol lets a field's size be any number of bytes, but fitparse
+    1.2.0 refuses a definition whose field size is not a multiple of its base
+    type's size. This walks the message framing (headers, definitions, data
+    sizes; chained files included) and rewrites the base type of such fields
+    to ``byte``, so they decode as raw bytes and the rest of the file is read.
+    The walk stops quietly at the first framing it cannot follow.
+    """
+    out = bytearray(data)
+    pos = 0
+    while pos + 12 <= len(out) and out[pos + 8 : pos + 12] == b".FIT":
+        header_size = out[pos]
+        data_size = int.from_bytes(out[pos + 4 : pos + 8], "little")
+        end = min(pos + header_size + data_size, len(out))
+        pos += header_size
+        sizes: dict[int, int] = {}
+        while pos < end:
+            head = out[pos]
+            pos += 1
+            if head & 0x80:
+                pos += sizes.get((head >> 5) & 0x3, 0)
+            elif head & 0x40:
+                if pos + 5 > end:
+                    return bytes(out)
+                n_fields = out[pos + 4]
+                pos += 5
+                size = 0
+                for _ in range(n_fields):
+                    if pos + 3 > end:
+                        return bytes(out)
+                    field_size, base = out[pos + 1], out[pos + 2]
+                    if misfits(field_size, base):
+                        out[pos + 2] = BYTE_BASE_TYPE
+                    size += field_size
+                    pos += 3
+                if head & 0x20 and pos < end:
+                    n_dev = out[pos]
+                    pos += 1
+                    size += sum(out[pos + 3 * k + 1] for k in range(n_dev) if pos + 3 * k + 1 < end)
+                    pos += 3 * n_dev
+                sizes[head & 0xF] = size
+            else:
+                if (head & 0xF) not in sizes:
+                    return bytes(out)
+                pos += sizes[head & 0xF]
+        pos = end + 2
+    return bytes(out)
