@@ -8,7 +8,23 @@ from pathlib import Path
 
 import pytest
 
+from riskload.importers.parse import gunzip, sniff
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def files_of_format(folder: Path, kind: str) -> dict[str, bytes]:
+    """The bytes of every file under ``folder`` whose content is ``kind`` ("fit", "gpx"...), gzip unpacked, by path."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name in ("MANIFEST.tsv", "README.md"):
+            continue
+        data = path.read_bytes()
+        if sniff(data) == "gzip":
+            data = gunzip(data, path.name)
+        if sniff(data) == kind:
+            found[path.relative_to(folder).as_posix()] = data
+    return found
 
 
 def corpus_dir() -> Path | None:

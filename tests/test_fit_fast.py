@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from riskload.importers import fit, fitfast
-from riskload.importers.parse import gunzip, sniff
+from .conftest import files_of_format
 
 SAMPLE_FIT = Path(__file__).resolve().parent.parent / "sample_data" / "athlete-b" / "21400000037_ACTIVITY.fit"
 
@@ -22,19 +22,6 @@ DECLINED = {
     "fit/FP__nick.fit": "file checksum mismatch",
     "fit/FP__null_compressed_speed_dist.fit": "compressed speed and distance in records",
 }
-
-
-def corpus_fit_files(corpus: Path) -> dict[str, bytes]:
-    found = {}
-    for path in sorted(corpus.rglob("*")):
-        if not path.is_file() or path.name in ("MANIFEST.tsv", "README.md"):
-            continue
-        data = path.read_bytes()
-        if sniff(data) == "gzip":
-            data = gunzip(data, path.name)
-        if sniff(data) == "fit":
-            found[path.relative_to(corpus).as_posix()] = data
-    return found
 
 
 def read_with_fitparse_only(data: bytes, monkeypatch) -> list:
@@ -52,7 +39,7 @@ def assert_same_activities(fast: list, slow: list) -> None:
 
 @pytest.mark.slow
 def test_every_clean_corpus_file_decodes_exactly_as_with_fitparse_alone(corpus, monkeypatch):
-    files = corpus_fit_files(corpus)
+    files = files_of_format(corpus, "fit")
     clean = {name: data for name, data in files.items() if fitfast.decode_clean(data) is not None}
     assert (len(files), len(clean)) == (110, 89)
     assert not set(DECLINED) & set(clean)

@@ -1,4 +1,4 @@
-"""GPX tracks (Strava, Garmin Connect, phone apps), read with gpxpy."""
+"""GPX tracks (Strava, Garmin Connect, phone apps): plain GPX 1.1 on a fast walk of the tree, the rest with gpxpy."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import SEPARATE_OUTINGS_AFTER, RawActivity, tidy_samples
+from . import gpxfast
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
@@ -34,6 +35,11 @@ EXTENSION_FIELDS = {
 _XML_ERRORS = (gpxpy.gpx.GPXException, ValueError, LookupError)
 
 
+def _parse(xml: bytes):
+    """The document, from :func:`gpxfast.parse` where it can read it, else from gpxpy (and its errors)."""
+    return gpxfast.parse(xml) or gpxpy.parse(xml.decode("utf-8"))
+
+
 def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     """Read the recorded track of a GPX file as one activity.
 
@@ -50,8 +56,7 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     """
     xml, unplaced = mark_unplaced_points(prepare_xml(data, path))
     try:
-        document, repair_notes, partial = parse_repairing(
-            xml, lambda xml: gpxpy.parse(xml.decode("utf-8")), _XML_ERRORS, "trkpt")
+        document, repair_notes, partial = parse_repairing(xml, _parse, _XML_ERRORS, "trkpt")
     except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
 

@@ -1,0 +1,95 @@
+"""How fast riskload reads a real export folder, against its formats' reference parsers.
+
+    python benchmarks/real_export.py FOLDER [--timezone ZONE]
+
+In one process: the baseline, a plain single-process loop of each format's
+reference parser over the folder's files (fitparse decoding every message
+of each FIT file, gpxpy parsing each GPX, the standard library's
+ElementTree each TCX; gzip members unpacked first), then riskload's cold
+import (an empty cache, all cores), the warm re-import and ``analyze`` with
+the report. Each is printed in seconds, as a ratio to the baseline and in
+MB/s of the folder's files. Nothing is written into FOLDER.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from pathlib import Path
+
+import gpxpy
+from fitparse import FitFile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_speed import timed  # noqa: E402
+
+
+def activity_files(folder: Path) -> list[tuple[Path, str]]:
+    """The folder's FIT, GPX and TCX files (plain or gzipped), with their format."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = path.name.lower().removesuffix(".gz")
+        kind = name.rsplit(".", 1)[-1] if "." in name else ""
+        if path.is_file() and kind in ("fit", "gpx", "tcx"):
+            found.append((path, kind))
+    return found
+
+
+def reference_loop(files: list[tuple[Path, str]]) -> Counter:
+    """Decode each file with its format's reference parser; the files each decoded, by format."""
+    done: Counter = Counter()
+    for path, kind in files:
+        data = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+        try:
+            if kind == "fit":
+                for message in FitFile(data).get_messages():
+                    message.get_values()
+            elif kind == "gpx":
+                gpxpy.parse(data.decode("utf-8", errors="replace"))
+            else:
+                ElementTree.fromstring(data)
+        except Exception:
+            done[f"{kind} refused"] += 1
+            continue
+        done[kind] += 1
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--timezone", default="UTC", help="The runner's time zone (default UTC).")
+    args = parser.parse_args()
+    from riskload import analyze, read_export, write_report
+
+    files = activity_files(args.folder)
+    size_mb = sum(path.stat().st_size for path, _ in files) / 1e6
+    print(f"{args.folder}: {len(files)} files ({dict(Counter(kind for _, kind in files))}), {size_mb:.1f} MB")
+    base_s, decoded = timed(reference_loop, files)
+    rows = [("reference parsers, one process", base_s)]
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch) / "cache"
+        started = time.perf_counter()
+        export = read_export(args.folder, timezone=args.timezone, cache=cache)
+        rows.append(("riskload cold import", time.perf_counter() - started))
+        warm_s, _ = timed(read_export, args.folder, timezone=args.timezone, cache=cache)
+        rows.append(("riskload warm re-import", warm_s))
+        started = time.perf_counter()
+        analysis = analyze(args.folder, timezone=args.timezone, cache=cache)
+        write_report(analysis, Path(scratch) / "report", export_folder=args.folder, cache=False)
+        rows.append(("riskload analyze + report (warm)", time.perf_counter() - started))
+    print(f"reference decoded: {dict(decoded)}; riskload: {len(export.activities)} activities, "
+          f"{len(export.skipped)} files skipped")
+    for label, seconds in rows:
+        print(f"{label:<34} {seconds:8.1f} s   {base_s / seconds:6.1f}x the baseline   {size_mb / seconds:6.1f} MB/s")
+
+
+if __name__ == "__main__":
+    main()
