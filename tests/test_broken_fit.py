@@ -17,7 +17,7 @@ RUN = SAMPLE_B / "21400000037_ACTIVITY.fit"
 def boundaries(data: bytes) -> dict[str, int]:
     """Offsets where each kind of FIT structure starts or ends, from the file's own framing."""
     header = data[0]
-    kept, record_runs, _ = fitfast._walk(data, header, len(data) - 2)
+    kept, record_runs, _, _ = fitfast._walk(data, header, len(data) - 2)
     first_definition_end = kept[0][1]
     records = sorted(start for _, starts, _ in record_runs.values() for start in starts)
     record_size = record_runs[next(iter(record_runs))][0][2]
