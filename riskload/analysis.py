@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +13,7 @@ from .errors import RiskloadError
 from .importers.export import Export, read_export
 from .load import Load, build_load
 from .rules import run_rules
-from .settings import Settings, load_settings
+from .settings import Settings, check_timezone, load_settings
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Roster:
 
 def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None = None,
                    progress: Callable[[str, int, int, str], None] | None = None,
-                   cache: bool | str | Path = True) -> Roster:
+                   cache: bool | str | Path = True, timezone: str | None = None) -> Roster:
     """Analyse every athlete of a coach's folder: each sub-folder is one athlete.
 
     Each athlete's own ``riskload.toml`` holds their settings. A folder that
@@ -129,6 +129,9 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
         Called as ``progress(athlete_folder, done, total, path)``.
     cache : bool, str or Path
         The cache of decoded files, shared by all athletes.
+    timezone : str, optional
+        The time zone of the athletes whose settings give none (a squad
+        that trains in one city); an athlete's own setting wins.
 
     Raises
     ------
@@ -142,7 +145,11 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         report = (lambda done, total, path, name=sub.name: progress(name, done, total, path)) if progress else None
         try:
-            analyses[sub.name] = analyze(sub, as_of=as_of, select=select, progress=report, cache=cache)
+            settings = load_settings(None, sub)
+            if settings.timezone is None and timezone is not None:
+                settings = replace(settings, timezone=check_timezone(timezone))
+            analyses[sub.name] = analyze(sub, settings=settings, as_of=as_of, select=select, progress=report,
+                                         cache=cache)
         except RiskloadError as exc:
             failed[sub.name] = str(exc)
     return Roster(analyses, failed)

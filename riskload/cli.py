@@ -154,7 +154,7 @@ def write_table(table: pd.DataFrame, out: Path, export_folder: Path) -> None:
             except ImportError as exc:
                 raise RiskloadError("writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name") from exc
         elif suffix == ".csv":
-            table.to_csv(out, index=False)
+            report.write_bytes(out, report.to_csv(table).encode())
         else:
             raise RiskloadError(f"{out}: use a .csv or .parquet file name")
     except OSError as exc:
@@ -369,8 +369,11 @@ def skipped_counts(export: Export) -> str:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: riskload-out/<squad folder name>; never inside FOLDER).")
+@click.option("--since", type=DAY, metavar="YYYY-MM-DD",
+              help="Show weeks from this day's week on in each report (the rules still use the earlier history).")
 @click.option("--until", type=DAY, metavar="YYYY-MM-DD",
               help="Analyse everyone as of this day (default: today).")
+@timezone_option("The time zone of athletes whose riskload.toml gives none (an athlete's own setting wins).")
 @click.option("--units", type=click.Choice(["km", "mi"]), default="km", show_default=True,
               help="Units of the table and the reports.")
 @click.option("--format", "formats", type=FORMAT, multiple=True,
@@ -382,9 +385,9 @@ def skipped_counts(export: Export) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the roster page's path (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each athlete's report path.")
 @cache_options
-def roster_command(folder: Path, out: Path | None, until, units: str, formats: tuple[str, ...], select: str | None,
-                   ignore: str | None, fail_on: str | None, quiet: bool, verbose: bool, cache_dir: Path | None,
-                   no_cache: bool) -> None:
+def roster_command(folder: Path, out: Path | None, since, until, timezone: str | None, units: str,
+                   formats: tuple[str, ...], select: str | None, ignore: str | None, fail_on: str | None, quiet: bool,
+                   verbose: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Analyse a coach's FOLDER: each sub-folder is one athlete's export.
 
     Each athlete's own riskload.toml holds their settings. One table ranks
@@ -399,13 +402,14 @@ def roster_command(folder: Path, out: Path | None, until, units: str, formats: t
         report.check_outside(out, folder)
         if isinstance(cache, Path):
             report.check_outside(cache, folder)
-        roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache,
+        roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone,
                                 progress=lambda name, done, total, path: progress(done, total, path))
         for name, analysis in roster.analyses.items():
-            report.write_report(analysis, out / name, units=units, formats=formats or report.FORMATS, cache=cache)
+            report.write_report(report.since(analysis, day_option(since)), out / name, units=units,
+                                formats=formats or report.FORMATS, cache=cache)
         table = report.roster_table(roster, as_of=as_of, units=units)
         report.write_bytes(out / "roster.html", report.roster_html(table, roster.failed, as_of=as_of).encode())
-        report.write_bytes(out / "roster.csv", table.to_csv(index=False).encode())
+        report.write_bytes(out / "roster.csv", report.to_csv(table).encode())
     except RiskloadError as exc:
         fail(str(exc))
     if not roster.analyses:

@@ -232,3 +232,28 @@ def test_progress_counts_files_on_a_terminal_and_stays_silent_elsewhere(monkeypa
     quiet(0, 3, "a")
     quiet(3, 3, "")
     assert pipe.getvalue() == ""
+
+
+def test_roster_time_zone_is_the_default_of_athletes_without_one_and_since_cuts_each_report(tmp_path):
+    root = tmp_path / "squad"
+    late = {"2026-03-03": 10, "2026-03-10": 10}
+    for name, own_zone in (("kim", False), ("lee", True)):
+        folder = root / name
+        folder.mkdir(parents=True)
+        for day, km in late.items():
+            (folder / f"{day}.gpx").write_text(gpx_run(f"{day}T23:30:00Z", km))  # 08:30 next day in Tokyo
+        zone = 'timezone = "UTC"\n' if own_zone else ""
+        (folder / "riskload.toml").write_text(f'[athlete]\nname = "{name.title()}\\u0007"\n{zone}')
+    out = tmp_path / "o"
+    result = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--timezone", "Asia/Tokyo",
+                    "--since", "2026-03-09", "-q")
+    assert result.exit_code == 0, result.output
+    kim = pd.read_csv(out / "kim" / "activities.csv")
+    lee = pd.read_csv(out / "lee" / "activities.csv")
+    assert kim["local_date"].str[:10].tolist() == ["2026-03-04", "2026-03-11"]  # the squad's zone
+    assert lee["local_date"].str[:10].tolist() == ["2026-03-03", "2026-03-10"]  # the athlete's own wins
+    assert pd.read_csv(out / "kim" / "weekly.csv")["week_start"].iloc[0][:10] == "2026-03-09"  # --since
+    assert "\\x07" in (out / "roster.csv").read_text()  # escaped as in every other table, never raw
+    assert "\x07" not in (out / "roster.csv").read_text()
+    bad = invoke("roster", root, "--timezone", "Mars/Olympus", "--out", out)
+    assert bad.exit_code == 2 and "not a known time zone" in bad.output

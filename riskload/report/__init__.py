@@ -22,7 +22,7 @@ from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..processes import Forked
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
-from .tables import tables, write_tables
+from .tables import tables, to_csv, write_tables
 from .roster import roster_html, roster_table
 from .units import Units, units as as_units
 from .week import draw_week_figure, plot_week, week_data, week_figure
@@ -37,7 +37,7 @@ DETAIL_WEEKS = RECENT_WEEKS
 
 __all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
-           "since", "status_sentence", "tables", "thin", "week_figure", "write_bytes", "write_report", "write_tables"]
+           "since", "status_sentence", "tables", "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_tables"]
 
 
 def since(analysis, first_day=None):
