@@ -122,7 +122,7 @@ def rules_listing() -> str:
     lines = []
     for rule in RULES:
         lines.append(f"{rule.code}  {rule.name}  [evidence: {rule.evidence}]")
-        lines.append(f"       {rule.summary}")
+        lines.append(f"       {rule.summary()}")
         defaults = ", ".join(f"{name} = {value:g}" for name, value in rule.defaults().items())
         lines.append(f"       defaults: {defaults}")
     lines.append("")

@@ -51,6 +51,8 @@ def test_every_rule_is_registered_documented_and_tested():
         doc = inspect.getdoc(rule.function)
         assert doc.startswith(rule.code + ":"), rule.code
         assert rule.evidence in EVIDENCE_LEVELS
+        why = rule.why()
+        assert len(why) > 80 and "{" not in why and "``" not in rule.summary(), rule.code
         assert rule.references or re.search(r"\bheuristic\b", doc, re.IGNORECASE), rule.code
         for name in rule.defaults():
             assert re.search(rf"^{name}\b", doc, re.MULTILINE) or re.search(rf"\b{name}\b[^\n]*:", doc), (rule.code, name)
@@ -105,3 +107,13 @@ def test_heuristic_signals_count_when_they_pile_up():
     itself = _weighed(("RL002", week, "caution", "heuristic"), ("RL002", week, "caution", "heuristic"),
                       ("RL005", week, "caution", "heuristic"))
     assert itself["severity"].tolist() == ["info", "info", "info"]
+
+
+def test_the_plain_words_of_a_rule_carry_the_thresholds_it_ran_with():
+    shoes = BY_CODE["RL012"]
+    assert shoes.summary() == "The run that takes a pair of shoes past 700 km."
+    assert shoes.summary({"limit_km": 550}) == "The run that takes a pair of shoes past 550 km."
+    assert shoes.why({"limit_km": 550}).startswith("A pair of shoes has passed 550 km.")
+    recovery = BY_CODE["RL009"]
+    assert "less than 36 hours apart" in recovery.why() and "less than 48 hours apart" in recovery.why({"min_gap_h": 48})
+    assert BY_CODE["RL004"].name == "long_run_spike"  # from the function: a rule is its function and one registry line

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import __version__
 from ..rules import BY_CODE, rule_options
-from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, WHY
+from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
 from .severity import COLORS, RANK, headlines, in_week, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
@@ -191,7 +191,7 @@ def _rules_section(analysis) -> str:
         refs = f'<p class="refs">{escape(rule.references)}</p>' if rule.references else ""
         parts.append(
             f'<h3 id="{escape(code)}">{escape(code)} {escape(rule.name.replace("_", " "))}</h3>'
-            f'<p class="why">{escape(WHY[code])}</p>'
+            f'<p class="why">{escape(rule.why(used))}</p>'
             f"<p><b>Evidence: {escape(rule.evidence)}</b> ({escape(EVIDENCE[rule.evidence])}). "
             f"Thresholds used: {escape(thresholds)}.</p>"
             + refs)

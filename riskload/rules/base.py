@@ -9,6 +9,7 @@ needs. The engine adds the athlete, code, name and evidence.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,18 +34,47 @@ class RuleUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule, its stable code, and how much the evidence behind it is worth."""
+    """A rule, its stable code, and how much the evidence behind it is worth.
+
+    Everything else comes from the rule's function: its name, its thresholds from the
+    signature, its one-line summary from the docstring's first line, the
+    plain-language reason from the docstring's "Why it matters" section, both
+    with the thresholds used filled in (``limit_km`` in the summary and
+    ``{limit_km:g}`` in the reason are the values the rule ran with).
+    """
 
     code: str
-    name: str
     function: Callable
     evidence: str
-    summary: str  # one plain sentence for reports
+
+    @property
+    def name(self) -> str:
+        """The rule's name: its function's (``long_run_spike``)."""
+        return self.function.__name__
 
     def defaults(self) -> dict:
         """The rule's thresholds and their defaults, from its signature."""
         return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
                 if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+    def _section(self, title: str) -> str:
+        doc = inspect.getdoc(self.function) or ""
+        marker = f"{title}\n{'-' * len(title)}\n"
+        if marker not in doc:
+            return ""
+        return doc.split(marker, 1)[1].split("\n\n", 1)[0].strip()
+
+    def summary(self, options: dict | None = None) -> str:
+        """The docstring's first line, its ````threshold```` names replaced by the values used."""
+        values = {**self.defaults(), **(options or {})}
+        first = (inspect.getdoc(self.function) or "").splitlines()[0].removeprefix(f"{self.code}: ")
+        text = re.sub(r"``(\w+)``", lambda m: f"{values[m.group(1)]:g}" if m.group(1) in values else m.group(1),
+                      first)
+        return text[:1].upper() + text[1:]
+
+    def why(self, options: dict | None = None) -> str:
+        """Why a flag of this rule matters, in plain words, with the thresholds used."""
+        return " ".join(self._section("Why it matters").split()).format(**{**self.defaults(), **(options or {})})
 
     @property
     def references(self) -> str:

@@ -19,6 +19,12 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     single one cannot tell skipped strength work from unrecorded: the rule
     then says so once instead of flagging every week.
 
+    Why it matters
+    --------------
+    Fewer than {min_sessions} strength sessions in the week. Strength work for the trunk and
+    hips helps the lower back cope with running, and reviews of strength training find fewer
+    sports injuries overall.
+
     Parameters
     ----------
     min_sessions : int
@@ -45,11 +51,17 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
 
 
 def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
-    """RL012: the run that takes a pair of shoes past ``limit_km``.
+    """RL012: the run that takes a pair of shoes past ``limit_km`` km.
 
     Distance per shoe is summed over the runs that name it (Strava's
     "Activity Gear"), in start order; kilometres run before the export
     began are unknown, so the true total can only be higher.
+
+    Why it matters
+    --------------
+    A pair of shoes has passed {limit_km:g} km. Cushioning wears with use. The usual 500-800
+    km replacement advice has no injury study behind it: take this as a reminder to look at
+    the shoes.
 
     Parameters
     ----------
@@ -84,6 +96,13 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     weekly median cadence of those records is compared with the median of
     the previous ``baseline_weeks`` weekly values (weeks without enough such
     records are left out; at least ``min_baseline_weeks`` are needed).
+
+    Why it matters
+    --------------
+    Steps per minute dropped {drop_pct:g} % or more below the athlete's usual at a similar
+    pace: longer strides, often landing further in front of the body. Longer strides load
+    the knees and hips more (Heiderscheit et al. 2011), and a drop is often a sign of
+    tiredness.
 
     Parameters
     ----------

@@ -32,6 +32,13 @@ def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION,
     grade lower when they are half the week's running time or more
     (:func:`~riskload.rules.base.coverage`).
 
+    Why it matters
+    --------------
+    Minutes at a high heart rate (above {hr_fraction:.0%} of the heart-rate reserve) rose
+    more than {limit_pct:g} % above the runner's level of the previous {chronic_weeks}
+    weeks. Fast running loads the back and legs harder with every step, and intensity, like
+    distance, is best raised a little at a time.
+
     Parameters
     ----------
     hr_fraction : float
@@ -98,6 +105,12 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     days started cold; with fewer than 4 such runs no habit is known). When most of a week's judged runs start cold against
     that habit, the week is graded a caution (then weighed by the rule's
     heuristic evidence, :mod:`riskload.rules.evidence`).
+
+    Why it matters
+    --------------
+    Hard runs that began at full effort, without {warmup_min:g} easier minutes first. A few
+    easier minutes warm the muscles and loosen the hips and lower back before they take the
+    full load.
 
     Parameters
     ----------

@@ -18,6 +18,12 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
     ``streak_warning_days`` or more consecutive running days, dated on its
     last day (streaks cross week boundaries).
 
+    Why it matters
+    --------------
+    Too few rest days in the week (at least {min_rest_days} advised), or a streak of
+    {streak_warning_days} or more days with a run. Tissue repairs between sessions; without a
+    break small strains add up. Common coaching advice, not a measured limit.
+
     Parameters
     ----------
     min_rest_days : int
@@ -54,12 +60,18 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
 def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: float = 0.85,
                    hard_hr_min: float = 20.0, hard_distance_ratio: float = 1.5,
                    extreme_gap_h: float = 18.0, habit_days: int = 56) -> pd.DataFrame:
-    """RL009: a hard session less than ``min_gap_h`` after the previous one ended.
+    """RL009: a hard session less than ``min_gap_h`` h after the previous one ended.
 
     A run is hard when it holds ``hard_hr_min`` minutes or more at
     ``hard_hr_fraction`` of maximum heart rate or above, or when it is at
     least ``hard_distance_ratio`` times the athlete's median run. The flag is
     on the second session.
+
+    Why it matters
+    --------------
+    Two hard sessions (a long run, or a lot of time at a high heart rate) less than
+    {min_gap_h:g} hours apart. Hard days need easier days between them for the body to
+    absorb the work.
 
     Parameters
     ----------

@@ -24,6 +24,13 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
     warning (then weighed by the rule's heuristic evidence,
     :mod:`riskload.rules.evidence`).
 
+    Why it matters
+    --------------
+    Much of the week went uphill. Climbing tilts the body forward and works the hip flexors
+    and the lower back harder than flat running. A sudden hilly week, or
+    {ascent_per_km_limit:g} m of climbing per km or more, puts load where the body may not
+    be ready for it. No injury study sets the number; it is the usual meaning of 'hilly'.
+
     Parameters
     ----------
     ascent_per_km_limit : float
@@ -95,6 +102,13 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = STEEP_GRADE_PCT, segm
     starts are not judged. A week ``extreme_factor`` times past both the
     ratio and the smallest descent is graded a warning (then weighed by the
     rule's heuristic evidence, :mod:`riskload.rules.evidence`).
+
+    Why it matters
+    --------------
+    More steep downhill running (at {grade_limit_pct:g} % or steeper) than usual. Every
+    downhill step brakes, stretching muscles while they work; it causes the most soreness
+    and damage in legs that are not used to it, and it tips the pelvis forward and arches
+    the lower back.
 
     Parameters
     ----------

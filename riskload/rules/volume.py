@@ -11,7 +11,7 @@ from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_f
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
                          min_previous_km: float = 10.0, peak_weeks: int = 26,
                          fortnight_pct: float = 5.0) -> pd.DataFrame:
-    """RL001: running distance rose more than ``limit_pct`` on last week.
+    """RL001: weekly running distance rose more than ``limit_pct`` % on the week before.
 
     A rise counts only when the last two weeks together also rose more than
     ``fortnight_pct`` on the two weeks before them: a long run moved from
@@ -22,6 +22,14 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     above ``warning_pct``. Weeks after one under ``min_previous_km`` are not
     compared (RL007 covers returns). An unfinished week is flagged once its
     distance so far is past the limit.
+
+    Why it matters
+    --------------
+    Weekly distance rose faster than the {limit_pct:g} % guideline. Heart and lungs adapt to
+    more running within weeks; bones, tendons and the muscles that steady the spine take
+    longer, so a big jump can outrun them. The 10 % figure is a rule of thumb and studies of
+    it disagree; a rise back to a level held in the last {peak_weeks} weeks (a rebound)
+    matters less than a new high.
 
     Parameters
     ----------
@@ -86,6 +94,13 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     runs less than ``min_extra_km`` longer than that longest run, and runs
     whose window reaches before the export starts are not judged.
 
+    Why it matters
+    --------------
+    One run was more than {caution_ratio:g} times the longest of the previous {window_days}
+    days. In a study of more than 5,000 runners with GPS watches (Frandsen et al. 2025), a
+    run more than 10 % longer than the recent longest came with more injuries, and more than
+    twice as long with the most. This is the best-supported rule riskload has.
+
     Parameters
     ----------
     caution_ratio, warning_ratio : float
@@ -136,7 +151,7 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
 def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: float = 0.5,
                        warning_fraction: float = 1.0, baseline_weeks: int = 4,
                        min_back_km: float = 10.0) -> pd.DataFrame:
-    """RL007: the first week back after ``break_days`` or more without running.
+    """RL007: the first week back after ``break_days`` days or more without running.
 
     The first week back (the week of the first run after the break) is
     compared with the mean distance of the weeks with running among the
@@ -147,6 +162,13 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
     back of ``min_back_km`` or less is never flagged. The start of the export is not a
     break: a new runner's first weeks cannot be told from an export that
     simply starts there.
+
+    Why it matters
+    --------------
+    Coming back from {break_days} days or more without running at more than
+    {caution_fraction:.0%} of the usual distance. After a break tendons and bones have lost
+    some tolerance even when the running feels easy, so returning straight to the old load
+    is a common way to get hurt.
 
     Parameters
     ----------
@@ -214,6 +236,13 @@ def high_weekly_volume(load: Load, *, cap_km: float = 64.0, consecutive_weeks: i
     ``consecutive_weeks``-th week in a row above it. The athlete's
     ``weekly_cap_km`` setting replaces the default cap.
 
+    Why it matters
+    --------------
+    Weekly distance above the athlete's cap of {cap_km:g} km, {consecutive_weeks} weeks or
+    more in a row. Older reviews linked more than about 64 km a week with more injuries; the
+    link is weak and the right cap differs between runners, so set your own (weekly_cap_km
+    in riskload.toml).
+
     Parameters
     ----------
     cap_km : float
@@ -250,6 +279,12 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
     not computed before the export covers ``chronic_days``. One flag per week,
     on its highest daily ratio. Shown for information only: its value as an
     injury predictor is disputed.
+
+    Why it matters
+    --------------
+    The last {acute_days} days' load is more than {limit:g} times the last {chronic_days}
+    days'. This acute:chronic ratio is popular in team sports but disputed, and a large
+    study of runners found no harmful threshold, so riskload shows it for information only.
 
     Parameters
     ----------
@@ -291,6 +326,12 @@ def monotony(load: Load, *, limit: float = 2.0) -> pd.DataFrame:
     their standard deviation (population, rest days as 0); strain is the
     weekly distance times monotony. A week of identical days has infinite
     monotony.
+
+    Why it matters
+    --------------
+    Every day of the week looked alike (Foster's monotony above {limit:g}), with few easy or
+    rest days. Foster linked such monotonous training with overtraining and illness rather
+    than injury; alternating hard and easy days leaves room to recover.
 
     Parameters
     ----------
