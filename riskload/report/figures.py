@@ -284,31 +284,27 @@ def plot_terrain_and_rest(weekly: pd.DataFrame, *, ax=None, units: str | Units =
     return ax
 
 
-def weekly_acwr(daily: pd.DataFrame, weeks: pd.DatetimeIndex) -> pd.Series:
-    """Each week's highest acute:chronic ratio, NaN for a week without running (no load to compare)."""
-    days = pd.DatetimeIndex(daily.index)
-    week = np.searchsorted(weeks.values, days.values, side="right") - 1
-    inside = week >= 0
-    ratio = daily["acwr"].to_numpy(dtype=float)[inside]
-    highest = pd.Series(ratio).groupby(week[inside]).max()
-    ran = pd.Series(daily["distance_km"].to_numpy(dtype=float)[inside]).groupby(week[inside]).sum() > 0
-    return pd.Series(highest.where(ran).reindex(range(len(weeks))).to_numpy(), index=weeks)
+def weekly_acwr(weekly: pd.DataFrame) -> pd.Series:
+    """Each week's highest acute:chronic ratio (``acwr_max``), NaN for a week without running (no load to compare)."""
+    return weekly["acwr_max"].where(weekly["distance_km"] > 0)
 
 
-def plot_acwr(daily: pd.DataFrame, *, ax=None, info_above: float | None = None, weeks=None):
+def plot_acwr(daily: pd.DataFrame, *, ax=None, info_above: float | None = None, weekly: pd.DataFrame | None = None):
     """The acute:chronic workload ratio, each week's highest, with its contested "safe" band.
 
-    One point per week (its highest day, as RL014 and the table use it), so
-    the line reads at any length; weeks without running are left out rather
-    than drawn as a drop to 0. The daily ratio is the faint line behind. The
-    dashed line is RL014's ``limit`` (default) or ``info_above``.
+    One point per week of ``weekly`` (its highest day, as RL014 and the
+    table use it), so the line reads at any length; weeks without running
+    are left out rather than drawn as a drop to 0. The daily ratio is the
+    faint line behind. The dashed line is RL014's ``limit`` (default) or
+    ``info_above``.
 
     Parameters
     ----------
     daily : DataFrame
         :attr:`riskload.Load.daily`.
-    weeks : DatetimeIndex, optional
-        The week starts (default: Mondays from the first day).
+    weekly : DataFrame, optional
+        :attr:`riskload.Load.weekly` for the same weeks; without it only the
+        daily line is drawn.
 
     Returns
     -------
@@ -317,13 +313,10 @@ def plot_acwr(daily: pd.DataFrame, *, ax=None, info_above: float | None = None, 
     ax = _axes(ax, (12, 2.5))
     info_above = threshold("RL014", "limit") if info_above is None else info_above
     days = pd.DatetimeIndex(daily.index)
-    if weeks is None:
-        weeks = pd.date_range(days[0] - pd.Timedelta(days=days[0].weekday()), days[-1], freq="7D")
-    weeks = pd.DatetimeIndex(weeks)
-    week_max = weekly_acwr(daily, weeks)
+    week_max = weekly_acwr(weekly) if weekly is not None else pd.Series(dtype=float)
     ran_lately = daily["distance_km"].rolling(7, min_periods=1).sum().to_numpy() > 0
     daily_ratio = np.where(ran_lately, daily["acwr"].to_numpy(dtype=float), np.nan)
-    x = _mid(weeks)
+    x = _mid(week_max.index)
     ratio = week_max.to_numpy(dtype=float)
     ax.axhspan(*ACWR_BAND, color="#e3f1e3", zorder=0)
     ax.axhline(info_above, color=COLORS["info"], ls="--", lw=1)
@@ -395,7 +388,7 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
         top.set_title(f"The last {panel_weeks} weeks", loc="right", fontsize=9, color="#555555")
     plot_terrain_and_rest(recent, ax=middle, units=units,
                           hilly_m_per_km=threshold("RL002", "ascent_per_km_limit", options))
-    plot_acwr(daily.loc[since:], ax=bottom, info_above=threshold("RL014", "limit", options), weeks=recent.index)
+    plot_acwr(daily.loc[since:], ax=bottom, info_above=threshold("RL014", "limit", options), weekly=recent)
     for ax in (top, middle):
         ax.tick_params(labelbottom=False)
     bottom.set_xlim(_mid(recent.index[:1])[0] - 5, _mid(recent.index[-1:])[0] + 5)
