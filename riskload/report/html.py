@@ -48,12 +48,16 @@ def _badge(severity: str) -> str:
     return f'<span class="sev sev-{escape(severity)}" style="background:{COLORS[severity]}">{escape(severity)}</span>'
 
 
-def _table(header: list[str], rows: list[list[str]], classes: dict[int, str] | None = None) -> str:
-    """An HTML table; ``rows`` hold already-escaped HTML cells, ``classes`` a CSS class per column."""
+def _table(header: list[str], rows: list[list[str]], classes: dict[int, str] | None = None,
+           row_attributes: list[str] | None = None) -> str:
+    """An HTML table; ``rows`` hold already-escaped HTML cells, ``classes`` a CSS class per column,
+    ``row_attributes`` escaped attributes per row (``data-code="RL004"``)."""
     classes = classes or {}
+    attributes = row_attributes or [""] * len(rows)
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="{classes[i]}">{c}</td>' if i in classes else f"<td>{c}</td>"
-                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join(f"<tr{' ' + extra if extra else ''}>"
+                   + "".join(f'<td class="{classes[i]}">{c}</td>' if i in classes else f"<td>{c}</td>"
+                             for i, c in enumerate(row)) + "</tr>" for row, extra in zip(rows, attributes))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -141,29 +145,24 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
     for week, chosen in sorted(ordered.groupby(pd.DatetimeIndex(ordered["week_start"])), key=lambda g: g[0],
                                reverse=True):
         head = chosen.iloc[0]
-        rows = []
+        rows, attributes = [], []
         for _, flag in chosen.iterrows():
             rule = BY_CODE[flag["code"]]
-            rows.append((flag, [f"{pd.Timestamp(flag['date']):%a %d %b}",
-                                f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> '
-                                f'{escape(rule.name.replace("_", " "))}',
-                                _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
-                                _activities_cell(list(flag["activity_ids"]), labels)]))
+            rows.append([f"{pd.Timestamp(flag['date']):%a %d %b}",
+                         f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
+                         _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
+                         _activities_cell(list(flag["activity_ids"]), labels)])
+            attributes.append(f'data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}"')
         others = chosen["code"].iloc[1:].value_counts(sort=False)
         listed = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in others.items())
         more = f" (and {len(chosen) - 1} more: {listed})" if len(chosen) > 1 else ""
         figure = f' <a href="#week-{week:%Y-%m-%d}">day by day</a>' if week in detailed else ""
-        body = "".join(
-            f'<tr data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}">'
-            + "".join(f'<td class="date">{c}</td>' if i == 0 else f"<td>{c}</td>" for i, c in enumerate(cells))
-            + "</tr>" for flag, cells in rows)
-        head_row = "".join(f"<th>{h}</th>" for h in ("day", "rule", "severity", "what happened", "evidence",
-                                                       "activities"))
+        table = _table(["day", "rule", "severity", "what happened", "evidence", "activities"], rows, {0: "date"},
+                       attributes)
         groups.append(
             f'<details class="week" id="{_week_anchor(week)}"{" open" if week in recent else ""}>'
             f"<summary><b>{escape(week_label(week))}</b> {_badge(head['severity'])} "
-            f"{escape(_headline_text(head))}{escape(more)}</summary>{figure}"
-            f"<table><thead><tr>{head_row}</tr></thead><tbody>{body}</tbody></table></details>")
+            f"{escape(_headline_text(head))}{escape(more)}</summary>{figure}{table}</details>")
     codes = sorted(flags["code"].unique())
     rule_options_html = '<option value="">every rule</option>' + "".join(
         f'<option value="{escape(c)}">{escape(c)} {escape(BY_CODE[c].name.replace("_", " "))}</option>'
