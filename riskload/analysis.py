@@ -12,7 +12,8 @@ import pandas as pd
 from .errors import RiskloadError
 from .importers.export import Export, read_export
 from .load import Load, build_load
-from .rules import run_rules
+from .pain import PainReport, pain_report, read_diary
+from .rules import BY_CODE, run_rules
 from .settings import Settings, check_timezone, load_settings
 
 
@@ -27,6 +28,7 @@ class Analysis:
     flags: pd.DataFrame
     not_run: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    pain: PainReport | None = None  # the pain diary beside the load, when there is one
 
 
 #: Folder names that say how a platform exported, not whose export it is.
@@ -59,8 +61,9 @@ def athlete_name(folder: str | Path, settings: Settings) -> str:
 
 def analyze(folder: str | Path, *, config: str | Path | None = None, settings: Settings | None = None,
             timezone: str | None = None, as_of=None, select: list[str] | None = None,
-            progress: Callable[[int, int, str], None] | None = None, cache: bool | str | Path = True) -> Analysis:
-    """Import an export folder, build its load, and run the rules.
+            progress: Callable[[int, int, str], None] | None = None, cache: bool | str | Path = True,
+            pain: str | Path | None = None) -> Analysis:
+    """Import an export folder, build its load, run the rules, and read the pain diary if there is one.
 
     Parameters
     ----------
@@ -81,22 +84,31 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         Called as ``progress(done, total, path)`` as files are read.
     cache : bool, str or Path
         The cache of decoded files (see :func:`~riskload.importers.read_export`).
+    pain : str or Path, optional
+        A pain diary (:mod:`riskload.pain`) to use instead of the settings' ``[pain] diary``.
 
     Raises
     ------
     RiskloadError
-        The folder is missing, holds no activity, or its settings are wrong.
+        The folder is missing, holds no activity, its settings are wrong, or
+        the pain diary named cannot be read.
     """
     settings = settings if settings is not None else load_settings(config, folder)
+    diary_path = pain or settings.pain_diary
     export = read_export(folder, timezone=timezone or settings.timezone, progress=progress, cache=cache,
-                         session_gap_min=settings.session_gap_min)
+                         session_gap_min=settings.session_gap_min, other_files=(diary_path,) if diary_path else ())
     if export.activities.empty:
         skipped = len(export.skipped)
         raise RiskloadError(f"{folder}: no activities found ({skipped} file{'s' if skipped != 1 else ''} skipped)")
     load = build_load(export, settings, as_of=as_of)
     athlete = athlete_name(folder, settings)
     report = run_rules(load, athlete=athlete, select=select)
-    return Analysis(athlete, settings, export, load, report.flags, report.not_run, list(load.notes))
+    diary = None
+    if diary_path:
+        diary = pain_report(read_diary(diary_path), load, report.flags, window_days=settings.pain_window_days,
+                            gap_days=settings.pain_gap_days, rule_names={c: r.name for c, r in BY_CODE.items()})
+    return Analysis(athlete, settings, export, load, report.flags, report.not_run,
+                    list(load.notes) + (diary.diary.problems if diary else []), diary)
 
 
 @dataclass

@@ -19,6 +19,11 @@ Example::
     [rules.RL001]
     limit_pct = 8.0
 
+    [pain]
+    diary = "pain.csv"      # the runner's pain diary, relative to this file
+    window_days = 14        # days before an episode whose flags are shown beside it
+    episode_gap_days = 3    # pain-free days that still leave two pain days one episode
+
 Every key is optional. An unknown key, or a value of the wrong kind, is a
 :class:`~riskload.errors.ConfigError` that names it. Rule thresholds are
 checked against the rule's own signature when the rules run.
@@ -32,6 +37,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .pain import EPISODE_GAP_DAYS, WINDOW_DAYS
 
 SETTINGS_FILE = "riskload.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -52,6 +58,9 @@ class Settings:
     session_gap_min: float = 15.0  # riskload.sessions.SESSION_GAP_MIN
     disabled_rules: tuple[str, ...] = ()
     rule_options: dict = field(default_factory=dict)  # {"RL001": {"limit_pct": 8.0}}
+    pain_diary: str | None = None  # a path, relative paths resolved against the settings file's folder
+    pain_window_days: int = WINDOW_DAYS
+    pain_gap_days: int = EPISODE_GAP_DAYS
     source: str = ""  # the file read, for messages
 
     @property
@@ -102,11 +111,30 @@ ATHLETE_KEYS = {
 }
 
 
-def parse_settings(data: dict, source: str = "settings") -> Settings:
-    """Check a parsed TOML document and turn it into :class:`Settings`."""
-    unknown = set(data) - {"athlete", "rules"}
+def _whole(where: str, value, low: int, high: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    return int(_number(where, value, low, high))
+
+
+#: key of the [pain] table -> (Settings field, how to check it)
+PAIN_KEYS = {
+    "diary": ("pain_diary", lambda w, v: str(v)),
+    "window_days": ("pain_window_days", lambda w, v: _whole(w, v, 1, 90)),
+    "episode_gap_days": ("pain_gap_days", lambda w, v: _whole(w, v, 0, 60)),
+}
+
+
+def parse_settings(data: dict, source: str = "settings", folder: str | Path | None = None) -> Settings:
+    """Check a parsed TOML document and turn it into :class:`Settings`.
+
+    A relative ``pain.diary`` is taken from ``folder`` (the settings file's own).
+    """
+    unknown = set(data) - {"athlete", "rules", "pain"}
     if unknown:
-        raise ConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: athlete, rules)")
+        raise ConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: athlete, rules, pain)")
     values: dict = {}
     athlete = _table(data.get("athlete", {}), f"{source}: [athlete]")
     for key, value in athlete.items():
@@ -123,6 +151,13 @@ def parse_settings(data: dict, source: str = "settings") -> Settings:
     options = {}
     for code, table in rules.items():
         options[code.upper()] = dict(_table(table, f"{source}: [rules.{code}]"))
+    for key, value in _table(data.get("pain", {}), f"{source}: [pain]").items():
+        if key not in PAIN_KEYS:
+            raise ConfigError(f"{source}: unknown key 'pain.{key}' (known: {', '.join(PAIN_KEYS)})")
+        name, check = PAIN_KEYS[key]
+        values[name] = check(f"{source}: pain.{key}", value)
+    if values.get("pain_diary") and folder is not None:
+        values["pain_diary"] = str(Path(folder) / Path(values["pain_diary"]).expanduser())
     return Settings(**values, disabled_rules=tuple(c.upper() for c in disabled), rule_options=options,
                     source=source)
 
@@ -153,4 +188,4 @@ def load_settings(path: str | Path | None = None, folder: str | Path | None = No
         raise ConfigError(f"settings file not found: {path}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path.name}: not valid TOML ({exc})") from exc
-    return parse_settings(data, path.name)
+    return parse_settings(data, path.name, path.parent)

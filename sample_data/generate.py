@@ -62,6 +62,7 @@ class Plan:
     weeks: tuple[str, ...]
     settings: str = ""  # the riskload.toml the athlete keeps in the export
     gear: dict | None = None  # route -> shoe name (Strava exports only)
+    pain_diary: str = ""  # the pain diary the athlete keeps beside the export's settings
 
 
 ATHLETE_A = Plan(
@@ -83,6 +84,27 @@ max_hr_bpm = 186
 resting_hr_bpm = 50
 sex = "female"
 weekly_cap_km = 64
+
+[pain]
+diary = "pain.csv"
+''',
+    # episodes after four planted load events, a knee niggle, and one with no load cause
+    pain_diary='''date,area,intensity,note
+2026-03-02,,0,started the diary
+2026-04-08,lower back,4,lifted a heavy box at work
+2026-04-09,lower back,3,
+2026-04-10,lower back,2,better
+2026-05-12,lower back,3,stiff lower back in the morning
+2026-05-13,lower back,4,
+2026-05-14,lower back,2,
+2026-05-26,lower back,5,lower back ached after the long run
+2026-05-27,lower back,3,
+2026-06-26,lower back,4,sore lower back after the mountain road descent
+2026-06-27,lower back,3,
+2026-07-08,left knee,2,knee niggle on the stairs
+2026-08-21,lower back,5,"lower back pain, spreading into the left buttock"
+2026-08-22,lower back,6,pain down the back of the left thigh and some tingling in the left foot
+2026-08-24,lower back,4,easing
 ''',
     gear={"flat": "Road trainers (blue)", "rolling": "Road trainers (blue)", "hill": "Trail shoes",
           "trail": "Trail shoes", "descent": "Trail shoes"},
@@ -439,6 +461,8 @@ def main(root: Path = HERE) -> None:
         shutil.rmtree(root / plan.folder, ignore_errors=True)  # generated: start from nothing
         truth += write(plan, workouts(plan), root / plan.folder)
         (root / plan.folder / "riskload.toml").write_text(plan.settings)
+        if plan.pain_diary:
+            (root / plan.folder / "pain.csv").write_text(plan.pain_diary)
     (root / "expected").mkdir(exist_ok=True)
     with open(root / "expected" / "activities.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(truth[0]), lineterminator="\n")

@@ -58,6 +58,7 @@ def read_export(
     cache: bool | str | Path = True,
     workers: int | None = None,
     session_gap_min: float = SESSION_GAP_MIN,
+    other_files: tuple = (),
 ) -> Export:
     """Read every activity in an export folder (Garmin, Strava, or any folder).
 
@@ -87,6 +88,9 @@ def read_export(
         Consecutive recordings of one sport at most this many minutes apart
         are parts of one session (``session_id``; see :mod:`riskload.sessions`);
         0 joins nothing.
+    other_files : tuple of str or Path
+        Files riskload reads for another purpose (the pain diary): those
+        inside the folder are not activity files, so never "skipped".
 
     Returns
     -------
@@ -106,7 +110,7 @@ def read_export(
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
         snapshot.wait()  # a snapshot still being written must not recreate a generation that prepare removes
         store.prepare(root)
-    files = candidate_files(root)
+    files = candidate_files(root, other_files)
     # strict mode must see each file's error, so it always goes through the files
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     tables = snapshot.load(store, root, state) if state else None

@@ -12,6 +12,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterator
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,19 +41,37 @@ def is_junk(name: str) -> bool:
     return any(p == "__MACOSX" for p in parts) or parts[-1].startswith(".") or parts[-1] in ("Thumbs.db", "desktop.ini")
 
 
-def candidate_files(root: Path) -> list[str]:
+def named_in_settings(root: Path) -> list[Path]:
+    """The pain diary the export's own ``riskload.toml`` names, if it names one (an unreadable file names none;
+    the settings report their own errors)."""
+    try:
+        diary = tomllib.loads((root / "riskload.toml").read_text(encoding="utf-8")).get("pain", {}).get("diary")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return []
+    return [root / Path(diary)] if isinstance(diary, str) and diary else []
+
+
+def candidate_files(root: Path, other_files=()) -> list[str]:
     """Every file below ``root`` that may hold activities, relative, in a stable order.
 
     Symbolic links to folders are not followed (no loops); layout files
-    (``activities.csv``, ``riskload.toml`` at the root) are not candidates.
+    (``activities.csv``, ``riskload.toml`` at the root, the pain diary the
+    latter names) and ``other_files`` (paths riskload reads for another
+    purpose) are not candidates.
     """
     root = Path(root)
+    layout = set(LAYOUT_FILES)
+    for path in [*other_files, *named_in_settings(root)]:
+        try:
+            layout.add(Path(path).resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass  # outside the export
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not is_junk(d))
         for name in sorted(files):
             rel = (Path(folder) / name).relative_to(root).as_posix()
-            if not (is_junk(rel) or rel in LAYOUT_FILES):
+            if not (is_junk(rel) or rel in layout):
                 found.append(rel)
     return found
 
