@@ -279,7 +279,11 @@ SEVERITY = click.Choice(SEVERITIES)
               help="Athlete settings file (default: riskload.toml in FOLDER).")
 @timezone_option("The athlete's IANA time zone (default: the settings').")
 @click.option("--format", "formats", type=FORMAT, multiple=True,
-              help="Write only these outputs; repeat for several (default: html, png, csv and json).")
+              help="Write only these outputs; repeat for several (default: html, png, csv and json; pdf: a short "
+                   "report of the shown weeks for a physiotherapist).")
+@click.option("--pain", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The runner's pain diary, a CSV of date, area, intensity 0-10 and note (default: the settings' "
+                   "[pain] diary).")
 @click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")
 @click.option("--ignore", metavar="CODES", help="Do not run these rules.")
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520),
@@ -290,9 +294,9 @@ SEVERITY = click.Choice(SEVERITIES)
 @click.option("-v", "--verbose", is_flag=True, help="Also list every skipped file, the notes and the files written.")
 @cache_options
 def analyze_command(folder: Path, out: Path | None, since, until, units: str | None, config: Path | None,
-                    timezone: str | None, formats: tuple[str, ...], select: str | None, ignore: str | None,
-                    weeks: int, fail_on: str | None, quiet: bool, verbose: bool, cache_dir: Path | None,
-                    no_cache: bool) -> None:
+                    timezone: str | None, formats: tuple[str, ...], pain: Path | None, select: str | None,
+                    ignore: str | None, weeks: int, fail_on: str | None, quiet: bool, verbose: bool,
+                    cache_dir: Path | None, no_cache: bool) -> None:
     """Analyse an export FOLDER: import, run the rules, write the report.
 
     The report (report.html, load.png, and flags, weekly and activities as
@@ -305,14 +309,18 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     try:
         report.check_outside(out, folder)
         analysis = analyze(folder, config=config, timezone=timezone, as_of=day_option(until), select=rules,
-                           progress=Progress(not quiet), cache=cache)
+                           progress=Progress(not quiet), cache=cache, pain=pain)
         shown = report.since(analysis, day_option(since))
         units = units or analysis.settings.units
-        written = report.write_report(shown, out, units=units, formats=formats or report.FORMATS, cache=cache)
+        written = report.write_report(shown, out, units=units, formats=formats or report.DEFAULT_FORMATS,
+                                      cache=cache)
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
     warn_about_workers(analysis.export)
+    doctor = report.red_flag_notice(shown.pain)
+    if doctor:
+        say(f"riskload: {doctor}", err=True)
     if not verbose:
         for line in import_stats(analysis.export)[1:]:
             say(line, err=True)
@@ -338,6 +346,12 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     lines = [f"{analysis.athlete}: {len(export.activities)} activities read"
              + (f", {len(export.skipped)} files skipped ({skipped_counts(export)})" if len(export.skipped) else "")]
     lines.append(report.status_sentence(analysis, units=units))
+    pain = analysis.pain
+    if pain is not None:
+        lines.append(f"Pain diary: {report.counted(len(pain.diary.pain_days), 'day')} with pain in "
+                     f"{report.counted(len(pain.episodes), 'episode')}"
+                     + (f", {len(pain.diary.problems)} rows left out" if pain.diary.problems else "")
+                     + "; each episode with the flags before it, and the back-test, are in the report.")
     lines.append("")
     lines.append(report.format_table(report.recent_weeks(analysis, weeks=weeks, units=units), {"ACWR": 2}))
     if not analysis.load.weekly["complete"].iloc[-1]:
@@ -406,15 +420,20 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
                                 progress=lambda name, done, total, path: progress(done, total, path))
         for name, analysis in roster.analyses.items():
             report.write_report(report.since(analysis, day_option(since)), out / name, units=units,
-                                formats=formats or report.FORMATS, cache=cache)
+                                formats=formats or report.DEFAULT_FORMATS, cache=cache)
         table = report.roster_table(roster, as_of=as_of, units=units)
-        report.write_bytes(out / "roster.html", report.roster_html(table, roster.failed, as_of=as_of).encode())
+        doctor = {name: notice for name, analysis in roster.analyses.items()
+                  if (notice := report.red_flag_notice(report.since(analysis, day_option(since)).pain))}
+        report.write_bytes(out / "roster.html",
+                           report.roster_html(table, roster.failed, as_of=as_of, doctor=doctor).encode())
         report.write_bytes(out / "roster.csv", report.to_csv(table).encode())
     except RiskloadError as exc:
         fail(str(exc))
     if not roster.analyses:
         fail(f"{folder}: no sub-folder holds an athlete's activities")
     page = out / "roster.html"
+    for name, notice in doctor.items():
+        say(f"riskload: {printable(name)}: {notice}", err=True)
     if quiet:
         say(str(page))
     else:

@@ -37,6 +37,8 @@ print(json.dumps({
     "long_weeks": len(long_runner.load.weekly),
     "long_axes": len(riskload.main_figure(long_runner).axes),
     "stood_out": [len(stood_out), int((heads["severity"] != "info").sum())],
+    "episodes": [len(pain.episodes), list(pain.red_flags["sign"])],
+    "what_if": [len(what_if_pain.episodes), list(what_if_pain.before[1]["code"])],
 }))
 """
 
@@ -61,3 +63,5 @@ def test_coach_notebook_runs_in_a_jupyter_kernel_and_shows_what_it_says():
     assert found["no_rest_weeks"] == 1
     assert found["long_weeks"] > 150 and found["long_axes"] == 5  # the overview above the three detail panels
     assert found["stood_out"][0] == found["stood_out"][1] > 0
+    assert found["episodes"] == [6, ["tingling"]]  # the sample diary, as sample_data/expected has it
+    assert found["what_if"] == [1, ["RL011", "RL002"]]  # the trail week lies in the 14 days before

@@ -15,9 +15,12 @@ import pandas as pd
 
 from .fonts import quiet_glyphs, use_script_fonts
 from .figures import main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
+from .diary import counted, red_flag_notice
 from .html import render_html
+from .pdf import render_pdf
 from .severity import headlines
 from ..errors import RiskloadError
+from ..load import week_start
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..processes import Forked
@@ -29,15 +32,19 @@ from .week import draw_week_figure, plot_week, week_data, week_figure
 
 use_script_fonts()
 
-FORMATS = ("html", "png", "csv", "json")
+FORMATS = ("html", "png", "csv", "json", "pdf")
+#: What a report holds unless asked otherwise; the PDF is for sharing, on request.
+DEFAULT_FORMATS = ("html", "png", "csv", "json")
 #: Weeks back from the latest whose flagged weeks get a day-by-day figure:
 #: those of the page's summary table. Older flags stay in the flags table,
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
-__all__ = ["FORMATS", "Units", "check_outside", "detail_weeks", "figure_png", "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
-           "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "render_html", "roster_html", "roster_table",
-           "since", "status_sentence", "tables", "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_tables"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "detail_weeks", "figure_png",
+           "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
+           "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
+           "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
+           "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_tables"]
 
 
 def since(analysis, first_day=None):
@@ -53,14 +60,18 @@ def since(analysis, first_day=None):
     start = start[-1] if len(start) else load.weekly.index[0]
     shown = replace(load, weekly=load.weekly.loc[start:], daily=load.daily.loc[start:])
     flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) >= start]
-    return replace(analysis, load=shown, flags=flags.reset_index(drop=True))
+    pain = analysis.pain.from_day(start) if analysis.pain is not None else None
+    return replace(analysis, load=shown, flags=flags.reset_index(drop=True), pain=pain)
 
 
 def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
-    """The weeks that get a detail figure, newest first: the flagged ones among the last ``weeks``, and the latest."""
+    """The weeks that get a detail figure, newest first: among the last ``weeks``, the flagged ones and those
+    with a pain-diary day, and the latest."""
     recent = analysis.load.weekly.index[-weeks:]
-    flagged = set(pd.DatetimeIndex(analysis.flags["week_start"])) & set(recent)
-    return sorted(flagged | {recent[-1]}, reverse=True)
+    marked = set(pd.DatetimeIndex(analysis.flags["week_start"]))
+    if analysis.pain is not None:
+        marked |= set(week_start(analysis.pain.diary.pain_days["date"], analysis.settings.week_start_day))
+    return sorted((marked & set(recent)) | {recent[-1]}, reverse=True)
 
 
 def figure_png(fig, dpi: int = 100) -> bytes:
@@ -110,7 +121,7 @@ class WeekFigures:
         self.pngs: dict = {}
         self._missing = []
         for week in weeks:
-            data = week_data(analysis.load, analysis.flags, week)
+            data = week_data(analysis.load, analysis.flags, week, analysis.pain)
             path = folder / f"{data.digest(name)}.png" if folder else None
             self.pngs[week] = _whole_png(path) if path else None
             if self.pngs[week] is None:
@@ -163,7 +174,8 @@ def _remove_leftovers(out: Path, keep_weeks: set[str] | None = None) -> None:
 
 
 def write_report(analysis, out: str | Path, *, export_folder: str | Path | None = None,
-                 units: str | Units = "km", formats=FORMATS, cache: bool | str | Path = True) -> dict[str, list[Path]]:
+                 units: str | Units = "km", formats=DEFAULT_FORMATS,
+                 cache: bool | str | Path = True) -> dict[str, list[Path]]:
     """Write the report files for one analysis into the folder ``out``.
 
     Parameters
@@ -175,7 +187,8 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
         The export the analysis came from; ``out`` must not lie inside it.
     units : {"km", "mi"}
         Display units of the figures and the page (tables stay metric).
-    formats : iterable of {"html", "png", "csv", "json"}
+    formats : iterable of {"html", "png", "csv", "json", "pdf"}
+        Default :data:`DEFAULT_FORMATS` (all but the PDF).
     cache : bool, str or Path
         Where week figures are kept between runs (see :func:`week_pngs`).
 
@@ -211,4 +224,7 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
         page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
         write_bytes(out / "report.html", page.encode("utf-8"))
         written["html"] = [out / "report.html"]
+    if "pdf" in formats:
+        write_bytes(out / "report.pdf", render_pdf(analysis, units=units, recent_weeks=detail_weeks(analysis)))
+        written["pdf"] = [out / "report.pdf"]
     return {fmt: written[fmt] for fmt in FORMATS if fmt in written}

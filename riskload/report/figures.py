@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..rules import BY_CODE, rule_options
+from .diary import draw_pain_days
 from .severity import COLORS, RANK, codes_by_week, worst_by_week
 from .units import Units, units as as_units
 
@@ -347,7 +348,8 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
     history length; a history more than half as long again gets
     :func:`plot_overview` on top (a shorter one is drawn whole below). The
     orientation lines (weekly limit, hilly week, acute:chronic limit) use the
-    thresholds the rules ran with.
+    thresholds the rules ran with. With a pain diary, its episodes are
+    shaded and its pain days marked (:func:`~riskload.report.diary.draw_pain_days`).
 
     Parameters
     ----------
@@ -392,5 +394,8 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
     for ax in (top, middle):
         ax.tick_params(labelbottom=False)
     bottom.set_xlim(_mid(recent.index[:1])[0] - 5, _mid(recent.index[-1:])[0] + 5)
+    pain = getattr(analysis, "pain", None)
+    for ax in axes:
+        draw_pain_days(ax, pain, markers=ax is top or ax is axes[0], label=ax is top)
     fig.suptitle(analysis.athlete, x=0.01, ha="left", fontsize=13, fontweight="bold")
     return fig

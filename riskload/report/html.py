@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import __version__
 from ..rules import BY_CODE, rule_options
+from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
 from .severity import COLORS, RANK, headlines, in_week, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
@@ -36,6 +37,7 @@ details.week > summary { font-weight: normal; } details.week > summary b { font-
 .filter select { margin: 0 1em 0 0.3em; } ul.standout li { margin: 0.25em 0; }
 .why { max-width: 60em; } .refs { color: #555; font-size: 0.88em; max-width: 60em; white-space: pre-line; }
 .notice { background: #fff4e5; border: 1px solid #f0b429; padding: 0.8em 1em; max-width: 60em; }
+.doctor { background: #fdecea; border: 2px solid #c0392b; padding: 0.8em 1em; max-width: 60em; font-weight: 600; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 """
 
@@ -221,6 +223,43 @@ def _weeks_section(analysis, week_images: dict, u: Units) -> str:
     return "".join(parts)
 
 
+def _pain_section(analysis, u: Units) -> str:
+    """The diary: its episodes with what preceded each, the personal back-test, the rows left out."""
+    pain = analysis.pain
+    if pain is None:
+        return ""
+    parts = [f"<h2 id=\"pain\">Pain diary</h2><p>{counted(len(pain.diary.pain_days), 'day')} with pain in "
+             f"{counted(len(pain.episodes), 'episode')} from "
+             f"{escape(pain.diary.source)}. Pain days of one area at most {pain.gap_days} pain-free days apart "
+             f"are one episode; beside each episode are the flags and the load of the {pain.window_days} days "
+             "before it, the load against the runner's usual (the four weeks before that).</p>"]
+    if len(pain.episodes):
+        rows = []
+        for e in pain.episodes.itertuples():
+            flagged, changed = episode_summary(pain, e.episode, u.format_distance)
+            days = f"{e.first_day:%d %b %Y}" + (f" to {e.last_day:%d %b}" if e.last_day != e.first_day else "")
+            rows.append([str(e.episode), escape(days), escape(e.area or "not given"), str(e.pain_days),
+                         f"{e.peak_intensity:g}/10", escape(e.notes), escape(flagged), escape(changed)])
+        parts.append(_table(["#", "days", "area", "pain days", "worst", "notes", f"flags in the {pain.window_days} "
+                             "days before", "load that changed by a fifth or more"], rows,
+                            {0: "num", 1: "date", 3: "num", 4: "num"}))
+    parts.append("<h3>Did your episodes follow the rules' flags?</h3>"
+                 f"<p class=\"why\">{escape(BACKTEST_CAVEAT)}</p>")
+    if len(pain.backtest):
+        rows = [[escape(r.code), escape(r.rule.replace("_", " ")), f"{r.fired_then_episode} of {r.weeks_fired}",
+                 f"{r.other_then_episode} of {r.weeks_other}", "" if r.ratio != r.ratio else f"{r.ratio:.1f}",
+                 escape(r.verdict)] for r in pain.backtest.itertuples()]
+        parts.append(_table(["code", "rule", "weeks it fired, then an episode", "other weeks, then an episode",
+                             "ratio", "what that says"], rows, {2: "num", 3: "num", 4: "num"}))
+    else:
+        parts.append("<p>No week is covered by both the diary and the rules yet.</p>")
+    if pain.diary.problems:
+        parts.append("<h3>Diary rows left out</h3><ul>"
+                     + "".join(f"<li>{escape(p)}</li>" for p in pain.diary.problems) + "</ul>")
+    parts.append(f"<p class=\"meta\">{escape(LANGUAGE_NOTE)}</p>")
+    return "".join(parts)
+
+
 def _data_section(analysis) -> str:
     parts = []
     notes = list(dict.fromkeys(analysis.notes))
@@ -256,6 +295,8 @@ climbing; the dotted line is the hilly-week threshold, drawn when it is near) an
 <li><b>Acute : chronic:</b> the last 7 days' load against the last 28 days', one dot per week at its
 highest day (the faint line is every day); weeks without running have none. The green band is the range
 often called safe; the evidence for it is contested, so it is shown for information.</li>
+<li><b>Pain diary</b> (when you keep one): a purple triangle along the top marks each day with pain, larger
+for worse pain, and a purple stripe across the panels each episode.</li>
 </ul>
 <p><b>How severe a flag is depends on the evidence behind its rule.</b> Only a long run far beyond the
 month's longest (RL004, from a study of 5,205 runners) can be a warning. Rules with weak evidence are at
@@ -296,12 +337,14 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
     recent_text = format_table(recent, {"ACWR": 2})
     tally = flag_tally(analysis.flags) or "none"
     title = f"riskload report: {analysis.athlete}"
+    doctor = red_flag_notice(analysis.pain)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title><style>{STYLE}</style></head>
 <body>
 <h1>{escape(analysis.athlete)}</h1>
+{f'<p class="doctor" role="alert">{escape(doctor)}</p>' if doctor else ""}
 <p class="meta">{len(runs)} runs, {escape(u.format_distance(runs['distance_km'].sum()))}, in {len(weekly)} weeks from
 {weekly.index[0]:%d %b %Y} to {weekly.index[-1] + pd.Timedelta(days=6):%d %b %Y}. Analysis as of
 {load.as_of:%a %d %b %Y}. Flags: {escape(tally)}.</p>
@@ -315,6 +358,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <h2>Load against the warnings</h2>
 {_img(main_png, "Weekly running distance coloured by the worst flag, climbing and rest days, acute:chronic ratio")}
 <details><summary>How to read this figure</summary>{HOW_TO_READ}</details>
+{_pain_section(analysis, u)}
 
 <h2>The last {len(recent)} weeks</h2>
 <pre>{escape(recent_text)}</pre>

@@ -61,8 +61,10 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     return order[table.columns].reset_index(drop=True)
 
 
-def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html") -> str:
-    """The ranked squad table as a page linking to each athlete's report."""
+def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html",
+                doctor: dict[str, str] | None = None) -> str:
+    """The ranked squad table as a page linking to each athlete's report; ``doctor`` (athlete folder to the
+    notice of :func:`~riskload.report.diary.red_flag_notice`) goes above it."""
     header = "".join(f"<th>{escape(c)}</th>" for c in table.columns if c != "folder")
     rows = []
     for _, row in table.iterrows():
@@ -82,12 +84,16 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
         rows.append("<tr>" + "".join(cells) + "</tr>")
     failures = "".join(f"<li>{escape(name)}: {escape(reason)}</li>" for name, reason in failed.items())
     failures = f"<h2>Folders without an analysis</h2><ul>{failures}</ul>" if failures else ""
+    notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
+    notices = (f'<div role="alert" style="background:#fdecea;border:2px solid #c0392b;padding:.5em 1em">'
+               f"<p><b>Pain diaries that call for a doctor</b></p><ul>{notices}</ul></div>") if notices else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>riskload roster</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:auto;padding:1.5em}}
 table{{border-collapse:collapse}}th,td{{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left}}
 th{{background:#f2f2f2}}</style></head><body>
 <h1>Squad, week of {pd.Timestamp(as_of):%d %b %Y}</h1>
+{notices}
 <p>Athletes who need a word first: ranked by the worst flag this week, then last week, then the cautions of
 the last four weeks. Each name opens that athlete's report.</p>
 <table><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>

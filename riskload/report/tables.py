@@ -13,16 +13,18 @@ import numpy as np
 import pandas as pd
 
 from ..output import write_bytes
+from .diary import pain_tables
 from ..safetext import json_text, printable
 
 TABLES = ("flags", "weekly", "activities")
 
 
 def tables(analysis) -> dict[str, pd.DataFrame]:
-    """The flags, the weekly load and the activities, each as a flat frame."""
+    """The flags, the weekly load and the activities, each as a flat frame; with a pain diary also
+    its episodes and back-test (:func:`~riskload.report.diary.pain_tables`)."""
     weekly = analysis.load.weekly.reset_index()
     return {"flags": analysis.flags.reset_index(drop=True), "weekly": weekly,
-            "activities": analysis.load.activities.reset_index(drop=True)}
+            "activities": analysis.load.activities.reset_index(drop=True), **pain_tables(analysis.pain)}
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -83,7 +85,7 @@ def _plain(value):
 
 
 def write_tables(analysis, folder: str | Path, formats=("csv", "json")) -> list[Path]:
-    """Write ``flags``, ``weekly`` and ``activities`` in each of ``formats`` into ``folder``.
+    """Write the :func:`tables` in each of ``formats`` into ``folder``.
 
     Returns
     -------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..safetext import printable
+from .diary import PAIN_COLOR
 from .severity import COLORS, in_week, worst, worst_first
 from .units import Units, units as as_units
 
@@ -35,35 +36,44 @@ class WeekData:
         ``local_date`` of each strength session in the week.
     flags : DataFrame
         The week's flags, worst first (:data:`FLAG_COLUMNS`).
+    pain_days : DataFrame
+        The week's pain-diary days (:data:`PAIN_COLUMNS`), empty without a diary.
     """
 
     start: pd.Timestamp
     runs: pd.DataFrame
     strength_days: pd.DataFrame
     flags: pd.DataFrame
+    pain_days: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIN_COLUMNS))
 
     def digest(self, units: str) -> str:
         """A key for the figure of this week in ``units``: equal keys draw equal figures."""
         parts = [str(self.start), str(units), matplotlib.__version__]
         parts += [frame.to_json(orient="split", date_format="iso", date_unit="ns", default_handler=str)
-                  for frame in (self.runs, self.strength_days, self.flags)]
+                  for frame in (self.runs, self.strength_days, self.flags, self.pain_days)]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 #: Columns of the runs and flags the week view draws from.
 RUN_COLUMNS = ["activity_id", "local_date", "start_time", "start_time_local", "distance_km", "name"]
 FLAG_COLUMNS = ["date", "period", "code", "severity", "evidence", "message", "activity_ids"]
+PAIN_COLUMNS = ["date", "area", "intensity"]
 
 
-def week_data(load, flags: pd.DataFrame, week) -> WeekData:
-    """The slice of ``load`` and ``flags`` that the view of the week starting ``week`` draws."""
+def week_data(load, flags: pd.DataFrame, week, pain=None) -> WeekData:
+    """The slice of ``load``, ``flags`` and the ``pain`` diary (:class:`riskload.pain.PainReport`)
+    that the view of the week starting ``week`` draws."""
     start = pd.Timestamp(week)
     end = start + pd.Timedelta(days=6)
     runs = load.runs[load.runs["local_date"].between(start, end)].sort_values("start_time")[RUN_COLUMNS]
     acts = load.activities
     strength = acts.loc[(acts["sport"] == "strength") & acts["local_date"].between(start, end), ["local_date"]]
+    pain_days = pd.DataFrame(columns=PAIN_COLUMNS)
+    if pain is not None:
+        days = pain.diary.pain_days
+        pain_days = days.loc[days["date"].between(start, end), PAIN_COLUMNS]
     return WeekData(start, runs.reset_index(drop=True), strength.reset_index(drop=True),
-                    week_flags(flags, start)[FLAG_COLUMNS].reset_index(drop=True))
+                    week_flags(flags, start)[FLAG_COLUMNS].reset_index(drop=True), pain_days.reset_index(drop=True))
 
 
 def run_severity(flags: pd.DataFrame) -> dict[str, str]:
@@ -75,12 +85,13 @@ def run_severity(flags: pd.DataFrame) -> dict[str, str]:
     return {aid: worst(severities) for aid, severities in found.items()}
 
 
-def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = "km"):
+def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = "km", pain=None):
     """The days of one week: a bar per run, stacked on its day, coloured by its worst flag.
 
     Each run is labelled with its distance and start time; days without a
-    run say "rest", strength sessions are noted under their day, and flags
-    dated on a day carry their codes above it.
+    run say "rest", strength sessions are noted under their day, flags
+    dated on a day carry their codes above it, and a pain-diary day its
+    area and intensity at the top.
 
     Parameters
     ----------
@@ -90,12 +101,14 @@ def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = 
         The first day of the week (as in ``load.weekly.index``).
     ax : matplotlib Axes, optional
     units : {"km", "mi"}
+    pain : riskload.pain.PainReport, optional
+        The pain diary (:attr:`riskload.Analysis.pain`).
 
     Returns
     -------
     matplotlib Axes
     """
-    return draw_week(week_data(load, flags, week), ax=ax, units=units)
+    return draw_week(week_data(load, flags, week, pain), ax=ax, units=units)
 
 
 def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
@@ -129,12 +142,18 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
         i = (pd.Timestamp(day) - start).days
         ax.text(i, height[i] + top * 0.03, " ".join(dict.fromkeys(group["code"])), ha="center", va="bottom",
                 fontsize=8, fontweight="bold", parse_math=False)
+    for day, group in data.pain_days.groupby("date"):
+        i = (pd.Timestamp(day) - start).days
+        text = "\n".join(f"{printable(area) or 'pain'} {intensity:g}/10"
+                         for area, intensity in zip(group["area"], group["intensity"]))
+        ax.text(i, 0.995, text, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
+                color=PAIN_COLOR, fontweight="bold", parse_math=False)
     for i, day in enumerate(days):
         ax.text(i, -0.03, f"{day:%a}\n{day:%d %b}", transform=ax.get_xaxis_transform(), ha="center", va="top",
                 fontsize=10)
     ax.set_xticks([])
     ax.set_xlim(-0.6, 6.6)
-    ax.set_ylim(-top * 0.2, top * 1.25)
+    ax.set_ylim(-top * 0.2, top * (1.35 if len(data.pain_days) else 1.25))
     ax.axhline(0, color="#999999", lw=0.8)
     # each bar carries its distance, so the figure needs no y axis
     ax.set_yticks([])
@@ -146,9 +165,9 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
     return ax
 
 
-def week_figure(load, flags: pd.DataFrame, week, *, units: str | Units = "km") -> Figure:
+def week_figure(load, flags: pd.DataFrame, week, *, units: str | Units = "km", pain=None) -> Figure:
     """:func:`plot_week` with the week's flag messages written beneath it."""
-    return draw_week_figure(week_data(load, flags, week), units=units)
+    return draw_week_figure(week_data(load, flags, week, pain), units=units)
 
 
 def draw_week_figure(data: WeekData, *, units: str | Units = "km") -> Figure:
