@@ -117,3 +117,12 @@ def test_the_plain_words_of_a_rule_carry_the_thresholds_it_ran_with():
     recovery = BY_CODE["RL009"]
     assert "less than 36 hours apart" in recovery.why() and "less than 48 hours apart" in recovery.why({"min_gap_h": 48})
     assert BY_CODE["RL004"].name == "long_run_spike"  # from the function: a rule is its function and one registry line
+
+
+def test_a_short_recovery_names_when_the_previous_hard_session_ended():
+    load = history([run(1, 10, hard_min=25), run(2, 10, hard_min=25), run(5, 8)])
+    flag = BY_CODE["RL009"].function(load).iloc[0]
+    first = load.runs.sort_values("start_time").iloc[0]
+    ended = first["start_time_local"] + (first["end_time"] - first["start_time"])
+    assert ended > first["start_time_local"] + pd.Timedelta(minutes=50)  # 10 km at 3 m/s, not its start
+    assert f"the previous hard one ended ({ended:%a %H:%M})" in flag["message"]

@@ -112,9 +112,9 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
         return no_flags()
     previous = hard.shift(1)
     rows = hard[fired]
+    ended_local = previous["start_time_local"] + (previous["end_time"] - previous["start_time"])
     message = [f"hard session {g:.1f} h after the previous hard one ended ({p:%a %H:%M}); at least {min_gap_h:g} h "
-               f"advised (hard: {w})" for g, p, w in
-               zip(gap_h[fired], previous.loc[fired, "start_time_local"], rows["why"])]
+               f"advised (hard: {w})" for g, p, w in zip(gap_h[fired], ended_local[fired], rows["why"])]
     ids = [[a, b] for a, b in zip(previous.loc[fired, "activity_id"], rows["activity_id"])]
     gaps = pd.Series(gap_h.to_numpy(), index=pd.DatetimeIndex(hard["start_time"]).tz_localize(None))
     habitual = (habit_share((gaps < min_gap_h).where(gaps.notna()), habit_days) >= 0.5).to_numpy()[fired.to_numpy()]
