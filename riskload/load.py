@@ -143,29 +143,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     runs = join_sessions(acts[is_run])
     recs = records.running_records(samples_by_session(export.samples, runs), runs["activity_id"])
     hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"], acts)
-
-    last = acts["local_date"].max()
-    end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
-    start = week_start(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
-    end = week_start(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
-    days = pd.date_range(start, end, freq="D")
-
-    ids = runs["activity_id"]
-    runs["distance_km"] = runs["distance_m"].fillna(0.0) / 1000.0
-    runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
-    high_bpm = hr.reserve_bpm(shared_threshold(settings, "RL005", "hr_fraction", HIGH_HR_RESERVE_FRACTION))
-    runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, high_bpm / hr.max_bpm if high_bpm else 1.0).to_numpy()
-    per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
-    runs["trimp"] = pd.Series(per_record_trimp, index=recs.index).groupby(recs["activity_id"]).sum().reindex(
-        ids, fill_value=0.0).to_numpy()
-    runs["steep_descent_m"] = steep_descent_m(
-        recs, ids, shared_threshold(settings, "RL006", "grade_limit_pct", STEEP_GRADE_PCT),
-        shared_threshold(settings, "RL006", "segment_m", STEEP_SEGMENT_M)).to_numpy()
-
-    strength = acts[acts["sport"] == "strength"]
-    daily = daily_table(runs, strength, days, int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
-                        int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
-    weekly = weekly_table(daily, runs, recs, first_day, as_of)
+    runs = measure_runs(runs, recs, settings, hr)
     notes = []
     if later.any():
         notes.append(f"{int(later.sum())} activities after {as_of:%Y-%m-%d} are left out of this analysis.")
@@ -178,12 +156,50 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")
-    if len(weekly) < 8:
-        notes.append(f"The export covers only {len(weekly)} weeks: the rules that compare with earlier weeks "
+    load = assemble_load(acts, runs, recs, hr, settings, as_of, notes)
+    if len(load.weekly) < 8:
+        notes.append(f"The export covers only {len(load.weekly)} weeks: the rules that compare with earlier weeks "
                      "have little to go on, and a new runner's first weeks cannot be judged.")
     if hr.resting_source != "settings" and hr.max_bpm is not None:
         notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm, {hr.resting_source} "
                      "(set athlete.resting_hr_bpm in riskload.toml).")
+    return load
+
+
+def measure_runs(runs: pd.DataFrame, recs: pd.DataFrame, settings: Settings,
+                 hr: heart.HeartRateSettings) -> pd.DataFrame:
+    """``runs`` with the per-run figures the tables sum: ``distance_km``, ``moving_time_min``, ``high_hr_min``,
+    ``trimp``, ``steep_descent_m`` (from their records ``recs``)."""
+    runs = runs.copy()
+    ids = runs["activity_id"]
+    runs["distance_km"] = runs["distance_m"].fillna(0.0) / 1000.0
+    runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
+    high_bpm = hr.reserve_bpm(shared_threshold(settings, "RL005", "hr_fraction", HIGH_HR_RESERVE_FRACTION))
+    runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, high_bpm / hr.max_bpm if high_bpm else 1.0).to_numpy()
+    per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
+    runs["trimp"] = pd.Series(per_record_trimp, index=recs.index).groupby(recs["activity_id"]).sum().reindex(
+        ids, fill_value=0.0).to_numpy()
+    runs["steep_descent_m"] = steep_descent_m(
+        recs, ids, shared_threshold(settings, "RL006", "grade_limit_pct", STEEP_GRADE_PCT),
+        shared_threshold(settings, "RL006", "segment_m", STEEP_SEGMENT_M)).to_numpy()
+    return runs
+
+
+def assemble_load(acts: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, hr: heart.HeartRateSettings,
+                  settings: Settings, as_of: pd.Timestamp, notes: list[str]) -> Load:
+    """The :class:`Load` of measured ``runs`` (:func:`measure_runs`) and the other activities ``acts``:
+    the daily and weekly tables run from the first activity's week to the week of the last one, or of
+    ``as_of`` when that is no more than 8 weeks later."""
+    first_day = settings.week_start_day
+    last = acts["local_date"].max()
+    end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
+    start = week_start(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
+    end = week_start(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
+    days = pd.date_range(start, end, freq="D")
+    strength = acts[acts["sport"] == "strength"]
+    daily = daily_table(runs, strength, days, int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
+                        int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
+    weekly = weekly_table(daily, runs, recs, first_day, as_of)
     return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, shoe_table(runs), settings, as_of, notes)
 
 
