@@ -22,8 +22,6 @@ coach or a physiotherapist, never prove one.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .userfiles import csv_rows, read_text
 
 #: Pain-free days between two pain days of one area that still leave them one episode.
 #: Back pain often eases for a day or two and returns; a longer pain-free spell ends it.
@@ -117,53 +116,34 @@ def read_diary(path: str | Path) -> PainDiary:
     ConfigError
         The file is missing or unreadable, or its header lacks a required column.
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"pain diary not found: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path.name}: cannot read the pain diary ({exc})") from exc
-    return parse_diary(text, path.name)
+    return parse_diary(read_text(path, "pain diary"), Path(path).name)
 
 
 def parse_diary(text: str, source: str = "pain diary") -> PainDiary:
     """:func:`read_diary` from the file's text."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    names = [h.strip().lower().replace(" ", "_") for h in header or []]
-    names = ["area" if n == "body_area" else n for n in names]
+    names, lines = csv_rows(text, {"body_area": "area"})
     missing = [c for c in ("date", "intensity") if c not in names]
     if missing:
         raise ConfigError(f"{source}: the first line must name the columns date, area, intensity, note "
                           f"(missing: {', '.join(missing)})")
-    column = {name: names.index(name) for name in ("date", "area", "intensity", "note") if name in names}
     rows, problems, seen = [], [], {}
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-
-        def cell(name: str) -> str:
-            i = column.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
-
+    for line, cells in lines:
         problem = None
         try:
-            date = pd.Timestamp(_day(cell("date")))
+            date = pd.Timestamp(_day(cells.get("date", "")))
         except ValueError:
-            date, problem = None, f"date {cell('date')!r} is not a day written YYYY-MM-DD"
-        intensity = _intensity(cell("intensity"))
+            date, problem = None, f"date {cells.get('date', '')!r} is not a day written YYYY-MM-DD"
+        intensity = _intensity(cells.get("intensity", ""))
         if problem is None and intensity is None:
-            problem = f"intensity {cell('intensity')!r} is not a number from 0 to 10"
-        area = " ".join(cell("area").lower().split())
+            problem = f"intensity {cells.get('intensity', '')!r} is not a number from 0 to 10"
+        area = " ".join(cells.get("area", "").lower().split())
         if problem is None and (date, area) in seen:
             problem = f"{date:%Y-%m-%d} ({area or 'no area'}) is already on line {seen[(date, area)]}; one row per day"
         if problem is not None:
             problems.append(f"{source} line {line}: {problem}; row left out")
             continue
         seen[(date, area)] = line
-        rows.append((date, area, intensity, cell("note"), line))
+        rows.append((date, area, intensity, cells.get("note", ""), line))
     days = pd.DataFrame(rows, columns=DIARY_COLUMNS).sort_values(["date", "area"], kind="stable")
     days["date"] = pd.to_datetime(days["date"])
     days["intensity"] = days["intensity"].astype(float)
