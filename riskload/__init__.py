@@ -15,6 +15,8 @@ from .errors import (
 from .importers import Export, parse_bytes, read_export, read_file
 from .analysis import Analysis, Roster, analyze, analyze_roster
 from .load import Load, build_load
+from .plan import check_plan
+from .safe_envelope import envelope
 from .rules import RULES, run_rules
 from .settings import Settings, load_settings
 from . import report
@@ -39,6 +41,8 @@ __all__ = [
     "analyze",
     "analyze_roster",
     "build_load",
+    "check_plan",
+    "envelope",
     "load_settings",
     "main_figure",
     "parse_bytes",

@@ -16,6 +16,8 @@ import matplotlib
 import pandas as pd
 
 from . import __version__, analyze, analyze_roster, report
+from .plan import check_plan, read_plan
+from .safe_envelope import envelope
 from .errors import ConfigError, RiskloadError
 from .importers import Export, read_export
 from .importers.cache import CACHE_ENV
@@ -454,3 +456,80 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         say(f"Roster: {page}")
     if worst_at_least([*table["this week"], *table["last week"]], fail_on):
         sys.exit(EXIT_FLAGGED)
+
+
+@main.command("plan")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--until", type=DAY, metavar="YYYY-MM-DD",
+              help="The envelope starts on this day, with the history up to the day before (default: today).")
+@click.option("--days", type=click.IntRange(1, 28), help="Days ahead (default: the rest of this week and the next 7).")
+@click.option("--check", "plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.csv",
+              help="Print the flags this planned week would raise (CSV: date, sport, distance, duration, climb, "
+                   "intensity).")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the envelope as a calendar file (one all-day event per day).")
+@click.option("--units", type=click.Choice(["km", "mi"]), help="Units (default: the settings', else km).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Athlete settings file (default: riskload.toml in FOLDER).")
+@timezone_option("The athlete's IANA time zone (default: the settings').")
+@click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
+              help="With --check: exit with 3 when the plan raises a flag this severe or worse.")
+@cache_options
+def plan_command(folder: Path, until, days: int | None, plan_file: Path | None, ics: Path | None, units: str | None,
+                 config: Path | None, timezone: str | None, fail_on: str | None, cache_dir: Path | None,
+                 no_cache: bool) -> None:
+    """What FOLDER's runner can do in the days ahead without raising a caution, or what a plan would raise.
+
+    Each limit comes from the rule that sets it, with the athlete's
+    thresholds: the longest run each day (RL004), each week's distance
+    (RL001, RL007, RL008; RL004 for its runs), climb (RL002), steep
+    descent (RL006), hard minutes (RL005), rest days and streaks (RL003),
+    and when the next hard session may start (RL009).
+    """
+    cache = cache_choice(cache_dir, no_cache)
+    start = day_option(until) or pd.Timestamp.today().date()
+    try:
+        if ics is not None:
+            report.check_outside(ics, folder)
+        plan = read_plan(plan_file) if plan_file is not None else None
+        analysis = analyze(folder, config=config, timezone=timezone, cache=cache, progress=Progress(True),
+                           as_of=pd.Timestamp(start) - pd.Timedelta(days=1))
+        units = units or analysis.settings.units
+        if plan is not None:
+            flags = check_plan(analysis, plan)
+        else:
+            found = envelope(analysis, today=start, days=days)
+            if ics is not None:
+                report.write_bytes(ics, report.envelope_ics(found, athlete=analysis.athlete, units=units).encode())
+    except RiskloadError as exc:
+        fail(str(exc))
+    warn_about_workers(analysis.export)
+    if plan is not None:
+        for problem in plan.problems:
+            say(f"riskload: {problem}", err=True)
+        say(plan_check_text(analysis, plan, flags))
+        if worst_at_least(flags["severity"], fail_on):
+            sys.exit(EXIT_FLAGGED)
+        return
+    say(report.envelope_text(found, athlete=analysis.athlete, units=units))
+    if ics is not None:
+        say("")
+        say(f"Calendar: {ics}")
+
+
+def plan_check_text(analysis, plan, flags: pd.DataFrame) -> str:
+    """The flags a plan would raise, as plain text."""
+    runs = plan.runs
+    km = runs["distance_km"].sum()
+    lines = [f"{analysis.athlete}: a plan of {len(runs)} run{'s' if len(runs) != 1 else ''}, {km:.1f} km, "
+             f"from {runs['date'].min():%a %d %b} to {runs['date'].max():%a %d %b %Y}"]
+    if flags.empty:
+        lines.append("It raises no flag.")
+    else:
+        tally = report.flag_tally(flags)
+        lines.append(f"It would raise {len(flags)} flag{'s' if len(flags) != 1 else ''}: {tally}")
+        lines.append("")
+        for _, flag in flags.iterrows():
+            lines.append(f"  {flag['date']:%a %d %b}  {flag['severity']:<8} {flag['code']}  "
+                         f"{printable(flag['message'])}")
+    return "\n".join(lines)

@@ -39,6 +39,8 @@ print(json.dumps({
     "stood_out": [len(stood_out), int((heads["severity"] != "info").sum())],
     "episodes": [len(pain.episodes), list(pain.red_flags["sign"])],
     "what_if": [len(what_if_pain.episodes), list(what_if_pain.before[1]["code"])],
+    "envelope": [len(ahead.days), float(ahead.days["longest_run_km"].iloc[0]), float(ahead.weeks["distance_km"].iloc[0])],
+    "weekend": sorted(set(riskload.check_plan(before_thursday, weekend)["code"])),
 }))
 """
 
@@ -65,3 +67,5 @@ def test_coach_notebook_runs_in_a_jupyter_kernel_and_shows_what_it_says():
     assert found["stood_out"][0] == found["stood_out"][1] > 0
     assert found["episodes"] == [6, ["tingling"]]  # the sample diary, as sample_data/expected has it
     assert found["what_if"] == [1, ["RL011", "RL002"]]  # the trail week lies in the 14 days before
+    assert found["envelope"] == [11, 23.2, 68.0]  # as sample_data/expected/envelope.csv has them
+    assert "RL005" in found["weekend"]  # the hard Saturday lifts the week's hard minutes

@@ -15,7 +15,9 @@ import pandas as pd
 
 from .fonts import quiet_glyphs, use_script_fonts
 from .figures import main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
+from .calendar import envelope_ics
 from .diary import counted, red_flag_notice
+from .envelope import current_envelope, envelope_html, envelope_text
 from .html import render_html
 from .pdf import render_pdf
 from .severity import headlines
@@ -40,7 +42,9 @@ DEFAULT_FORMATS = ("html", "png", "csv", "json")
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "detail_weeks", "figure_png",
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "current_envelope", "detail_weeks",
+           "envelope_html",
+           "envelope_ics", "envelope_text", "figure_png",
            "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
            "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
@@ -221,7 +225,8 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
             write_bytes(path, data)
         _remove_leftovers(out, keep_weeks={p.name for p in written["png"]})
     if "html" in formats:
-        page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units)
+        page = render_html(analysis, main_png=main_png, week_pngs=weeks, units=units,
+                           envelope=current_envelope(analysis))
         write_bytes(out / "report.html", page.encode("utf-8"))
         written["html"] = [out / "report.html"]
     if "pdf" in formats:

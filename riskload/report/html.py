@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import __version__
 from ..rules import BY_CODE, rule_options
+from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
 from .severity import COLORS, RANK, headlines, in_week, worst, worst_first
@@ -308,7 +309,7 @@ the runner's own recent normal: their usual running week, their usual hard minut
 
 
 def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Units = "km",
-                weeks_in_table: int = RECENT_WEEKS) -> str:
+                weeks_in_table: int = RECENT_WEEKS, envelope=None) -> str:
     """The report page.
 
     Parameters
@@ -321,6 +322,8 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
     units : {"km", "mi"}
     weeks_in_table : int
         How many recent weeks the summary table shows.
+    envelope : riskload.safe_envelope.Envelope, optional
+        The days ahead (:func:`~riskload.report.envelope.current_envelope`).
 
     Returns
     -------
@@ -351,6 +354,9 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <p class="status" style="--sev:{status_colour}">{escape(status_sentence(analysis, units=u))}</p>
 <p class="meta">riskload looks at training, not at the body: it does not diagnose (see
 <a href="#limits">what it cannot tell you</a>).</p>
+
+<h2 id="next-week">Next week</h2>
+{envelope_html(envelope, u, analysis)}
 
 <h2>Weeks that stood out</h2>
 {_standout_section(analysis)}

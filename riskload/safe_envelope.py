@@ -1,0 +1,331 @@
+"""Next week's safe envelope: the most each rule lets through, found by asking the rule.
+
+Trial plans (:mod:`riskload.plan`) are added to the runner's history and
+judged by the rules' own functions with the athlete's thresholds; a search
+finds, figure by figure, the largest plan a rule does not grade a caution.
+No threshold is copied here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .load import Load, assemble_load, week_start
+from .plan import Habits, extend_load, hard_session_km, planned, planned_activities, recent_load, steep_grade
+from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_options
+
+
+def own_caution(load: Load, code: str, since) -> bool | None:
+    """Whether rule ``code``, with the athlete's thresholds, grades anything from ``since`` on a caution
+    or worse by its own measure (before the evidence weighing); None when the rule cannot run."""
+    options = rule_options(load.settings).get(code, {})
+    try:
+        flags = BY_CODE[code].function(load, **options)
+    except RuleUnavailable:
+        return None
+    if flags.empty:
+        return False
+    rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    return bool(((rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)).any())
+
+
+def largest(ok, low: float, high: float, step: float, guess: float | None = None) -> float | None:
+    """The largest multiple of ``step`` in ``[low, high]`` for which ``ok`` holds (``ok`` holds below some
+    point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
+
+    A ``guess`` (the answer for the day before, say) is tried first: when it
+    is right, two calls of ``ok`` find it.
+    """
+    lo, hi = int(np.ceil(low / step)), int(np.floor(high / step))
+    if guess is not None and lo < round(guess / step) < hi:
+        g = int(round(guess / step))
+        if ok(g * step):
+            if not ok((g + 1) * step):
+                return round(g * step, 6)
+            lo = g + 1
+        else:
+            hi = g
+    if not ok(lo * step):
+        return None
+    if ok(hi * step):
+        return round(hi * step, 6)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid * step):
+            lo = mid
+        else:
+            hi = mid
+    return round(lo * step, 6)
+
+
+
+# --- the envelope -------------------------------------------------------------------------------
+
+@dataclass
+class Limit:
+    """One figure of the envelope, with the plan that sits exactly at it and the plan one step above.
+
+    ``codes`` are the rules that set it; ``value`` is None when even the
+    smallest plan raises a caution, ``capped`` True when the search found no
+    limit below its ceiling (the rules do not object to anything plausible).
+    """
+
+    what: str
+    day: pd.Timestamp
+    codes: tuple
+    value: float | None
+    step: float
+    unit: str
+    at: pd.DataFrame | None
+    above: pd.DataFrame | None
+    capped: bool = False
+
+
+@dataclass
+class Envelope:
+    """What the runner can do in the days ahead without a rule grading it a caution.
+
+    Attributes
+    ----------
+    today : Timestamp
+        The first day of the envelope; the history is what came before it.
+    days : DataFrame
+        One row per day: ``date``, ``longest_run_km`` (RL004; NaN where the
+        rule cannot judge), ``rest_advised``.
+    weeks : DataFrame
+        One row per week touched: ``week_start``, ``run_so_far_km``,
+        ``distance_km`` (the week's total that stays clear of RL001, RL007 and
+        RL008, and of RL004 for each of its runs), ``runs`` (runs left to reach the runner's usual number, at
+        least one), ``per_run_km`` (what is left, over them),
+        ``rest_days_needed`` (RL003), ``climb_m`` (RL002, at the week's
+        ceiling), ``steep_descent_m`` (RL006, in one run), ``hard_min``
+        (RL005, in one session).
+    longest_streak_days : int or None
+        Consecutive running days from today that stay clear of RL003.
+    next_hard_from : Timestamp or None
+        The earliest local start of the next hard session (RL009).
+    limits : list of Limit
+        Every figure with the plan at it and one step above it.
+    silent : dict
+        Rule code to why it cannot speak (no heart rate, too little history).
+    notes : list of str
+        What else the figures need said.
+    """
+
+    today: pd.Timestamp
+    days: pd.DataFrame
+    weeks: pd.DataFrame
+    longest_streak_days: int | None
+    next_hard_from: pd.Timestamp | None
+    limits: list = field(default_factory=list)
+    silent: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+#: How far a search looks: this many times the runner's longest run or week.
+SEARCH_FACTOR = 3.0
+
+
+class _Search:
+    """Plans tried on the runner's recent history, each judged by the rules' own functions."""
+
+    def __init__(self, load: Load, today):
+        self.load = _before(recent_load(load), today)
+        self.habits = Habits.of(self.load)
+        self.grade = steep_grade(self.load)
+        self.silent: dict = {}
+        self.limits: list = []
+        self._built: dict = {}
+
+    def extended(self, plan: pd.DataFrame) -> Load:
+        """The history with ``plan`` added; a plan is built once for all the rules that judge it."""
+        if not len(plan):
+            return self.load
+        key = plan.drop(columns="line").to_json(date_format="iso")
+        if key not in self._built:
+            acts, samples = planned_activities(plan, self.habits, steep_grade_pct=self.grade)
+            self._built = {key: extend_load(self.load, acts, samples, as_of=plan["date"].max() + pd.Timedelta(days=1))}
+        return self._built[key]
+
+    def clear(self, codes: tuple, plan: pd.DataFrame, since) -> bool:
+        """Whether none of ``codes`` grades ``plan`` (from ``since`` on) a caution or worse."""
+        load = self.extended(plan)
+        for code in codes:
+            graded = own_caution(load, code, since)
+            if graded is None:
+                self.silent.setdefault(code, _why_silent(load, code))
+            elif graded:
+                return False
+        return True
+
+    def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
+              low: float = 0.0, guess: float | None = None) -> Limit:
+        """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution, kept
+        with its plans; a rule that cannot run makes the value None."""
+        value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
+        if any(code in self.silent for code in codes):
+            value = None
+        found = Limit(what, pd.Timestamp(day), codes, value, step, unit,
+                      plan_of(value) if value is not None else None,
+                      plan_of(round(value + step, 6)) if value is not None and value < high else None,
+                      capped=value is not None and value >= high)
+        self.limits.append(found)
+        return found
+
+
+def shown(limit: Limit | None) -> float:
+    """A limit's value for the tables: NaN where the rule cannot speak or sets no limit."""
+    return np.nan if limit is None or limit.value is None or limit.capped else limit.value
+
+
+def _why_silent(load: Load, code: str) -> str:
+    try:
+        BY_CODE[code].function(load, **rule_options(load.settings).get(code, {}))
+    except RuleUnavailable as exc:
+        return str(exc)
+    return "it could not run"
+
+
+
+
+def usual_runs_per_week(load: Load, weeks: int = 8) -> int:
+    """The runner's usual number of runs a week: the median over their last ``weeks`` complete weeks with running."""
+    weekly = load.weekly[load.weekly["complete"] & (load.weekly["runs"] > 0)].tail(weeks)
+    return int(max(round(weekly["runs"].median()), 1)) if len(weekly) else 3
+
+
+def spread(days: list, n: int) -> list:
+    """``n`` of ``days``, as evenly apart as they go, the last one included."""
+    if n >= len(days):
+        return list(days)
+    picks = np.unique(np.round(np.linspace(len(days) - 1, 0, n)).astype(int))
+    return [days[i] for i in picks]
+
+
+def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
+    """What the runner can do from ``today`` on without any rule grading it a caution (see :class:`Envelope`).
+
+    Every figure is found by trying plans on the runner's history and
+    running the rules that limit it, with the athlete's thresholds: the
+    largest run, week, climb, descent or number of hard minutes they do not
+    grade a caution or worse by their own measure (the evidence weighing,
+    which softens the heuristic rules on the report, is not applied: the
+    envelope stays inside every rule). Each figure assumes the rest stays
+    at the runner's usual; a later week assumes the earlier one ran to its
+    ceiling.
+
+    Parameters
+    ----------
+    analysis : riskload.Analysis
+    today : date, optional
+        The first day (default: the day after the analysis day). Runs from
+        this day on are not part of the history.
+    days : int, optional
+        How many days (default: the rest of this week and the 7 days after).
+    """
+    load = analysis.load
+    today = pd.Timestamp(today if today is not None else load.as_of + pd.Timedelta(days=1)).normalize()
+    first_day = load.settings.week_start_day
+    this_week = week_start(pd.DatetimeIndex([today]), first_day)[0]
+    end = today + pd.Timedelta(days=days - 1) if days else this_week + pd.Timedelta(days=13)
+    horizon = list(pd.date_range(today, end, freq="D"))
+    search = _Search(load, today)
+    history = search.load.runs
+    longest = float(history["distance_km"].max()) if len(history) else 10.0
+
+    longest_runs, guess = [], None
+    for day in horizon:
+        found = search.limit("longest run", day, ("RL004",), lambda km, d=day: planned([d], km),
+                             SEARCH_FACTOR * longest, 0.1, "km", low=0.1, guess=guess)
+        guess = found.value
+        longest_runs.append(shown(found))
+    day_table = pd.DataFrame({"date": horizon, "longest_run_km": longest_runs, "rest_advised": False})
+
+    usual = usual_runs_per_week(search.load)
+    biggest_week = float(search.load.weekly["distance_km"].max()) if len(history) else 30.0
+    week_rows, before = [], planned([], 0)
+    for start in sorted(set(week_start(pd.DatetimeIndex(horizon), first_day))):
+        week_days = [d for d in horizon if start <= d <= start + pd.Timedelta(days=6)]
+        done = float(history.loc[history["local_date"] >= start, "distance_km"].sum())
+        n = max(min(usual - int((history["local_date"] >= start).sum()), len(week_days)), 1)
+        chosen = spread(week_days, n)
+
+        def week(total_km, climb_m=0.0, chosen=chosen, before=before):
+            if total_km <= 0:
+                return before
+            return pd.concat([before, planned(chosen, total_km / len(chosen), climb_m=climb_m)], ignore_index=True)
+
+        total = search.limit("week distance", start, ("RL001", "RL004", "RL007", "RL008"), week,
+                             SEARCH_FACTOR * biggest_week, 0.1, "km").value or 0.0
+        each = round(total / n, 1)
+        climb = shown(search.limit("week climb", start, ("RL002",), lambda m: week(total, m),
+                                   max(60.0 * total, 100.0), 10.0, "m")) if total > 0 else np.nan
+        steep = shown(search.limit("steep descent", start, ("RL006",),
+                                   lambda m: pd.concat([before, planned([chosen[-1]], max(each, 1.0),
+                                                                        steep_descent_m=m)], ignore_index=True),
+                                   3000.0, 10.0, "m"))
+        hard = shown(_hard_minutes(search, before, chosen[-1], start))
+        rest_needed = int(not search.clear(("RL003",), pd.concat([before, planned(week_days, 5.0)], ignore_index=True),
+                                           start))
+        week_rows.append((start, done, done + total, n, each, rest_needed, climb, steep, hard))
+        before = week(total) if total > 0 else before
+    week_table = pd.DataFrame(week_rows, columns=["week_start", "run_so_far_km", "distance_km", "runs", "per_run_km",
+                                                  "rest_days_needed", "climb_m", "steep_descent_m", "hard_min"])
+
+    streak = search.limit("running days in a row", today, ("RL003",),
+                          lambda n: planned(pd.date_range(today, periods=int(n)), 5.0), 60, 1, "days").value
+    streak = None if streak is None else int(streak)
+    if streak is not None and streak < len(horizon):
+        day_table.loc[streak, "rest_advised"] = True
+    for week in week_table.itertuples():
+        inside = (day_table["date"] >= week.week_start) & (day_table["date"] <= week.week_start + pd.Timedelta(days=6))
+        if week.rest_days_needed and not day_table.loc[inside, "rest_advised"].any():
+            day_table.loc[inside[inside].index[-1], "rest_advised"] = True
+    notes = [f"{limit.what.capitalize()} ({', '.join(limit.codes)}) from {limit.day:%a %d %b}: no limit; the rule "
+             "has nothing recent to compare with, or objects to nothing within reach."
+             for limit in search.limits if limit.capped]
+    notes = list(dict.fromkeys(n for n in notes if not n.startswith("Longest run"))) + (
+        [f"Longest run (RL004): no limit on {sum(l.capped for l in search.limits if l.what == 'longest run')} of the "
+         "days; the 30 days before them hold no run to compare with."]
+        if any(l.capped for l in search.limits if l.what == "longest run") else [])
+    return Envelope(today, day_table, week_table, streak, _next_hard(search, today), search.limits,
+                    dict(search.silent), notes)
+
+
+def _before(load: Load, today) -> Load:
+    """``load`` without the runs from ``today`` on: the envelope plans today too."""
+    if not (load.runs["local_date"] >= today).any():
+        return load
+    runs = load.runs[load.runs["local_date"] < today]
+    acts = load.activities[load.activities["local_date"] < today]
+    recs = load.records[load.records["activity_id"].isin(set(runs["activity_id"]))]
+    return assemble_load(acts, runs, recs, load.heart_rate, load.settings, today, list(load.notes))
+
+
+
+
+def _hard_minutes(search: _Search, before: pd.DataFrame, day, week) -> Limit:
+    """The most hard minutes in one session on ``day`` that RL005 does not grade a caution."""
+    def session(minutes):
+        return pd.concat([before, planned([day], hard_session_km(search.habits, minutes), intensity="hard")],
+                         ignore_index=True)
+
+    return search.limit("hard minutes", week, ("RL005",), session, 600.0, 1.0, "min")
+
+
+def _next_hard(search: _Search, today) -> pd.Timestamp | None:
+    """The earliest local start from ``today`` of a 30-minute hard session that RL009 does not grade a caution."""
+    km = hard_session_km(search.habits, 30)
+
+    def at(hours: float):
+        start = today + pd.Timedelta(hours=168 - hours)
+        return planned([start.normalize()], km, intensity="hard", time=f"{start:%H:%M}")
+
+    # the search looks for the largest clear value, so it runs backwards in time from a week ahead
+    found = search.limit("next hard session", today, ("RL009",), at, 168, 1, "h")
+    if found.value is None:
+        return None
+    return today + pd.Timedelta(hours=168 - found.value)
