@@ -284,15 +284,27 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
         inside = (day_table["date"] >= week.week_start) & (day_table["date"] <= week.week_start + pd.Timedelta(days=6))
         if week.rest_days_needed and not day_table.loc[inside, "rest_advised"].any():
             day_table.loc[inside[inside].index[-1], "rest_advised"] = True
-    notes = [f"{limit.what.capitalize()} ({', '.join(limit.codes)}) from {limit.day:%a %d %b}: no limit; the rule "
-             "has nothing recent to compare with, or objects to nothing within reach."
-             for limit in search.limits if limit.capped]
-    notes = list(dict.fromkeys(n for n in notes if not n.startswith("Longest run"))) + (
-        [f"Longest run (RL004): no limit on {sum(l.capped for l in search.limits if l.what == 'longest run')} of the "
-         "days; the 30 days before them hold no run to compare with."]
-        if any(l.capped for l in search.limits if l.what == "longest run") else [])
     return Envelope(today, day_table, week_table, streak, _next_hard(search, today), search.limits,
-                    dict(search.silent), notes)
+                    dict(search.silent), _notes(search, history, today, week_table))
+
+
+def _notes(search: _Search, history: pd.DataFrame, today, weeks: pd.DataFrame) -> list[str]:
+    """What the tables need said: limits a rule did not set, and a return after a break."""
+    notes = list(dict.fromkeys(
+        f"{limit.what.capitalize()} ({', '.join(limit.codes)}) from {limit.day:%a %d %b}: no limit; the rule has "
+        "nothing recent to compare with, or objects to nothing within reach."
+        for limit in search.limits if limit.capped and limit.what not in ("longest run", "next hard session")))
+    unset = sum(limit.capped for limit in search.limits if limit.what == "longest run")
+    if unset:
+        notes.append(f"Longest run (RL004): no limit on {unset} of the days; the 30 days before them hold no run to "
+                     "compare with.")
+    break_days = rule_options(search.load.settings).get("RL007", {}).get(
+        "break_days", BY_CODE["RL007"].defaults()["break_days"])
+    away = (today - history["local_date"].max()).days - 1 if len(history) else 0
+    if away >= break_days and len(weeks):
+        notes.append(f"{away} days without running before {today:%a %d %b}: the first week back is held to "
+                     f"{weeks['distance_km'].iloc[0]:.1f} km (RL007, return after a break).")
+    return notes
 
 
 def _before(load: Load, today) -> Load:

@@ -165,6 +165,8 @@ def test_after_a_break_the_first_week_back_has_its_ceiling():
     # the break started after 23 Aug; RL007 allows half the 4-week mean before it (35.7 km, see sample_data)
     usual = analysis.load.weekly.loc["2026-07-27":"2026-08-17", "distance_km"].mean()
     assert week["distance_km"] == pytest.approx(0.5 * usual, abs=0.15)
+    assert "21 days without running before Mon 14 Sep: the first week back is held to 18.1 km (RL007" in \
+        report.envelope_text(found)
 
 
 def test_rules_that_cannot_speak_say_so_and_set_no_figure():
