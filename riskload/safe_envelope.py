@@ -258,8 +258,9 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
                 return before
             return pd.concat([before, planned(chosen, total_km / len(chosen), climb_m=climb_m)], ignore_index=True)
 
-        total = search.limit("week distance", start, ("RL001", "RL004", "RL007", "RL008"), week,
-                             SEARCH_FACTOR * biggest_week, 0.1, "km").value or 0.0
+        distance = search.limit("week distance", start, ("RL001", "RL004", "RL007", "RL008"), week,
+                                SEARCH_FACTOR * biggest_week, 0.1, "km")
+        total = distance.value or 0.0  # what the later figures plan with; a week the rules leave open shows none
         each = round(total / n, 1)
         climb = shown(search.limit("week climb", start, ("RL002",), lambda m: week(total, m),
                                    max(60.0 * total, 100.0), 10.0, "m")) if total > 0 else np.nan
@@ -270,7 +271,9 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
         hard = shown(_hard_minutes(search, before, chosen[-1], start))
         rest_needed = int(not search.clear(("RL003",), pd.concat([before, planned(week_days, 5.0)], ignore_index=True),
                                            start))
-        week_rows.append((start, done, done + total, n, each, rest_needed, climb, steep, hard))
+        open_week = distance.capped
+        week_rows.append((start, done, np.nan if open_week else done + total, n, np.nan if open_week else each,
+                          rest_needed, climb, steep, hard))
         before = week(total) if total > 0 else before
     week_table = pd.DataFrame(week_rows, columns=["week_start", "run_so_far_km", "distance_km", "runs", "per_run_km",
                                                   "rest_days_needed", "climb_m", "steep_descent_m", "hard_min"])

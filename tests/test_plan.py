@@ -156,7 +156,8 @@ def test_the_envelope_tables_hold_the_limits(enveloped):
             assert np.isnan(row.longest_run_km)
         else:
             assert row.longest_run_km == limit.value
-    assert (found.weeks["distance_km"] >= found.weeks["run_so_far_km"]).all()
+    ceilings = found.weeks.dropna(subset=["distance_km"])
+    assert len(ceilings) and (ceilings["distance_km"] >= ceilings["run_so_far_km"]).all()
 
 
 def test_after_a_break_the_first_week_back_has_its_ceiling():
@@ -210,6 +211,17 @@ def test_plan_check_prints_the_flags_and_fails_on_request(tmp_path):
     calm = CliRunner().invoke(main, ["plan", str(SAMPLE / "athlete-a"), "--until", "2026-08-27", "--check", str(plan),
                                      "--fail-on", "caution"])
     assert calm.exit_code == 0 and "It raises no flag." in calm.stdout
+
+
+def test_a_new_runner_gets_no_made_up_limits(tmp_path):
+    found = envelope(history("athlete-b", "2026-06-10"), today="2026-06-10", days=5)
+    assert found.days["longest_run_km"].isna().all()  # nothing in the 30 days before to compare with
+    assert found.weeks["distance_km"].isna().all() and found.weeks["per_run_km"].isna().all()
+    text = report.envelope_text(found)
+    assert "Week distance (RL001, RL004, RL007, RL008) from Mon 08 Jun: no limit" in text
+    ics = report.envelope_ics(found, athlete="Ben")
+    assert "no limit riskload can set" in ics and "no weekly distance limit riskload can set" in ics.replace("\r\n ", "")
+    assert "nan" not in ics.lower()
 
 
 def test_envelope_text_names_streak_and_next_hard_session(anna):

@@ -46,9 +46,13 @@ def day_summary(row, u: Units) -> str:
 
 def week_summary(week, u: Units) -> str:
     """The week's ceilings in one sentence, for each day's description."""
-    parts = [f"week of {week.week_start:%d %b}: up to {u.format_distance(week.distance_km)} in all "
-             f"({u.format_distance(week.run_so_far_km)} already run; about {u.format_distance(week.per_run_km)} "
-             f"a run over {week.runs} runs)"]
+    if week.distance_km != week.distance_km:
+        parts = [f"week of {week.week_start:%d %b}: no weekly distance limit riskload can set "
+                 f"({u.format_distance(week.run_so_far_km)} already run)"]
+    else:
+        parts = [f"week of {week.week_start:%d %b}: up to {u.format_distance(week.distance_km)} in all "
+                 f"({u.format_distance(week.run_so_far_km)} already run; about {u.format_distance(week.per_run_km)} "
+                 f"a run over {week.runs} runs)"]
     if week.climb_m == week.climb_m:
         parts.append(f"climb up to {week.climb_m:.0f} m")
     if week.steep_descent_m == week.steep_descent_m:
