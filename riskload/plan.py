@@ -251,12 +251,20 @@ def extend_load(load: Load, activities: pd.DataFrame, samples: pd.DataFrame, as_
     return assemble_load(acts, all_runs, all_recs, load.heart_rate, settings, as_of, list(load.notes))
 
 
-def recent_load(load: Load, days: int = 400) -> Load:
-    """``load`` cut to its last ``days`` days (every rule's look-back fits in them), for fast searches."""
-    first = load.daily.index[-1] - pd.Timedelta(days=days)
+def recent_load(load: Load, days: int = 400, record_days: int = 120) -> Load:
+    """``load`` cut to the runs of its last ``days`` days and the records of its last ``record_days``, for
+    fast searches.
+
+    Every rule's look-back fits: the runs' half-year of RL001 and a break's
+    weeks before it for RL007, and the records' 8 weeks at most (RL009,
+    RL010, RL013). Older runs keep the figures measured from their records.
+    """
+    end = load.daily.index[-1]
+    first = end - pd.Timedelta(days=days)
     acts = load.activities[load.activities["local_date"] >= first]
     runs = load.runs[load.runs["local_date"] >= first]
-    recs = load.records[load.records["activity_id"].isin(set(runs["activity_id"]))]
+    measured = runs.loc[runs["local_date"] >= end - pd.Timedelta(days=record_days), "activity_id"]
+    recs = load.records[load.records["activity_id"].isin(set(measured))]
     if runs.empty:
         return load
     return assemble_load(acts, runs, recs, load.heart_rate, load.settings, load.as_of, list(load.notes))
