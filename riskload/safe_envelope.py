@@ -189,8 +189,6 @@ def _why_silent(load: Load, code: str) -> str:
     return "it could not run"
 
 
-
-
 def usual_runs_per_week(load: Load, weeks: int = 8) -> int:
     """The runner's usual number of runs a week: the median over their last ``weeks`` complete weeks with running."""
     weekly = load.weekly[load.weekly["complete"] & (load.weekly["runs"] > 0)].tail(weeks)
