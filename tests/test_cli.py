@@ -120,3 +120,16 @@ def test_settings_give_the_timezone_and_bad_settings_are_named(tmp_path):
     result = CliRunner().invoke(main, ["import", str(export)])
     assert result.exit_code == 1
     assert result.output.strip().startswith("riskload: error: riskload.toml: unknown key 'athlete.max_hr'")
+
+
+def test_parquet_without_pyarrow_says_how_to_get_it(tmp_path, monkeypatch):
+    def no_pyarrow(self, *args, **kwargs):
+        raise ImportError("Unable to find a usable engine; tried using: 'pyarrow', 'fastparquet'.")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", no_pyarrow)
+    export = _folder(tmp_path)
+    out = tmp_path / "acts.parquet"
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name" in result.output
+    assert not out.exists()
