@@ -251,23 +251,26 @@ def extend_load(load: Load, activities: pd.DataFrame, samples: pd.DataFrame, as_
     return assemble_load(acts, all_runs, all_recs, load.heart_rate, settings, as_of, list(load.notes))
 
 
-def recent_load(load: Load, days: int = 400, record_days: int = 120) -> Load:
-    """``load`` cut to the runs of its last ``days`` days and the records of its last ``record_days``, for
-    fast searches.
+def recent_load(load: Load, before, days: int = 400, record_days: int = 120) -> Load:
+    """``load`` as it stood on the eve of ``before``, cut to the runs of the ``days`` days up to then and the
+    records of the last ``record_days``, for fast searches.
 
     Every rule's look-back fits: the runs' half-year of RL001 and a break's
     weeks before it for RL007, and the records' 8 weeks at most (RL009,
     RL010, RL013). Older runs keep the figures measured from their records.
     """
-    end = load.daily.index[-1]
-    first = end - pd.Timedelta(days=days)
-    acts = load.activities[load.activities["local_date"] >= first]
-    runs = load.runs[load.runs["local_date"] >= first]
-    measured = runs.loc[runs["local_date"] >= end - pd.Timedelta(days=record_days), "activity_id"]
-    recs = load.records[load.records["activity_id"].isin(set(measured))]
+    end = pd.Timestamp(before)
+
+    def kept(table: pd.DataFrame, span: int) -> pd.Series:
+        return (table["local_date"] >= end - pd.Timedelta(days=span)) & (table["local_date"] < end)
+
+    runs = load.runs[kept(load.runs, days)]
     if runs.empty:
         return load
-    return assemble_load(acts, runs, recs, load.heart_rate, load.settings, load.as_of, list(load.notes))
+    measured = runs.loc[kept(runs, record_days), "activity_id"]
+    recs = load.records[load.records["activity_id"].isin(set(measured))]
+    return assemble_load(load.activities[kept(load.activities, days)], runs, recs, load.heart_rate, load.settings,
+                         end, list(load.notes))
 
 
 def steep_grade(load: Load) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .load import Load, assemble_load, week_start
+from .load import Load, week_start
 from .plan import Habits, extend_load, hard_session_km, planned, planned_activities, recent_load, steep_grade
 from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_options
 
@@ -133,7 +133,7 @@ class _Search:
     """Plans tried on the runner's recent history, each judged by the rules' own functions."""
 
     def __init__(self, load: Load, today):
-        self.load = _before(recent_load(load), today)
+        self.load = recent_load(load, before=today)
         self.habits = Habits.of(self.load)
         self.grade = steep_grade(self.load)
         self.silent: dict = {}
@@ -306,18 +306,6 @@ def _notes(search: _Search, history: pd.DataFrame, today, weeks: pd.DataFrame) -
         notes.append(f"{away} days without running before {today:%a %d %b}: the first week back is held to "
                      f"{weeks['distance_km'].iloc[0]:.1f} km (RL007, return after a break).")
     return notes
-
-
-def _before(load: Load, today) -> Load:
-    """``load`` without the runs from ``today`` on: the envelope plans today too."""
-    if not (load.runs["local_date"] >= today).any():
-        return load
-    runs = load.runs[load.runs["local_date"] < today]
-    acts = load.activities[load.activities["local_date"] < today]
-    recs = load.records[load.records["activity_id"].isin(set(runs["activity_id"]))]
-    return assemble_load(acts, runs, recs, load.heart_rate, load.settings, today, list(load.notes))
-
-
 
 
 def _hard_minutes(search: _Search, before: pd.DataFrame, day, week) -> Limit:
