@@ -168,6 +168,16 @@ def _table(value, where: str) -> dict:
     return value
 
 
+def diary_named_in(folder: str | Path) -> list[str]:
+    """The pain diary the folder's own ``riskload.toml`` names, as a one-item list (empty when it names
+    none or cannot be read; reading the settings reports that)."""
+    try:
+        diary = load_settings(None, folder).pain_diary
+    except (ConfigError, OSError):
+        return []
+    return [diary] if diary else []
+
+
 def load_settings(path: str | Path | None = None, folder: str | Path | None = None) -> Settings:
     """Read settings from ``path``, else from ``folder/riskload.toml``, else defaults.
 

@@ -89,8 +89,9 @@ def read_export(
         are parts of one session (``session_id``; see :mod:`riskload.sessions`);
         0 joins nothing.
     other_files : tuple of str or Path
-        Files riskload reads for another purpose (the pain diary): those
-        inside the folder are not activity files, so never "skipped".
+        Files riskload reads for another purpose (a pain diary given
+        apart): those inside the folder are not activity files, so never
+        "skipped" (the diary the folder's own settings name never is).
 
     Returns
     -------

@@ -12,11 +12,11 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterator
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ActivityFileError, CorruptFileError
+from ..settings import diary_named_in
 
 #: Files that belong to an export's layout, read by other parts of riskload.
 LAYOUT_FILES = frozenset({"activities.csv", "riskload.toml"})
@@ -41,16 +41,6 @@ def is_junk(name: str) -> bool:
     return any(p == "__MACOSX" for p in parts) or parts[-1].startswith(".") or parts[-1] in ("Thumbs.db", "desktop.ini")
 
 
-def named_in_settings(root: Path) -> list[Path]:
-    """The pain diary the export's own ``riskload.toml`` names, if it names one (an unreadable file names none;
-    the settings report their own errors)."""
-    try:
-        diary = tomllib.loads((root / "riskload.toml").read_text(encoding="utf-8")).get("pain", {}).get("diary")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return []
-    return [root / Path(diary)] if isinstance(diary, str) and diary else []
-
-
 def candidate_files(root: Path, other_files=()) -> list[str]:
     """Every file below ``root`` that may hold activities, relative, in a stable order.
 
@@ -61,7 +51,7 @@ def candidate_files(root: Path, other_files=()) -> list[str]:
     """
     root = Path(root)
     layout = set(LAYOUT_FILES)
-    for path in [*other_files, *named_in_settings(root)]:
+    for path in (*other_files, *diary_named_in(root)):
         try:
             layout.add(Path(path).resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
