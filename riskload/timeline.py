@@ -95,40 +95,36 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     activity.
     """
     notes = notes if notes is not None else []
-    out = empty_samples()
     if samples.empty:
-        return out
-    frame = samples.copy()
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce")
-    timed = frame["timestamp"].notna()
-    plausible = (frame["timestamp"] >= EARLIEST_PLAUSIBLE) & (frame["timestamp"] <= latest_plausible())
+        return empty_samples()
+    stamps = pd.to_datetime(samples["timestamp"], utc=True, errors="coerce").array
+    timed = ~stamps.isna()
+    plausible = np.asarray((stamps >= EARLIEST_PLAUSIBLE) & (stamps <= latest_plausible()), dtype=bool)
     if (timed & ~plausible).any() and plausible.any():
         notes.append(f"{int((timed & ~plausible).sum())} of {int(timed.sum())} points are dated before 2000 or in "
                      "the future (a device clock set wrong) and were left out")
-    frame = frame[plausible].reset_index(drop=True)
-    for name, dtype in SAMPLE_COLUMNS.items():
-        if name == "activity_id":
-            continue
-        if name not in frame:
-            frame[name] = 0 if name == "segment" else np.nan
-        if name not in ("timestamp",):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce")
-    frame["segment"] = frame["segment"].fillna(0)
+    columns = {"timestamp": stamps[plausible].as_unit("ns")}
+    for name in SAMPLE_COLUMNS:
+        if name not in ("activity_id", "timestamp"):
+            values = (pd.to_numeric(samples[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                      if name in samples else np.full(len(samples), np.nan))
+            columns[name] = values[plausible]
+    columns["segment"] = np.nan_to_num(columns["segment"], nan=0.0).astype(SAMPLE_COLUMNS["segment"])
     for column, (lo, hi), what, unit in (("heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart-rate", "bpm"),
                                          ("cadence_spm", CADENCE_RANGE_SPM, "cadence", "steps/min")):
-        values = frame[column]
-        junk = values.notna() & ~values.between(lo, hi)
+        values = columns[column]
+        junk = ~np.isnan(values) & ~((values >= lo) & (values <= hi))
         remarked = junk & (values != 0) if column == "cadence_spm" else junk
         if remarked.any():
             notes.append(f"{int(remarked.sum())} {what} values outside {lo:g}-{hi:g} {unit} were ignored "
-                         f"(sensor errors, e.g. {values[remarked].iloc[0]:g})")
-        frame[column] = values.where(~junk)
-    bad_position = ~(frame["latitude_deg"].between(-90, 90) & frame["longitude_deg"].between(-180, 180))
-    null_island = (frame["latitude_deg"] == 0) & (frame["longitude_deg"] == 0)
-    frame.loc[bad_position | null_island, ["latitude_deg", "longitude_deg"]] = np.nan
+                         f"(sensor errors, e.g. {values[remarked][0]:g})")
+        columns[column] = np.where(junk, np.nan, values)
+    lat, lon = columns["latitude_deg"], columns["longitude_deg"]
+    bad_position = ~((lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)) | ((lat == 0) & (lon == 0))
+    columns["latitude_deg"], columns["longitude_deg"] = np.where(bad_position, np.nan, lat), np.where(bad_position, np.nan, lon)
+    frame = pd.DataFrame(columns)  # in the order, and of the types, of SAMPLE_COLUMNS
     frame["altitude_smooth_m"] = track.smooth_altitude_at_samples(frame)
-    frame = frame[[c for c in SAMPLE_COLUMNS if c != "activity_id"]]
-    return frame.astype({c: d for c, d in SAMPLE_COLUMNS.items() if c != "activity_id"})
+    return frame
 
 
 def plausible_parts(raw: RawActivity) -> list[RawActivity]:

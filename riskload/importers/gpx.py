@@ -12,54 +12,21 @@ from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import SEPARATE_OUTINGS_AFTER, RawActivity, tidy_samples
 from . import gpxfast
+from .gpxfast import EXTENSION_FIELDS, Header
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
-
-#: Track-point extension element names (Garmin TrackPointExtension v1/v2,
-#: Cluetrust, Strava, Suunto and others) and the column each one fills.
-EXTENSION_FIELDS = {
-    "hr": "heart_rate_bpm",
-    "heartrate": "heart_rate_bpm",
-    "cad": "cadence",
-    "cadence": "cadence",
-    "runcadence": "cadence",
-    "power": "power_w",
-    "watts": "power_w",
-    "powerinwatts": "power_w",
-    "speed": "speed_m_s",
-}
-
-
 
 #: What a malformed document raises (LookupError: an encoding the parser does not know).
 _XML_ERRORS = (gpxpy.gpx.GPXException, ValueError, LookupError)
 
 
-def _parse(xml: bytes):
-    """The document, from :func:`gpxfast.parse` where it can read it, else from gpxpy (and its errors)."""
-    return gpxfast.parse(xml) or gpxpy.parse(xml.decode("utf-8"))
+def _parse(xml: bytes) -> tuple[pd.DataFrame, Header]:
+    """The points and header, from :func:`gpxfast.read` where it can read them, else from gpxpy (and its errors)."""
+    return gpxfast.read(xml) or _from_document(gpxpy.parse(xml.decode("utf-8")))
 
 
-def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
-    """Read the recorded track of a GPX file as one activity.
-
-    Every track segment becomes a segment of the samples, so the gap between
-    two segments is a pause. Points without a time are dropped; times without
-    a zone are read as UTC, with a note.
-
-    Raises
-    ------
-    CorruptFileError
-        Not well-formed XML or not GPX.
-    NoActivityDataError
-        No track points, or none with a time (a route, a planned track, waypoints).
-    """
-    xml, unplaced = mark_unplaced_points(prepare_xml(data, path))
-    try:
-        document, repair_notes, partial = parse_repairing(xml, _parse, _XML_ERRORS, "trkpt")
-    except _XML_ERRORS as exc:
-        raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
-
+def _from_document(document) -> tuple[pd.DataFrame, Header]:
+    """The points and header of a document gpxpy parsed, as :func:`gpxfast.read` gives them."""
     rows, segment = [], 0
     for track_no, trk in enumerate(document.tracks):
         for seg in trk.segments:
@@ -79,45 +46,74 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
                             row[column] = element.text.strip()
                 rows.append(row)
             segment += 1
-    if not rows:
-        what = "a planned route" if document.routes else "waypoints only" if document.waypoints else "no track points"
+    times = [row["timestamp"] for row in rows if row["timestamp"] is not None]
+    header = Header(tracks=[(t.name, t.type) for t in document.tracks], name=document.name, creator=document.creator,
+                    extensions=document.extensions, has_route=bool(document.routes),
+                    has_waypoints=bool(document.waypoints),
+                    times_without_zone=any(time.tzinfo is None for time in times))
+    first = ["timestamp", "track", "segment", "latitude_deg", "longitude_deg", "altitude_m"]
+    points = pd.DataFrame(rows, columns=list(dict.fromkeys(first + [key for row in rows for key in row])))
+    points["timestamp"] = pd.to_datetime(points["timestamp"], utc=True)
+    return points, header
+
+
+def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
+    """Read the recorded track of a GPX file as one activity.
+
+    Every track segment becomes a segment of the samples, so the gap between
+    two segments is a pause. Points without a time are dropped; times without
+    a zone are read as UTC, with a note.
+
+    Raises
+    ------
+    CorruptFileError
+        Not well-formed XML or not GPX.
+    NoActivityDataError
+        No track points, or none with a time (a route, a planned track, waypoints).
+    """
+    xml, unplaced = mark_unplaced_points(prepare_xml(data, path))
+    try:
+        (points, header), repair_notes, partial = parse_repairing(xml, _parse, _XML_ERRORS, "trkpt")
+    except _XML_ERRORS as exc:
+        raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
+
+    if points.empty:
+        what = "a planned route" if header.has_route else "waypoints only" if header.has_waypoints else "no track points"
         raise NoActivityDataError(path, f"nothing was recorded: {what}")
-    timed = [r for r in rows if r["timestamp"] is not None]
-    if len(timed) * 2 < len(rows):
+    frame = points[points["timestamp"].notna()].reset_index(drop=True)
+    if len(frame) * 2 < len(points):
         raise NoActivityDataError(
-            path, f"only {len(timed)} of {len(rows)} points have a time: a route or planned track, not a recording"
+            path, f"only {len(frame)} of {len(points)} points have a time: a route or planned track, not a recording"
         )
 
     notes = list(repair_notes)
     if unplaced:
-        notes.append(f"{unplaced} of {len(rows)} points have no position (recorded before a GPS fix): they count "
+        notes.append(f"{unplaced} of {len(points)} points have no position (recorded before a GPS fix): they count "
                      "for time, not for distance")
-    if len(timed) < len(rows):
-        notes.append(f"{len(rows) - len(timed)} of {len(rows)} points have no time and were left out")
-    if any(r["timestamp"].tzinfo is None for r in timed):
+    if len(frame) < len(points):
+        notes.append(f"{len(points) - len(frame)} of {len(points)} points have no time and were left out")
+    if header.times_without_zone:
         notes.append("times carry no time zone and were read as UTC")
-    frame = pd.DataFrame(timed)
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
 
-    track_type = next((t.type for t in document.tracks if t.type), None)
+    track_type = next((kind for _, kind in header.tracks if kind), None)
     sport, sub = normalize_sport(track_type)
     if "cadence" in frame and sport in ON_FOOT_SPORTS:
         frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
     backwards = int((frame["timestamp"].diff().dt.total_seconds() < 0).sum())
     if backwards:
         notes.append(f"time goes backwards at {backwards} points; their order in the file is kept")
-    name = next((t.name for t in document.tracks if t.name), None) or document.name or ""
+    name = next((name for name, _ in header.tracks if name), None) or header.name or ""
 
-    outings = _outing_numbers(frame)
-    start, totals = summary_totals(document.extensions) if outings.nunique() == 1 else (None, {})
+    outings = _outings(frame)
+    start, totals = summary_totals(header.extensions) if len(outings) == 1 else (None, {})
     activities = []
-    for _, part in frame.groupby(outings, sort=True):
+    for part in outings:
         part_notes = list(notes)
         samples = tidy_samples(part, part_notes)
         if samples.empty:
             continue
         activities.append(RawActivity(samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(track_type),
-                                      start_time=start, totals=totals, device=document.creator or "", name=name,
+                                      start_time=start, totals=totals, device=header.creator or "", name=name,
                                       partial=partial, notes=part_notes))
     if not activities:
         raise NoActivityDataError(path, "no point has a plausible time (all before 2000 or in the future: "
@@ -154,6 +150,8 @@ def summary_totals(extensions) -> tuple[pd.Timestamp | None, dict]:
 
 
 _TRACK_POINT_TAG = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?trkpt)(?=[\s/>])([^>]*)>")
+#: A track point tag without ``lat`` or without ``lon``: one search, so that files without one pass untouched.
+_UNPLACED_POINT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?trkpt(?=[\s/>])(?:(?![^>]*\slat\s*=)|(?![^>]*\slon\s*=))")
 
 
 def mark_unplaced_points(xml: bytes) -> tuple[bytes, int]:
@@ -177,16 +175,18 @@ def mark_unplaced_points(xml: bytes) -> tuple[bytes, int]:
         body = attributes[:-1] if closing else attributes
         return b"<" + name + body + b"".join(b' ' + key + b'="nan"' for key in missing) + closing + b">"
 
-    if b"trkpt" not in xml:
+    if not _UNPLACED_POINT.search(xml):
         return xml, 0
     return _TRACK_POINT_TAG.sub(mark, xml), count
 
 
-def _outing_numbers(frame: pd.DataFrame) -> pd.Series:
-    """Number the outings of a file: a new ``<trk>`` starting more than
+def _outings(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """The outings of a file's points: a new ``<trk>`` starting more than
     :data:`SEPARATE_OUTINGS_AFTER` after the previous one ends is a new activity
     (a multi-day hike saved as one file); closer tracks are pauses of one."""
+    if frame["track"].nunique() < 2:
+        return [frame]
     per_track = frame.groupby("track")["timestamp"].agg(["min", "max"]).sort_index()
     gap = per_track["min"] - per_track["max"].shift()
-    outing = (gap > SEPARATE_OUTINGS_AFTER).cumsum()
-    return frame["track"].map(outing)
+    outing = frame["track"].map((gap > SEPARATE_OUTINGS_AFTER).cumsum())
+    return [part for _, part in frame.groupby(outing, sort=True)]

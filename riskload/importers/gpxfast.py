@@ -1,17 +1,25 @@
-"""Fast reading of plain GPX 1.1 tracks: the tree gpxpy builds, without its object model.
+"""Fast reading of common GPX 1.1 tracks: each track point's values picked from the bytes.
 
-gpxpy parses the document with Python's C XML parser and then builds an
-object per point and deep-copies every point's ``<extensions>``; on a real
-2-year export that model, not the XML, is most of the import. This module
-walks the same tree the same way gpxpy 1.6 does (the default namespace
-removed, direct children matched by tag, its own time parser, ``float`` of
-the stripped text) and gives the few fields riskload reads, with gpxpy's
-attribute names.
+gpxpy builds the whole XML tree and then an object per point; on a real
+export that costs more than the XML itself. Most GPX files that watches and
+apps write are plain: every ``<trkpt>`` holds ``<ele>`` and ``<time>``, perhaps
+a few other simple values and an ``<extensions>`` block. For such files this
+module takes the values straight from the bytes, one regular expression pass
+per track segment, and builds the points table with vectorised conversions.
 
-It takes only GPX 1.1 documents it reads exactly as gpxpy would. For
-anything else (GPX 1.0, a value gpxpy would refuse, XML that does not parse)
-:func:`parse` returns None and the caller asks gpxpy, whose errors and
-repairs then apply as before.
+It reads a document only when it can tell it reads it exactly as gpxpy
+would, and returns None otherwise (the caller then asks gpxpy, whose errors
+and repairs apply as before):
+
+- the document must be well-formed XML with its namespaces declared (expat
+  checks it without building a tree) and valid UTF-8;
+- outside the track segments, which are small, the tree is built and walked
+  as gpxpy 1.6 walks it (the default namespace removed, direct children
+  matched by tag), for GPX 1.1 only;
+- inside them, every point must match the plain pattern (double-quoted
+  ``lat``/``lon``, ``<ele>`` then ``<time>`` as the schema orders them), no
+  entity, comment or CDATA may appear, and every time must be one that gpxpy's
+  own parser reads the same way as pandas.
 """
 
 from __future__ import annotations
@@ -19,100 +27,200 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
-from gpxpy.gpxfield import parse_time
+import numpy as np
+import pandas as pd
+
+#: Track-point extension element names (Garmin TrackPointExtension v1/v2,
+#: Cluetrust, Strava, Suunto and others, matched without their prefix and
+#: case) and the column each one fills; the first element that has text wins.
+EXTENSION_FIELDS = {
+    "hr": "heart_rate_bpm",
+    "heartrate": "heart_rate_bpm",
+    "cad": "cadence",
+    "cadence": "cadence",
+    "runcadence": "cadence",
+    "power": "power_w",
+    "watts": "power_w",
+    "powerinwatts": "power_w",
+    "speed": "speed_m_s",
+}
+
+
+@dataclass
+class Header:
+    """What a GPX document says besides its points, named as gpxpy names it."""
+
+    tracks: list[tuple[str | None, str | None]]  #: each ``<trk>``'s name and type
+    name: str | None = None
+    creator: str | None = None
+    extensions: list = field(default_factory=list)  #: the document's own ``<extensions>`` elements
+    has_route: bool = False
+    has_waypoints: bool = False
+    times_without_zone: bool = False
+
 
 #: The first default namespace declaration, which gpxpy removes before parsing.
 _DEFAULT_NAMESPACE = re.compile(r"""\sxmlns=(['"])[^'"]+\1""")
 
+_VALUE = rb"[^<]*"
+#: A track point, after the white space before it; anything else is a stray character (the last group), so
+#: that the matches of a segment cover it whole and each point is one of its direct children.
+_POINT = re.compile(
+    rb'\s*(?:<trkpt\s+(?:lat="([^"]*)"\s+lon="([^"]*)"|lon="([^"]*)"\s+lat="([^"]*)")\s*(?:/>|>\s*'
+    rb"(?:<ele>(" + _VALUE + rb")</ele>\s*)?"
+    rb"(?:<time>(" + _VALUE + rb")</time>\s*)?"
+    rb"(?:<(?!extensions[\s>/])[\w.:\-]+>" + _VALUE + rb"</[\w.:\-]+>\s*)*"  # other simple values (hdop, sat...)
+    rb"(?:<extensions\s*/>\s*|<extensions>(.*?)</extensions>\s*)?"
+    rb"</trkpt>)|(\S))",
+    re.DOTALL,
+)
 
-@dataclass
-class Point:
-    time: object
-    latitude: float
-    longitude: float
-    elevation: float | None
-    extensions: list
-
-
-@dataclass
-class Segment:
-    points: list[Point]
-
-
-@dataclass
-class Track:
-    name: str | None
-    type: str | None
-    segments: list[Segment]
+#: Times as watches write them, which gpxpy's parser and pandas read alike
+#: (gpxpy keeps microseconds: more digits are cut, below).
+_TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)?")
 
 
-@dataclass
-class Document:
-    """The parts of a GPX document riskload reads, named as gpxpy names them."""
+def _first_text(names: list[str]) -> re.Pattern:
+    """For extension blocks joined with NUL: each block's first element named one of ``names`` that has text.
 
-    tracks: list[Track]
-    routes: list = field(default_factory=list)
-    waypoints: list = field(default_factory=list)
-    name: str | None = None
-    creator: str | None = None
-    extensions: list = field(default_factory=list)
+    The element's text is what follows its start tag up to the next tag, as
+    ElementTree's ``text``; a block without one matches empty.
+    """
+    alternatives = b"|".join(re.escape(name.encode()) for name in names)
+    return re.compile(rb"\x00(?:[^\x00]*?<(?:[\w.\-]+:)?(?i:" + alternatives + rb")(?:\s[^>]*)?(?<!/)>([^<]+))?")
 
 
-class _Refused(Exception):
-    """A value gpxpy would refuse or read differently: leave the document to gpxpy."""
+#: Each extension column's names, and the pattern that finds the first of them in each block.
+_EXTENSION_PATTERNS = {
+    column: (names, _first_text(names))
+    for column in dict.fromkeys(EXTENSION_FIELDS.values())
+    for names in [[name for name, target in EXTENSION_FIELDS.items() if target == column]]
+}
 
 
-def parse(xml: bytes) -> Document | None:
-    """The document in ``xml`` (run through :func:`~.xmlsafe.prepare_xml`), or None to ask gpxpy."""
+class _Declined(Exception):
+    """Something this reader does not read exactly as gpxpy would."""
+
+
+def read(xml: bytes) -> tuple[pd.DataFrame, Header] | None:
+    """The points and header of ``xml`` (run through :func:`~.xmlsafe.prepare_xml`), or None to ask gpxpy.
+
+    The points table has one row per ``<trkpt>`` in document order, with
+    ``timestamp`` (UTC, NaT where a point has no time gpxpy reads), ``track``
+    (the ``<trk>``'s number), ``segment`` (the ``<trkseg>``'s number across
+    tracks), ``latitude_deg``, ``longitude_deg``, ``altitude_m`` and, as text,
+    each extension column that some point has.
+    """
     try:
-        text = xml.decode("utf-8")
-        root = ElementTree.XML(_DEFAULT_NAMESPACE.sub("", text, count=1))
-    except (ValueError, ElementTree.ParseError):
+        # as text, so that expat reads it as UTF-8 whatever it declares, as gpxpy does
+        expat.ParserCreate(namespace_separator=" ").Parse(xml.decode("utf-8"), True)
+        skeleton, bodies = _cut_segments(xml)
+        header, segment_tracks = _walk_skeleton(skeleton)
+        if len(segment_tracks) != len(bodies):
+            raise _Declined  # a <trkseg> somewhere gpxpy does not look
+        points = _points(bodies, segment_tracks, header)
+    except (_Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
         return None
+    return points, header
+
+
+def _cut_segments(xml: bytes) -> tuple[bytes, list[bytes]]:
+    """The document with each ``<trkseg>``'s content left out, and those contents."""
+    pieces, bodies, position = [], [], 0
+    while (start := xml.find(b"<trkseg", position)) >= 0:
+        opening_end = start + len(b"<trkseg")
+        if xml.startswith(b"/>", opening_end):
+            bodies.append(b"")
+            pieces.append(xml[position : opening_end + 2])
+            position = opening_end + 2
+            continue
+        if not xml.startswith(b">", opening_end):
+            raise _Declined  # attributes, or another element's name
+        end = xml.find(b"</trkseg>", opening_end)
+        if end < 0:
+            raise _Declined
+        pieces.append(xml[position : opening_end + 1])
+        bodies.append(xml[opening_end + 1 : end])
+        position = end
+    pieces.append(xml[position:])
+    return b"".join(pieces), bodies
+
+
+def _walk_skeleton(skeleton: bytes) -> tuple[Header, list[int]]:
+    """The header, and the track number of each ``<trkseg>`` in document order, as gpxpy walks the tree."""
+    root = ElementTree.XML(_DEFAULT_NAMESPACE.sub("", skeleton.decode("utf-8"), count=1))
     if root.get("version") != "1.1":
-        return None  # gpxpy reads other versions with another field list
-    try:
-        tracks = [_track(node) for node in root if node.tag == "trk"]
-    except _Refused:
-        return None
+        raise _Declined  # gpxpy reads other versions with another field list
+    tracks, segment_tracks = [], []
+    for number, node in enumerate(n for n in root if n.tag == "trk"):
+        name, kind = node.find("name"), node.find("type")
+        tracks.append((name.text if name is not None else None, kind.text if kind is not None else None))
+        segment_tracks += [number] * sum(1 for child in node if child.tag == "trkseg")
     metadata = root.find("metadata")
     name = metadata.find("name") if metadata is not None else None
     extensions = root.find("extensions")
-    return Document(tracks=tracks, routes=[n for n in root if n.tag == "rte"],
-                    waypoints=[n for n in root if n.tag == "wpt"], name=name.text if name is not None else None,
-                    creator=root.get("creator"), extensions=list(extensions) if extensions is not None else [])
+    header = Header(tracks=tracks, name=name.text if name is not None else None, creator=root.get("creator"),
+                    extensions=list(extensions) if extensions is not None else [],
+                    has_route=any(n.tag == "rte" for n in root), has_waypoints=any(n.tag == "wpt" for n in root))
+    if sum(1 for _ in root.iter("trkseg")) != len(segment_tracks):
+        raise _Declined
+    return header, segment_tracks
 
 
-def _track(node) -> Track:
-    name, kind = node.find("name"), node.find("type")
-    segments = [Segment([_point(p) for p in seg if p.tag == "trkpt"]) for seg in node if seg.tag == "trkseg"]
-    return Track(name.text if name is not None else None, kind.text if kind is not None else None, segments)
+def _points(bodies: list[bytes], segment_tracks: list[int], header: Header) -> pd.DataFrame:
+    found, tracks, segments = [], [], []
+    for number, (body, track) in enumerate(zip(bodies, segment_tracks)):
+        if b"&" in body or b"<!" in body or b"<?" in body:
+            raise _Declined  # an entity, a comment or CDATA: ElementTree's reading, not the bytes
+        points = _POINT.findall(body)
+        if any(point[7] for point in points):
+            raise _Declined  # a point of another shape, or something else
+        found += points
+        tracks.append(np.full(len(points), track))
+        segments.append(np.full(len(points), number))
+    columns = list(zip(*found)) or [()] * 8
+    frame = pd.DataFrame({
+        "timestamp": _times(columns[5], header),
+        "track": np.concatenate(tracks) if tracks else np.empty(0, int),
+        "segment": np.concatenate(segments) if segments else np.empty(0, int),
+        # one of the two attribute orders matched, the other's groups are empty
+        "latitude_deg": _numbers(map(bytes.__add__, columns[0], columns[3])),
+        "longitude_deg": _numbers(map(bytes.__add__, columns[1], columns[2])),
+        "altitude_m": _numbers(columns[4], empty_is_none=True),
+    })
+    if any(columns[6]):
+        joined = b"\x00" + b"\x00".join(columns[6]) + b"\x00"
+        lowered = joined.lower()
+        for column, (names, pattern) in _EXTENSION_PATTERNS.items():
+            if not any(name.encode() in lowered for name in names):
+                continue  # the pattern scans every block; most files hold two or three of the four
+            values = pattern.findall(joined)[: len(found)]
+            if any(values):
+                frame[column] = [value.decode().strip() if value else None for value in values]
+    return frame
 
 
-def _point(node) -> Point:
-    elevation = node.find("ele")
-    when = node.find("time")
-    extensions = node.find("extensions")
-    return Point(parse_time_or_none(when.text if when is not None else None), _number(node.get("lat"), True),
-                 _number(node.get("lon"), True), _number(elevation.text if elevation is not None else None),
-                 list(extensions) if extensions is not None else [])
+def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
+    """``float`` of each stripped text, as gpxpy converts; an empty ``<ele>`` has no text, so no value."""
+    texts = list(texts)
+    if empty_is_none:
+        texts = [text if text else b"nan" for text in texts]
+    if not all(texts):
+        raise _Declined  # an empty mandatory value: gpxpy refuses the file
+    return np.array([float(text) for text in texts], dtype=float)
 
 
-def _number(text: str | None, mandatory: bool = False) -> float | None:
-    if text is None:
-        if mandatory:
-            raise _Refused
-        return None
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise _Refused from None
-
-
-def parse_time_or_none(text: str | None):
-    """A point's time as gpxpy reads it: its own parser, and None for what that refuses."""
-    try:
-        return parse_time(text)
-    except Exception:  # gpxpy's TimeConverter swallows every error the same way
-        return None
+def _times(texts, header: Header) -> pd.Series:
+    """Each point's time in UTC, as gpxpy's parser reads it (microseconds kept, a time without zone as UTC)."""
+    texts = [text for text in texts]
+    given = [text for text in texts if text]
+    if not all(_TIME.fullmatch(text) for text in given):
+        raise _Declined
+    header.times_without_zone = any(not (text.endswith(b"Z") or text[-6:-5] in (b"+", b"-")) for text in given)
+    times = pd.to_datetime(pd.Series([text.decode() if text else None for text in texts], dtype=object),
+                           utc=True, format="ISO8601", errors="coerce")
+    if int(times.isna().sum()) != len(texts) - len(given):
+        raise _Declined  # a date that does not exist: gpxpy's own handling
+    return times.dt.floor("us")
