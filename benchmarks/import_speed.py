@@ -4,8 +4,10 @@ Run from the repository root (after ``pip install -e .``)::
 
     python benchmarks/import_speed.py              # N = 1,000 runs over 10 years
     python benchmarks/import_speed.py --runs 100   # a quick look
+    python benchmarks/import_speed.py --runs 3500 --years 14 --minutes 85 --baseline-files 100
+                                                   # a 14-year history of 3,500 runs, about 480 MB
 
-It builds an export of N one-hour 1 Hz FIT runs with heart rate, cadence and
+It builds an export of N 1 Hz FIT runs (an hour each unless ``--minutes``) with heart rate, cadence and
 altitude (or reuses the one in ``--export``), then measures in this one
 process, each as seconds and as a ratio to the baseline:
 
@@ -151,6 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1000, help="Runs in the export (default 1000).")
     parser.add_argument("--years", type=float, default=10.0, help="Years the runs are spread over (default 10).")
+    parser.add_argument("--minutes", type=int, default=60, help="Length of each run (default 60).")
     parser.add_argument("--export", type=Path, help="Build the export here, or reuse the one already there.")
     parser.add_argument("--baseline-files", type=int,
                         help="Time the baseline on this many files and scale it up (default: all of them).")
@@ -166,12 +169,12 @@ def main() -> None:
     existing = sorted(export.glob("*_RUN.fit")) if export.is_dir() else []
     if len(existing) != args.runs:
         shutil.rmtree(export, ignore_errors=True)
-        build_s, _ = timed(write_runs, export, 0, args.runs, days_apart)
+        build_s, _ = timed(write_runs, export, 0, args.runs, days_apart, seconds=args.minutes * 60)
         print(f"built {args.runs} runs in {build_s:.1f} s into {export}")
     paths = sorted(export.glob("*_RUN.fit"))
     size_mb = sum(p.stat().st_size for p in paths) / 1e6
     cores = available_cores()
-    print(f"{len(paths)} one-hour 1 Hz FIT runs over {args.years:g} years, {size_mb:.0f} MB; {cores} cores; "
+    print(f"{len(paths)} {args.minutes}-minute 1 Hz FIT runs over {args.years:g} years, {size_mb:.0f} MB; {cores} cores; "
           f"riskload {riskload.__version__}, Python {sys.version.split()[0]}")
     print()
 
@@ -189,7 +192,7 @@ def main() -> None:
         gc.collect()
         warm_s, warm = timed(lambda: summary(riskload.read_export(export, cache=cache)))
         gc.collect()
-        added = write_runs(export, args.runs, 1, days_apart)[0]
+        added = write_runs(export, args.runs, 1, days_apart, seconds=args.minutes * 60)[0]
         one_s, _ = timed(riskload.read_file, added)
         add_s, after_add = timed(lambda: summary(riskload.read_export(export, cache=cache)))
         written_s, _ = timed(snapshot.wait)  # the snapshot of the new state, written while analysis could go on

@@ -8,7 +8,11 @@ of each FIT file, gpxpy parsing each GPX, the standard library's
 ElementTree each TCX; gzip members unpacked first), then riskload's cold
 import (an empty cache, all cores), the warm re-import and ``analyze`` with
 the report. Each is printed in seconds, as a ratio to the baseline and in
-MB/s of the folder's files. Nothing is written into FOLDER.
+MB/s of the folder's files. For the GPX files it also times the floor any
+Python reader of them stands on: the standard library's C XML parser
+building each file's tree and walking every element, on one core. Last comes
+the peak memory of riskload and its workers together. Nothing is written
+into FOLDER.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ import gpxpy
 from fitparse import FitFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_speed import timed  # noqa: E402
+from import_speed import TreeMemory, timed  # noqa: E402
+
+
+COLD = "riskload cold import"
+WALK = "C XML parser's walk of the GPX"
 
 
 def activity_files(folder: Path) -> list[tuple[Path, str]]:
@@ -62,6 +70,18 @@ def reference_loop(files: list[tuple[Path, str]]) -> Counter:
     return done
 
 
+def xml_walk(files: list[tuple[Path, str]]) -> int:
+    """Build each GPX file's tree with the C XML parser and visit every element; the elements visited."""
+    visited = 0
+    for path, kind in files:
+        if kind == "gpx":
+            data = path.read_bytes()
+            if path.name.lower().endswith(".gz"):
+                data = gzip.decompress(data)
+            visited += sum(1 for _ in ElementTree.fromstring(data).iter())
+    return visited
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -72,23 +92,31 @@ def main() -> None:
     files = activity_files(args.folder)
     size_mb = sum(path.stat().st_size for path, _ in files) / 1e6
     print(f"{args.folder}: {len(files)} files ({dict(Counter(kind for _, kind in files))}), {size_mb:.1f} MB")
-    base_s, decoded = timed(reference_loop, files)
-    rows = [("reference parsers, one process", base_s)]
-    with tempfile.TemporaryDirectory() as scratch:
-        cache = Path(scratch) / "cache"
-        started = time.perf_counter()
-        export = read_export(args.folder, timezone=args.timezone, cache=cache)
-        rows.append(("riskload cold import", time.perf_counter() - started))
-        warm_s, _ = timed(read_export, args.folder, timezone=args.timezone, cache=cache)
-        rows.append(("riskload warm re-import", warm_s))
-        started = time.perf_counter()
-        analysis = analyze(args.folder, timezone=args.timezone, cache=cache)
-        write_report(analysis, Path(scratch) / "report", export_folder=args.folder, cache=False)
-        rows.append(("riskload analyze + report (warm)", time.perf_counter() - started))
+    with TreeMemory() as memory:
+        base_s, decoded = timed(reference_loop, files)
+        rows = [("reference parsers, one process", base_s)]
+        if decoded["gpx"]:
+            rows.append((WALK, timed(xml_walk, files)[0]))
+        with tempfile.TemporaryDirectory() as scratch:
+            cache = Path(scratch) / "cache"
+            started = time.perf_counter()
+            export = read_export(args.folder, timezone=args.timezone, cache=cache)
+            rows.append((COLD, time.perf_counter() - started))
+            warm_s, _ = timed(read_export, args.folder, timezone=args.timezone, cache=cache)
+            rows.append(("riskload warm re-import", warm_s))
+            started = time.perf_counter()
+            analysis = analyze(args.folder, timezone=args.timezone, cache=cache)
+            write_report(analysis, Path(scratch) / "report", export_folder=args.folder, cache=False)
+            rows.append(("riskload analyze + report (warm)", time.perf_counter() - started))
     print(f"reference decoded: {dict(decoded)}; riskload: {len(export.activities)} activities, "
           f"{len(export.skipped)} files skipped")
     for label, seconds in rows:
         print(f"{label:<34} {seconds:8.1f} s   {base_s / seconds:6.1f}x the baseline   {size_mb / seconds:6.1f} MB/s")
+    times = dict(rows)
+    if WALK in times:
+        print(f"riskload's cold import / the C XML parser's walk: {times[COLD] / times[WALK]:.1f}")
+    print(f"peak memory of this process (the reference loop included) and riskload's workers: {memory.peak_mb:.0f} MB "
+          f"(Pss; resident sets added up: {memory.peak_rss_mb:.0f} MB)")
 
 
 if __name__ == "__main__":

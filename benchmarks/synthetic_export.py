@@ -92,13 +92,14 @@ def run_start(index: int, days_apart: float) -> pd.Timestamp:
     return FIRST_START + pd.Timedelta(days=int(index * max(days_apart, 1.0)))
 
 
-def write_runs(folder: Path, first: int, count: int, days_apart: float, seed: int = 1) -> list[Path]:
-    """Write runs ``first`` .. ``first + count - 1`` into ``folder``; return their paths."""
+def write_runs(folder: Path, first: int, count: int, days_apart: float, seed: int = 1,
+               seconds: int = RUN_SECONDS) -> list[Path]:
+    """Write runs ``first`` .. ``first + count - 1``, each ``seconds`` long, into ``folder``; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(first, first + count):
         rng = np.random.default_rng([seed, index])
         path = folder / f"{index:05d}_RUN.fit"
-        path.write_bytes(fit_run(run_start(index, days_apart), rng))
+        path.write_bytes(fit_run(run_start(index, days_apart), rng, seconds))
         paths.append(path)
     return paths
