@@ -77,9 +77,10 @@ _POINT = re.compile(
     re.DOTALL,
 )
 
-#: Times as watches write them, which gpxpy's parser and pandas read alike
-#: (gpxpy keeps microseconds: more digits are cut, below).
-_TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)?")
+#: Times as watches write them, one per line, which gpxpy's parser and pandas read alike (gpxpy keeps
+#: microseconds: more digits are cut, below); and a time among them without a zone.
+_TIMES = re.compile(rb"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)?\n)*")
+_ZONELESS = re.compile(rb"T\d\d:\d\d:\d\d(?:\.\d+)?\n")
 
 
 def _first_text(names: list[str]) -> re.Pattern:
@@ -214,13 +215,13 @@ def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
 
 def _times(texts, header: Header) -> pd.Series:
     """Each point's time in UTC, as gpxpy's parser reads it (microseconds kept, a time without zone as UTC)."""
-    texts = [text for text in texts]
-    given = [text for text in texts if text]
-    if not all(_TIME.fullmatch(text) for text in given):
+    given = b"".join(text + b"\n" for text in texts if text)
+    if not _TIMES.fullmatch(given):
         raise _Declined
-    header.times_without_zone = any(not (text.endswith(b"Z") or text[-6:-5] in (b"+", b"-")) for text in given)
-    times = pd.to_datetime(pd.Series([text.decode() if text else None for text in texts], dtype=object),
+    header.times_without_zone = _ZONELESS.search(given) is not None
+    strings = iter(given.decode().split("\n"))
+    times = pd.to_datetime(pd.Series([next(strings) if text else None for text in texts], dtype=object),
                            utc=True, format="ISO8601", errors="coerce")
-    if int(times.isna().sum()) != len(texts) - len(given):
+    if int(times.isna().sum()) != sum(1 for text in texts if not text):
         raise _Declined  # a date that does not exist: gpxpy's own handling
     return times.dt.floor("us")
