@@ -21,7 +21,9 @@ from riskload.importers.fitfast import crc16
 FIT_EPOCH_S = 631_065_600
 SEMICIRCLES_PER_DEG = 2**31 / 180.0
 RUN_SECONDS = 3600
-FIRST_START = pd.Timestamp("2016-01-04 06:30", tz="UTC")
+#: A Monday early enough that fourteen years of runs end before today (later ones would be refused as
+#: dated in the future).
+FIRST_START = pd.Timestamp("2012-01-02 06:30", tz="UTC")
 
 # (field number, size, base type) per message, and the numpy layout of a record
 _FILE_ID = [(0, 1, 0x00), (1, 2, 0x84), (2, 2, 0x84), (3, 4, 0x8C), (4, 4, 0x86)]
