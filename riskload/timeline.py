@@ -121,7 +121,8 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
         columns[column] = np.where(junk, np.nan, values)
     lat, lon = columns["latitude_deg"], columns["longitude_deg"]
     bad_position = ~((lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)) | ((lat == 0) & (lon == 0))
-    columns["latitude_deg"], columns["longitude_deg"] = np.where(bad_position, np.nan, lat), np.where(bad_position, np.nan, lon)
+    for name in ("latitude_deg", "longitude_deg"):
+        columns[name] = np.where(bad_position, np.nan, columns[name])
     frame = pd.DataFrame(columns)  # in the order, and of the types, of SAMPLE_COLUMNS
     frame["altitude_smooth_m"] = track.smooth_altitude_at_samples(frame)
     return frame

@@ -78,7 +78,8 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         raise CorruptFileError(path, f"not a readable GPX file ({str(exc).strip() or type(exc).__name__})") from exc
 
     if points.empty:
-        what = "a planned route" if header.has_route else "waypoints only" if header.has_waypoints else "no track points"
+        what = ("a planned route" if header.has_route else "waypoints only" if header.has_waypoints
+                else "no track points")
         raise NoActivityDataError(path, f"nothing was recorded: {what}")
     frame = points[points["timestamp"].notna()].reset_index(drop=True)
     if len(frame) * 2 < len(points):

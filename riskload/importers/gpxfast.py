@@ -121,7 +121,7 @@ def read(xml: bytes) -> tuple[pd.DataFrame, Header] | None:
         header, segment_tracks = _walk_skeleton(skeleton)
         if len(segment_tracks) != len(bodies):
             raise _Declined  # a <trkseg> somewhere gpxpy does not look
-        points = _points(bodies, segment_tracks, header)
+        points, header.times_without_zone = _points(bodies, segment_tracks)
     except (_Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
         return None
     return points, header
@@ -170,7 +170,8 @@ def _walk_skeleton(skeleton: bytes) -> tuple[Header, list[int]]:
     return header, segment_tracks
 
 
-def _points(bodies: list[bytes], segment_tracks: list[int], header: Header) -> pd.DataFrame:
+def _points(bodies: list[bytes], segment_tracks: list[int]) -> tuple[pd.DataFrame, bool]:
+    """The points table of :func:`read`, and whether a time among them has no zone."""
     found, tracks, segments = [], [], []
     for number, (body, track) in enumerate(zip(bodies, segment_tracks)):
         if b"&" in body or b"<!" in body or b"<?" in body:
@@ -182,8 +183,9 @@ def _points(bodies: list[bytes], segment_tracks: list[int], header: Header) -> p
         tracks.append(np.full(len(points), track))
         segments.append(np.full(len(points), number))
     columns = list(zip(*found)) or [()] * 8
+    times, without_zone = _times(columns[5])
     frame = pd.DataFrame({
-        "timestamp": _times(columns[5], header),
+        "timestamp": times,
         "track": np.concatenate(tracks) if tracks else np.empty(0, int),
         "segment": np.concatenate(segments) if segments else np.empty(0, int),
         # one of the two attribute orders matched, the other's groups are empty
@@ -200,7 +202,7 @@ def _points(bodies: list[bytes], segment_tracks: list[int], header: Header) -> p
             values = pattern.findall(joined)[: len(found)]
             if any(values):
                 frame[column] = [value.decode().strip() if value else None for value in values]
-    return frame
+    return frame, without_zone
 
 
 def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
@@ -213,15 +215,15 @@ def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
     return np.array([float(text) for text in texts], dtype=float)
 
 
-def _times(texts, header: Header) -> pd.Series:
-    """Each point's time in UTC, as gpxpy's parser reads it (microseconds kept, a time without zone as UTC)."""
+def _times(texts) -> tuple[pd.Series, bool]:
+    """Each point's time in UTC as gpxpy's parser reads it (microseconds kept, a time without zone as UTC),
+    and whether a time has no zone."""
     given = b"".join(text + b"\n" for text in texts if text)
     if not _TIMES.fullmatch(given):
         raise _Declined
-    header.times_without_zone = _ZONELESS.search(given) is not None
     strings = iter(given.decode().split("\n"))
     times = pd.to_datetime(pd.Series([next(strings) if text else None for text in texts], dtype=object),
                            utc=True, format="ISO8601", errors="coerce")
     if int(times.isna().sum()) != sum(1 for text in texts if not text):
         raise _Declined  # a date that does not exist: gpxpy's own handling
-    return times.dt.floor("us")
+    return times.dt.floor("us"), _ZONELESS.search(given) is not None
