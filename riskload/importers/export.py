@@ -199,13 +199,16 @@ def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: Import
 
 
 def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
-    """One samples table; ``activity_id`` is categorical, built from the rows without touching each sample."""
+    """One samples table; ``activity_id`` is categorical, built from the rows without touching each sample.
+
+    The samples are taken out of ``parsed`` as they are joined.
+    """
     with_samples = [p for p in parsed if len(p)]
     if not with_samples:
         return empty_frame(SAMPLE_COLUMNS)
-    frame = samples_frame([p.columns for p in with_samples])
     ids, which = np.unique([p.row["activity_id"] for p in with_samples], return_inverse=True)
     codes = np.repeat(which, [len(p) for p in with_samples])
+    frame = samples_frame([p.columns for p in with_samples], take=True)
     frame.insert(0, "activity_id", pd.Categorical.from_codes(codes, categories=ids))
     return conform(frame, SAMPLE_COLUMNS)
 

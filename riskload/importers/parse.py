@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..columns import SAMPLE_COLUMNS
 from ..errors import CorruptFileError, NoActivityDataError, UnsupportedFormatError
+from ..memory import release_freed_memory
 from ..timeline import latest_plausible, plausible_parts, summarize
 from .fit import read_fit
 from .gpx import read_gpx
@@ -70,10 +71,21 @@ class ParsedActivity:
 SAMPLE_ARRAYS = [name for name in SAMPLE_COLUMNS if name != "activity_id"]
 
 
-def samples_frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """One samples table (without ``activity_id``) from the column arrays of several activities."""
-    frame = pd.DataFrame({name: np.concatenate([part[name] for part in parts]) if len(parts) != 1 else parts[0][name]
-                          for name in SAMPLE_ARRAYS}, copy=len(parts) == 1)
+def samples_frame(parts: list[dict[str, np.ndarray]], *, take: bool = False) -> pd.DataFrame:
+    """One samples table (without ``activity_id``) from the column arrays of several activities.
+
+    With ``take``, each column is taken out of ``parts`` once it is joined, and
+    the memory it held given back, so that a long history is never held twice
+    (the parts are left empty).
+    """
+    columns = {}
+    for name in SAMPLE_ARRAYS:
+        columns[name] = np.concatenate([part[name] for part in parts]) if len(parts) != 1 else parts[0][name]
+        if take:
+            for part in parts:
+                del part[name]
+            release_freed_memory()
+    frame = pd.DataFrame(columns, copy=len(parts) == 1 and not take)
     frame["timestamp"] = pd.DatetimeIndex(frame["timestamp"].to_numpy("datetime64[ns]")).tz_localize("UTC")
     return frame
 
