@@ -35,18 +35,15 @@ class HeartRateSettings:
         return self.resting_bpm + fraction * (self.max_bpm - self.resting_bpm)
 
 
-def estimate_max_hr_bpm(heart_rate_bpm: pd.Series, activity_id: pd.Series) -> float | None:
+def estimate_max_hr_bpm(peaks_bpm: pd.Series) -> float | None:
     """The highest heart rate the data supports, robust to single spikes.
 
-    Heuristic: the highest over activities of each activity's 99.5th
-    percentile, so a few seconds of strap noise do not count. It is a lower
-    bound of the true maximum unless the athlete raced or ran all-out.
+    Heuristic: the highest of the runs' 99.5th percentiles (``peaks_bpm``,
+    :func:`riskload.records.heart_rate_peaks_bpm`), so a few seconds of strap
+    noise do not count. It is a lower bound of the true maximum unless the
+    athlete raced or ran all-out.
     """
-    valid = heart_rate_bpm.notna()
-    if not valid.any():
-        return None
-    per_activity = heart_rate_bpm[valid].groupby(activity_id[valid]).quantile(0.995)
-    return float(per_activity.max())
+    return float(peaks_bpm.max()) if peaks_bpm.notna().any() else None
 
 
 def profile_resting_hr_bpm(activities: pd.DataFrame) -> tuple[float, int] | None:
@@ -64,8 +61,7 @@ def profile_resting_hr_bpm(activities: pd.DataFrame) -> tuple[float, int] | None
     return float(recent["profile_resting_hr_bpm"].median()), len(recent)
 
 
-def resolve(settings, heart_rate_bpm: pd.Series, activity_id: pd.Series,
-            activities: pd.DataFrame | None = None) -> HeartRateSettings:
+def resolve(settings, peaks_bpm: pd.Series, activities: pd.DataFrame | None = None) -> HeartRateSettings:
     """Heart-rate settings from the athlete settings, else estimated from the data or the watch, else assumed.
 
     The maximum comes from the settings or :func:`estimate_max_hr_bpm`; the
@@ -76,7 +72,7 @@ def resolve(settings, heart_rate_bpm: pd.Series, activity_id: pd.Series,
     if settings.max_hr_bpm is not None:
         max_bpm, max_source = settings.max_hr_bpm, "settings"
     else:
-        max_bpm = estimate_max_hr_bpm(heart_rate_bpm, activity_id)
+        max_bpm = estimate_max_hr_bpm(peaks_bpm)
         max_source = "estimated from the data" if max_bpm is not None else "unknown"
     watch = profile_resting_hr_bpm(activities) if activities is not None else None
     if settings.resting_hr_bpm is not None:

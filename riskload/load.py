@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import heart, records
+from .memory import release_freed_memory
 from .errors import RiskloadError
 from .sessions import join_sessions, samples_by_session
 from .settings import Settings
@@ -142,7 +143,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     is_run = acts["is_running"].astype(bool)
     runs = join_sessions(acts[is_run])
     recs = records.running_records(samples_by_session(export.samples, runs), runs["activity_id"])
-    hr = heart.resolve(settings, recs["heart_rate_bpm"], recs["activity_id"], acts)
+    hr = heart.resolve(settings, records.heart_rate_peaks_bpm(recs), acts)
     runs = measure_runs(runs, recs, settings, hr)
     notes = []
     if later.any():
@@ -157,6 +158,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")
     load = assemble_load(acts, runs, recs, hr, settings, as_of, notes)
+    release_freed_memory()  # the temporary arrays of millions of records
     if len(load.weekly) < 8:
         notes.append(f"The export covers only {len(load.weekly)} weeks: the rules that compare with earlier weeks "
                      "have little to go on, and a new runner's first weeks cannot be judged.")
@@ -176,13 +178,18 @@ def measure_runs(runs: pd.DataFrame, recs: pd.DataFrame, settings: Settings,
     runs["moving_time_min"] = runs["moving_time_s"].fillna(0.0) / 60.0
     high_bpm = hr.reserve_bpm(shared_threshold(settings, "RL005", "hr_fraction", HIGH_HR_RESERVE_FRACTION))
     runs["high_hr_min"] = high_hr_minutes(recs, ids, hr.max_bpm, high_bpm / hr.max_bpm if high_bpm else 1.0).to_numpy()
-    per_record_trimp = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
-    runs["trimp"] = pd.Series(per_record_trimp, index=recs.index).groupby(recs["activity_id"]).sum().reindex(
-        ids, fill_value=0.0).to_numpy()
+    runs["trimp"] = trimp_per_run(recs, hr).reindex(ids, fill_value=0.0).to_numpy()
     runs["steep_descent_m"] = steep_descent_m(
         recs, ids, shared_threshold(settings, "RL006", "grade_limit_pct", STEEP_GRADE_PCT),
         shared_threshold(settings, "RL006", "segment_m", STEEP_SEGMENT_M)).to_numpy()
     return runs
+
+
+@records.in_chunks
+def trimp_per_run(recs: pd.DataFrame, hr: heart.HeartRateSettings) -> pd.Series:
+    """Banister TRIMP of each run (:func:`riskload.heart.trimp` summed over its records)."""
+    per_record = heart.trimp(recs["heart_rate_bpm"].to_numpy(), recs["dt_s"].to_numpy() / 60.0, hr)
+    return pd.Series(per_record, index=recs.index).groupby(recs["activity_id"], observed=True, sort=False).sum()
 
 
 def assemble_load(acts: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, hr: heart.HeartRateSettings,

@@ -10,13 +10,15 @@ importers (``altitude_smooth_m``).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
 from . import track
 
-RECORD_COLUMNS = ["activity_id", "timestamp", "elapsed_s", "moving_s", "dt_s", "track_m", "speed_m_s",
-                  "altitude_m", "altitude_smooth_m", "heart_rate_bpm", "cadence_spm"]
+RECORD_COLUMNS = ["activity_id", "timestamp", "dt_s", "track_m", "speed_m_s", "altitude_m", "altitude_smooth_m",
+                  "heart_rate_bpm", "cadence_spm"]
 
 
 def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
@@ -27,44 +29,64 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
     DataFrame
         :data:`RECORD_COLUMNS`: ``dt_s`` is the time since the previous record
         when the athlete was moving (0 across pauses longer than
-        :data:`riskload.track.PAUSE_GAP_S` and segment breaks), ``moving_s``
-        its running sum, ``track_m`` the distance along the track (the
+        :data:`riskload.track.PAUSE_GAP_S` and segment breaks; :func:`moving_s`
+        is its running sum), ``track_m`` the distance along the track (the
         device's where it recorded one, else from GPS), ``speed_m_s`` the
         device's speed or the GPS speed over five records.
     """
     # the chosen samples grouped by activity (in order of appearance) and in time order; the
     # table is used as it is when it is already so, as an import leaves it (no copy of millions of rows)
-    chosen = np.flatnonzero(samples["activity_id"].isin(set(activity_ids)).to_numpy())
-    appearance, _ = pd.factorize(samples["activity_id"].astype("category").cat.codes.to_numpy()[chosen])
-    chosen = chosen[np.lexsort((pd.DatetimeIndex(samples["timestamp"]).asi8[chosen], appearance))]
-    in_place = len(chosen) == len(samples) and bool((chosen == np.arange(len(chosen))).all())
-    s = (samples if in_place else samples.take(chosen)).reset_index(drop=True)
+    wanted = samples["activity_id"].isin(set(activity_ids)).to_numpy()
+    if wanted.all() and _grouped_in_time_order(samples):
+        s = samples.reset_index(drop=True)
+    else:
+        chosen = np.flatnonzero(wanted)
+        appearance, _ = pd.factorize(samples["activity_id"].astype("category").cat.codes.to_numpy()[chosen])
+        chosen = chosen[np.lexsort((pd.DatetimeIndex(samples["timestamp"]).asi8[chosen], appearance))]
+        s = samples.take(chosen).reset_index(drop=True)
     if s.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
     aid = s["activity_id"]
-    first = aid.ne(aid.shift())
-    seconds = (s["timestamp"] - s["timestamp"].iloc[0]).dt.total_seconds()
-    raw_dt = seconds.diff().where(~first, 0.0)
-    new_segment = s["segment"].ne(s["segment"].shift()) & ~first
-    dt = raw_dt.where((raw_dt <= track.PAUSE_GAP_S) & ~new_segment, 0.0)
+    codes = _run_codes(s)
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.r_[starts, len(s)])
+    # one array of millions at a time, each dropped once used: a long history's records must fit beside its samples
+    stamps = s["timestamp"].to_numpy("datetime64[ns]").view("int64")
+    seconds = (stamps - stamps[0]) / 1e9
+    raw_dt = np.diff(seconds, prepend=seconds[0])
+    del seconds
+    raw_dt[first] = 0.0
+    segment = s["segment"].to_numpy()
+    new_segment = np.r_[False, segment[1:] != segment[:-1]] & ~first
+    dt = np.where((raw_dt <= track.PAUSE_GAP_S) & ~new_segment, raw_dt, 0.0)
 
-    has_device = s.groupby(aid)["distance_m"].transform("count") > 0
-    device_leg = s["distance_m"].diff().where(~first, 0.0).clip(lower=0.0)
-    leg = device_leg.where(has_device, _gps_legs(s, ~has_device & ~first & ~new_segment)).fillna(0.0)
-    leg = leg.where(leg <= track.MAX_SPEED_M_S["running"] * raw_dt.clip(lower=1.0), 0.0)  # GPS jumps
-    track_m = leg.groupby(aid).cumsum()
+    distance = s["distance_m"].to_numpy(dtype="float64", na_value=np.nan)
+    has_device = np.repeat(np.add.reduceat(~np.isnan(distance), starts) > 0, lengths)
+    leg = np.diff(distance, prepend=np.nan)
+    del distance
+    leg[first] = 0.0
+    np.maximum(leg, 0.0, out=leg)  # NaN stays NaN
+    leg[~has_device] = 0.0
+    _add_gps_legs(leg, s, np.flatnonzero(~has_device & ~first & ~new_segment))
+    leg[np.isnan(leg)] = 0.0
+    reach = np.maximum(raw_dt, 1.0)
+    reach *= track.MAX_SPEED_M_S["running"]
+    leg[~(leg <= reach)] = 0.0  # GPS jumps
+    del raw_dt, new_segment, reach
+    track_m = leg  # summed in place, run by run
+    for start, end in zip(starts, np.r_[starts[1:], len(s)]):
+        np.cumsum(track_m[start:end], out=track_m[start:end])
 
-    device_speed = has_device & s["speed_m_s"].notna()
-    speed = s["speed_m_s"]
+    speed = s["speed_m_s"].to_numpy(dtype="float64", na_value=np.nan)
+    device_speed = has_device & ~np.isnan(speed)
     if not device_speed.all():
-        speed = speed.where(device_speed, _track_speed(s, aid, track_m))
+        speed = np.where(device_speed, speed, _track_speed(s, aid, pd.Series(track_m, index=s.index)).to_numpy())
 
     return pd.DataFrame({
         "activity_id": aid,
         "timestamp": s["timestamp"],
-        "elapsed_s": seconds - seconds.groupby(aid).transform("first"),
-        "moving_s": dt.groupby(aid).cumsum(),
         "dt_s": dt,
         "track_m": track_m,
         "speed_m_s": speed,
@@ -75,19 +97,62 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
     }, copy=False)
 
 
-def _gps_legs(s: pd.DataFrame, rows: pd.Series) -> pd.Series:
-    """Metres from the previous point by GPS for the ``rows`` marked (never an activity's first), 0 elsewhere.
+def moving_s(records: pd.DataFrame) -> np.ndarray:
+    """Moving seconds since the start of its run, for every record (the running sum of ``dt_s``)."""
+    return pd.Series(records["dt_s"].to_numpy()).groupby(_run_codes(records)).cumsum().to_numpy()
+
+
+def _grouped_in_time_order(samples: pd.DataFrame) -> bool:
+    """Whether each activity's samples are one block, in time order (checked without sorting)."""
+    codes = _run_codes(samples)
+    change = codes[1:] != codes[:-1]
+    if int(change.sum()) + 1 != len(pd.unique(codes)):
+        return False
+    stamps = samples["timestamp"].to_numpy("datetime64[ns]").view("int64")
+    return bool(((stamps[1:] >= stamps[:-1]) | change).all())
+
+
+#: Records measured at once by the per-run measures (:func:`in_chunks`): their temporary arrays
+#: then stay near a hundred MB each, where a 14-year history's 20 million records made them
+#: 1 GB together beside the 1.6 GB of samples.
+CHUNK_RECORDS = 2_000_000
+
+
+def run_slices(records: pd.DataFrame, size: int | None = None) -> list[slice]:
+    """Slices of ``records`` that hold whole runs, of about ``size`` records (:data:`CHUNK_RECORDS`) each."""
+    size = size or CHUNK_RECORDS
+    starts, _ = run_blocks(records)
+    cuts = starts[np.searchsorted(starts, np.arange(size, len(records), size))
+                  .clip(max=max(len(starts) - 1, 0))] if len(starts) else starts
+    edges = np.unique(np.r_[0, cuts, len(records)])
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def in_chunks(measure):
+    """``measure(records, ...)``, a measure of each run, applied to :func:`run_slices` of the records and joined.
+
+    Each run is measured from its own records only, so the result is the
+    same; only the memory the measure needs is bounded.
+    """
+    @functools.wraps(measure)
+    def chunked(records: pd.DataFrame, *args, **kwargs):
+        parts = run_slices(records)
+        if len(parts) <= 1:
+            return measure(records, *args, **kwargs)
+        return pd.concat([measure(records.iloc[part], *args, **kwargs) for part in parts])
+    return chunked
+
+
+def _add_gps_legs(leg: np.ndarray, s: pd.DataFrame, rows: np.ndarray) -> None:
+    """Put into ``leg`` the metres from the previous point by GPS, for the ``rows`` given (never a run's first).
 
     Only those rows are computed: on a long history most runs carry the
     device's distance, and the great-circle arithmetic over every sample
     would cost a dozen arrays of millions of values.
     """
-    chosen = np.flatnonzero(rows.to_numpy())
-    legs = np.zeros(len(s))
-    if len(chosen):
+    if len(rows):
         lat, lon = s["latitude_deg"].to_numpy(), s["longitude_deg"].to_numpy()
-        legs[chosen] = track.haversine_m(lat[chosen - 1], lon[chosen - 1], lat[chosen], lon[chosen])
-    return pd.Series(legs, index=s.index)
+        leg[rows] = track.haversine_m(lat[rows - 1], lon[rows - 1], lat[rows], lon[rows])
 
 
 def _track_speed(s: pd.DataFrame, aid: pd.Series, track_m: pd.Series) -> pd.Series:
@@ -144,12 +209,22 @@ def each_record(records: pd.DataFrame, by_run: pd.Series) -> np.ndarray:
     return np.repeat(by_run.reindex(ids).to_numpy(), np.diff(np.r_[starts, len(records)]))
 
 
+@in_chunks
 def minutes_at_or_above(records: pd.DataFrame, bpm: float) -> pd.Series:
     """Moving minutes per activity with heart rate at or above ``bpm``."""
     hot = records["heart_rate_bpm"].to_numpy(dtype="float64", na_value=np.nan) >= bpm
     return per_run(records, np.where(hot, records["dt_s"].to_numpy(), 0.0) / 60.0, "sum", "minutes")
 
 
+@in_chunks
+def heart_rate_peaks_bpm(records: pd.DataFrame, quantile: float = 0.995) -> pd.Series:
+    """Each run's ``quantile`` of heart rate (runs without heart rate left out)."""
+    hr = records["heart_rate_bpm"]
+    valid = hr.notna()
+    return hr[valid].groupby(records["activity_id"][valid], observed=True, sort=False).quantile(quantile)
+
+
+@in_chunks
 def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: float) -> pd.Series:
     """Metres descended per activity on stretches at ``grade_limit_pct`` or steeper.
 
@@ -179,6 +254,7 @@ def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: fl
     return per_run(records[["activity_id"]].iloc[rows], descended, "sum", "steep_descent_m")
 
 
+@in_chunks
 def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
     """Per activity: how the first ``warmup_min`` moving minutes compare with the rest.
 
@@ -189,12 +265,12 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
         ``main_speed_m_s`` (distance over moving time, before and after the
         mark) and ``first_hr_bpm`` (mean heart rate before it, NaN without).
     """
-    moving_s = records["moving_s"].to_numpy(dtype="float64")
+    moving = moving_s(records)
     track_m = records["track_m"].to_numpy(dtype="float64")
-    early = moving_s <= warmup_min * 60.0
-    total_m, total_s = per_run(records, track_m, "max"), per_run(records, moving_s, "max")
+    early = moving <= warmup_min * 60.0
+    total_m, total_s = per_run(records, track_m, "max"), per_run(records, moving, "max")
     first_m = per_run(records, np.where(early, track_m, np.nan), "max")
-    first_s = per_run(records, np.where(early, moving_s, np.nan), "max")
+    first_s = per_run(records, np.where(early, moving, np.nan), "max")
     heart_rate = records["heart_rate_bpm"].to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({

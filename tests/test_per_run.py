@@ -52,10 +52,11 @@ def test_steep_descent_matches_a_group_by(recs):
 
 
 def test_warmup_profile_matches_a_group_by(recs):
-    early = recs["moving_s"] <= 600
     by = recs["activity_id"].astype(str)
-    total_m, total_s = recs["track_m"].groupby(by).max(), recs["moving_s"].groupby(by).max()
-    first_m, first_s = recs["track_m"].where(early).groupby(by).max(), recs["moving_s"].where(early).groupby(by).max()
+    moving_s = recs["dt_s"].groupby(by).cumsum()
+    early = moving_s <= 600
+    total_m, total_s = recs["track_m"].groupby(by).max(), moving_s.groupby(by).max()
+    first_m, first_s = recs["track_m"].where(early).groupby(by).max(), moving_s.where(early).groupby(by).max()
     expected = pd.DataFrame({"moving_min": total_s / 60, "first_speed_m_s": first_m / first_s,
                              "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
                              "first_hr_bpm": recs["heart_rate_bpm"].where(early).groupby(by).mean()})
@@ -69,3 +70,30 @@ def test_no_records_give_empty_aggregates():
     empty = records.running_records(pd.DataFrame(columns=["activity_id", "timestamp"]), [])
     assert records.minutes_at_or_above(empty, 150).empty
     assert records.warmup_profile(empty, 10).empty
+
+
+def test_slices_hold_whole_runs_and_cover_every_record(recs):
+    slices = records.run_slices(recs, 5_000)
+    starts, _ = records.run_blocks(recs)
+    assert len(slices) > 5
+    assert [s.start for s in slices] == sorted(set(s.start for s in slices)) and slices[0].start == 0
+    assert all(a.stop == b.start for a, b in zip(slices, slices[1:])) and slices[-1].stop == len(recs)
+    assert set(s.start for s in slices) <= set(starts)
+
+
+@pytest.mark.parametrize("measure", [
+    lambda r: records.minutes_at_or_above(r, 150),
+    lambda r: records.steep_descent_m(r, -4.0, 50.0),
+    lambda r: records.warmup_profile(r, 10),
+    lambda r: records.heart_rate_peaks_bpm(r),
+], ids=["minutes_at_or_above", "steep_descent_m", "warmup_profile", "heart_rate_peaks_bpm"])
+def test_a_measure_taken_in_chunks_equals_it_taken_whole(recs, measure, monkeypatch):
+    whole = measure(recs)
+    monkeypatch.setattr(records, "CHUNK_RECORDS", 5_000)
+    assert len(records.run_slices(recs)) > 5
+    chunked = measure(recs)
+    assert len(whole) > 100
+    if isinstance(whole, pd.Series):
+        pd.testing.assert_series_equal(chunked, whole, check_index_type=False, check_categorical=False)
+    else:
+        pd.testing.assert_frame_equal(chunked, whole, check_index_type=False, check_categorical=False)
