@@ -75,9 +75,7 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
     reach *= track.MAX_SPEED_M_S["running"]
     leg[~(leg <= reach)] = 0.0  # GPS jumps
     del raw_dt, new_segment, reach
-    track_m = leg  # summed in place, run by run
-    for start, end in zip(starts, np.r_[starts[1:], len(s)]):
-        np.cumsum(track_m[start:end], out=track_m[start:end])
+    track_m = _sum_along_runs(leg, starts)
 
     speed = s["speed_m_s"].to_numpy(dtype="float64", na_value=np.nan)
     device_speed = has_device & ~np.isnan(speed)
@@ -99,7 +97,14 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
 
 def moving_s(records: pd.DataFrame) -> np.ndarray:
     """Moving seconds since the start of its run, for every record (the running sum of ``dt_s``)."""
-    return pd.Series(records["dt_s"].to_numpy()).groupby(_run_codes(records)).cumsum().to_numpy()
+    return _sum_along_runs(records["dt_s"].to_numpy(dtype="float64", copy=True), run_blocks(records)[0])
+
+
+def _sum_along_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``values`` replaced by their running sum within each run (runs begin at ``starts``), in place."""
+    for start, end in zip(starts, np.r_[starts[1:], len(values)]):
+        np.cumsum(values[start:end], out=values[start:end])
+    return values
 
 
 def _grouped_in_time_order(samples: pd.DataFrame) -> bool:
