@@ -9,14 +9,15 @@ and strength work are kept apart.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from . import heart, records
-from .memory import release_freed_memory
 from .errors import RiskloadError
+from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
 from .settings import Settings
 
@@ -304,8 +305,11 @@ def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, fi
     weekly["complete"] = (weekly.index + pd.Timedelta(days=7)) <= as_of
     weekly["ascent_m_per_km"] = (weekly["ascent_m"] / weekly["distance_km"]).where(weekly["distance_km"] > 0, 0.0)
     run_week = runs.set_index("activity_id")["week_start"]
-    cadence = recs["cadence_spm"].groupby(recs["activity_id"].map(run_week)).median()
-    weekly["median_cadence_spm"] = cadence.reindex(weekly.index)
+    cadence_spm = recs["cadence_spm"].to_numpy()
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a week without cadence: NaN
+        cadence = {week: np.nanmedian(cadence_spm[rows]) for week, rows in records.rows_by_week(recs, run_week)}
+    weekly["median_cadence_spm"] = pd.Series(cadence, dtype="float64").reindex(weekly.index)
     mean, sd = g["distance_km"].mean(), g["distance_km"].std(ddof=0)
     weekly["monotony"] = (mean / sd).where(mean > 0)  # inf: the same distance every day
     weekly["strain"] = weekly["distance_km"] * weekly["monotony"]

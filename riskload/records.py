@@ -208,10 +208,21 @@ def per_run(records: pd.DataFrame, values, how: str, name: str | None = None) ->
     return pd.Series(result, index=ids, name=name)
 
 
-def each_record(records: pd.DataFrame, by_run: pd.Series) -> np.ndarray:
-    """``by_run`` (indexed by activity id) repeated for every record of its run."""
+def rows_by_week(records: pd.DataFrame, run_week: pd.Series):
+    """``(week, rows)`` for each week with records, in week order: the positions of its runs' records.
+
+    ``run_week`` gives each run's week (indexed by activity id); records of
+    runs it does not name belong to no week. A week's runs need not be next
+    to each other in ``records``, so a measure over a week's records (a
+    median) takes them by these positions, one week at a time, rather than
+    with a week label repeated over millions of records.
+    """
     starts, ids = run_blocks(records)
-    return np.repeat(by_run.reindex(ids).to_numpy(), np.diff(np.r_[starts, len(records)]))
+    ends = np.r_[starts[1:], len(records)]
+    weeks = pd.DatetimeIndex(run_week.reindex(ids))
+    order = np.argsort(weeks.asi8, kind="stable")
+    for week, runs in pd.Series(order).groupby(weeks[order].to_numpy(), sort=True):
+        yield week, np.concatenate([np.arange(starts[i], ends[i]) for i in runs])
 
 
 @in_chunks

@@ -97,3 +97,17 @@ def test_a_measure_taken_in_chunks_equals_it_taken_whole(recs, measure, monkeypa
         pd.testing.assert_series_equal(chunked, whole, check_index_type=False, check_categorical=False)
     else:
         pd.testing.assert_frame_equal(chunked, whole, check_index_type=False, check_categorical=False)
+
+
+def test_rows_by_week_gather_each_weeks_runs_wherever_they_lie(recs):
+    ids = pd.unique(recs["activity_id"].astype(str))
+    # nine weeks, each run of a week far from the others in the records
+    run_week = pd.Series(pd.Timestamp("2026-01-05") + pd.to_timedelta(np.arange(len(ids)) % 9 * 7, unit="D"),
+                         index=ids)
+    by_week = list(records.rows_by_week(recs, run_week))
+    assert [week for week, _ in by_week] == sorted(set(run_week))
+    assert sorted(np.concatenate([rows for _, rows in by_week])) == list(range(len(recs)))
+    cadence = recs["cadence_spm"].to_numpy()
+    got = pd.Series({week: np.nanmedian(cadence[rows]) for week, rows in by_week})
+    expected = recs["cadence_spm"].groupby(recs["activity_id"].astype(str).map(run_week)).median()
+    pd.testing.assert_series_equal(got, expected, check_names=False, check_index_type=False, check_freq=False)

@@ -127,13 +127,18 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     """
     recs = load.records
     require(recs["cadence_spm"].notna().any(), "no cadence in the runs")
-    moving = recs["speed_m_s"] > 1.0
-    median_speed = recs.loc[moving, "speed_m_s"].median()
-    band = (recs["speed_m_s"] - median_speed).abs() <= median_speed * pace_band_pct / 100
-    usable = (band & recs["cadence_spm"].notna()).to_numpy()
-    week = records.each_record(recs, load.runs.set_index("activity_id")["week_start"])[usable]
-    minutes = recs["dt_s"][usable].groupby(week).sum() / 60
-    cadence = recs["cadence_spm"][usable].groupby(week).median()[minutes >= min_minutes]
+    speed, dt_s, cadence_spm = (recs[c].to_numpy() for c in ("speed_m_s", "dt_s", "cadence_spm"))
+    moving = speed[speed > 1.0]
+    median_speed = np.median(moving, overwrite_input=True) if len(moving) else np.nan
+    del moving
+    minutes, cadence = {}, {}
+    for week, rows in records.rows_by_week(recs, load.runs.set_index("activity_id")["week_start"]):
+        usable = rows[(np.abs(speed[rows] - median_speed) <= median_speed * pace_band_pct / 100)
+                      & ~np.isnan(cadence_spm[rows])]
+        if len(usable):
+            minutes[week], cadence[week] = dt_s[usable].sum() / 60, np.median(cadence_spm[usable])
+    minutes, cadence = pd.Series(minutes, dtype="float64"), pd.Series(cadence, dtype="float64")
+    cadence = cadence[minutes >= min_minutes]
     baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
     drop = ((1 - cadence / baseline) * 100).round(1)
     fired = drop >= drop_pct
