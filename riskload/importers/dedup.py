@@ -47,11 +47,12 @@ class Recording:
 
     @classmethod
     def of(cls, columns: dict[str, np.ndarray], start: pd.Timestamp, elapsed_s: float) -> "Recording":
-        stamps = np.asarray(columns["timestamp"], dtype="datetime64[ns]").astype("int64") / 1e9
-        order = np.argsort(stamps, kind="stable")
-        seconds = stamps[order]
-        lat = np.asarray(columns["latitude_deg"], dtype=float)[order]
-        lon = np.asarray(columns["longitude_deg"], dtype=float)[order]
+        seconds = np.asarray(columns["timestamp"], dtype="datetime64[ns]").astype("int64") / 1e9
+        lat = np.asarray(columns["latitude_deg"], dtype=float)
+        lon = np.asarray(columns["longitude_deg"], dtype=float)
+        if not (seconds[1:] >= seconds[:-1]).all():  # samples come in time order but for odd files: no copies then
+            order = np.argsort(seconds, kind="stable")
+            seconds, lat, lon = seconds[order], lat[order], lon[order]
         if len(seconds) >= 2:
             return cls(seconds, lat, lon, float(seconds[0]), float(seconds[-1]))
         begin = pd.Timestamp(start).value / 1e9
