@@ -70,22 +70,40 @@ class ParsedActivity:
 #: The sample columns an activity carries as arrays.
 SAMPLE_ARRAYS = [name for name in SAMPLE_COLUMNS if name != "activity_id"]
 
+#: Bytes of one sample row in the table, at most (8 for each number).
+ROW_BYTES = 8 * len(SAMPLE_ARRAYS)
+
+#: Bytes copied into the joined table between two returns of freed memory to the system.
+RELEASE_EVERY_BYTES = 256 * 1024 * 1024
+
 
 def samples_frame(parts: list[dict[str, np.ndarray]], *, take: bool = False) -> pd.DataFrame:
     """One samples table (without ``activity_id``) from the column arrays of several activities.
 
-    With ``take``, each column is taken out of ``parts`` once it is joined, and
-    the memory it held given back, so that a long history is never held twice
-    (the parts are left empty).
+    With ``take``, each part is emptied once it is copied into the table, and
+    the memory it held given back every :data:`RELEASE_EVERY_BYTES`, so that
+    a long history is never held twice (a part read from the cache is a view
+    of its entry's bytes, which live until the part's last column goes).
     """
-    columns = {}
-    for name in SAMPLE_ARRAYS:
-        columns[name] = np.concatenate([part[name] for part in parts]) if len(parts) != 1 else parts[0][name]
-        if take:
-            for part in parts:
-                del part[name]
-            release_freed_memory()
-    frame = pd.DataFrame(columns, copy=len(parts) == 1 and not take)
+    if len(parts) == 1 and not take:
+        frame = pd.DataFrame({name: parts[0][name] for name in SAMPLE_ARRAYS}, copy=True)
+    else:
+        total = sum(len(part["timestamp"]) for part in parts)
+        columns = {name: np.empty(total, dtype=np.result_type(*{part[name].dtype for part in parts}))
+                   for name in SAMPLE_ARRAYS}
+        start = copied = 0
+        for part in parts:
+            end = start + len(part["timestamp"])
+            for name, column in columns.items():
+                column[start:end] = part[name]
+            if take:
+                part.clear()
+                copied += (end - start) * ROW_BYTES
+                if copied >= RELEASE_EVERY_BYTES:
+                    release_freed_memory()
+                    copied = 0
+            start = end
+        frame = pd.DataFrame(columns, copy=False)
     frame["timestamp"] = pd.DatetimeIndex(frame["timestamp"].to_numpy("datetime64[ns]")).tz_localize("UTC")
     return frame
 
