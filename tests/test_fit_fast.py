@@ -37,22 +37,25 @@ def assert_same_activities(fast: list, slow: list) -> None:
         assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
 
 
+def assert_decoded_alike(data: bytes, monkeypatch) -> bool:
+    """The fast path and fitparse alone give the same activities, or the same error; whether they gave activities."""
+    try:
+        fast = fit.read_fit(data, "x.fit")
+    except Exception as exc:
+        with pytest.raises(type(exc), match="."):
+            read_with_fitparse_only(data, monkeypatch)
+        return False
+    assert_same_activities(fast, read_with_fitparse_only(data, monkeypatch))
+    return True
+
+
 @pytest.mark.slow
 def test_every_clean_corpus_file_decodes_exactly_as_with_fitparse_alone(corpus, monkeypatch):
     files = files_of_format(corpus, "fit")
     clean = {name: data for name, data in files.items() if fitfast.decode_clean(data) is not None}
     assert (len(files), len(clean)) == (110, 89)
     assert not set(DECLINED) & set(clean)
-    compared = 0
-    for name, data in clean.items():
-        try:
-            fast = fit.read_fit(data, "x.fit")
-        except Exception as exc:  # the same error, or none, either way
-            with pytest.raises(type(exc), match="."):
-                read_with_fitparse_only(data, monkeypatch)
-            continue
-        assert_same_activities(fast, read_with_fitparse_only(data, monkeypatch))
-        compared += 1
+    compared = sum(assert_decoded_alike(data, monkeypatch) for data in clean.values())
     assert compared == 78  # the other 11 (settings, workouts, courses...) are refused alike both ways
 
 
@@ -107,13 +110,23 @@ def test_a_field_too_short_for_its_type_is_read_as_raw_bytes_on_the_fast_path_to
     assert_same_activities(fast, read_with_fitparse_only(data, monkeypatch))
 
 
-@pytest.mark.slow
-def test_a_coros_historys_files_take_the_fast_path_and_decode_as_with_fitparse(histories, monkeypatch):
+def test_a_coros_historys_files_all_take_the_fast_path(histories):
     files = sorted((histories / "xthirty77-coros-fit" / "export").rglob("*.fit"))
-    decoded = {path: fitfast.decode_clean(path.read_bytes()) for path in files}
-    assert len(files) == 204 and all(d is not None for d in decoded.values())
-    retyped = [path for path, d in decoded.items() if d.retyped]
-    assert len(retyped) > 50  # the COROS misfit fields, once about 1 s each on the fitparse path
-    for path in retyped[::10] + [p for p, d in decoded.items() if not d.retyped][:3]:
-        data = path.read_bytes()
-        assert_same_activities(fit.read_fit(data, path.name), read_with_fitparse_only(data, monkeypatch))
+    decoded = [fitfast.decode_clean(path.read_bytes()) for path in files]
+    assert len(files) == 204 and all(d is not None for d in decoded)
+    assert sum(d.retyped for d in decoded) > 50  # the COROS misfit fields, once about 1 s each on the fitparse path
+
+
+#: Each FIT history is compared in this many parts (every n-th file), so that test workers share the work.
+HISTORY_PARTS = 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", range(HISTORY_PARTS))
+@pytest.mark.parametrize("history, count", [("shipengfish-garmin-fit", 969), ("xthirty77-coros-fit", 204)])
+def test_every_fit_file_of_a_real_history_decodes_exactly_as_with_fitparse_alone(histories, history, count, part,
+                                                                                    monkeypatch):
+    files = sorted((histories / history / "export").rglob("*.fit"))
+    assert len(files) == count
+    compared = sum(assert_decoded_alike(path.read_bytes(), monkeypatch) for path in files[part::HISTORY_PARTS])
+    assert compared == len(files[part::HISTORY_PARTS])  # every file of a history gives activities
