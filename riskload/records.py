@@ -2,10 +2,11 @@
 
 :func:`running_records` gives every record of every run the same derived
 columns whatever file it came from: seconds of moving time it stands for,
-distance along the track, a speed, and seconds since the start. The other
-functions aggregate them per activity; all are vectorised over the whole
-history (grouped by ``activity_id``); altitude comes smoothed from the
-importers (``altitude_smooth_m``).
+distance along the track and a speed. Each run's records are one block, so
+the other functions aggregate them per run without a group-by, and take a
+long history in slices of whole runs (:func:`in_chunks`) so that their
+temporary arrays stay small; altitude comes smoothed from the importers
+(``altitude_smooth_m``).
 """
 
 from __future__ import annotations
