@@ -49,10 +49,10 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
     aid = s["activity_id"]
-    codes = _run_codes(s)
-    first = np.r_[True, codes[1:] != codes[:-1]]
-    starts = np.flatnonzero(first)
+    starts, _ = run_blocks(s)
     lengths = np.diff(np.r_[starts, len(s)])
+    first = np.zeros(len(s), dtype=bool)
+    first[starts] = True
     # one array of millions at a time, each dropped once used: a long history's records must fit beside its samples
     stamps = s["timestamp"].to_numpy("datetime64[ns]").view("int64")
     seconds = (stamps - stamps[0]) / 1e9
