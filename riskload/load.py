@@ -9,7 +9,6 @@ and strength work are kept apart.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -306,9 +305,10 @@ def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, fi
     weekly["ascent_m_per_km"] = (weekly["ascent_m"] / weekly["distance_km"]).where(weekly["distance_km"] > 0, 0.0)
     run_week = runs.set_index("activity_id")["week_start"]
     cadence_spm = recs["cadence_spm"].to_numpy()
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a week without cadence: NaN
-        cadence = {week: np.nanmedian(cadence_spm[rows]) for week, rows in records.rows_by_week(recs, run_week)}
+    cadence = {}
+    for week, rows in records.rows_by_week(recs, run_week):
+        values = cadence_spm[rows][~np.isnan(cadence_spm[rows])]
+        cadence[week] = np.median(values) if len(values) else np.nan
     weekly["median_cadence_spm"] = pd.Series(cadence, dtype="float64").reindex(weekly.index)
     mean, sd = g["distance_km"].mean(), g["distance_km"].std(ddof=0)
     weekly["monotony"] = (mean / sd).where(mean > 0)  # inf: the same distance every day
