@@ -13,12 +13,10 @@ process, each as seconds and as a ratio to the baseline:
 
 * the baseline: a plain single-process fitparse loop decoding every message
   of every file, which is what Python tools built on fitparse do;
-* riskload's cold import (an empty cache, all cores, until its snapshot is
-  written);
+* riskload's cold import (an empty cache, all cores, its snapshot written);
 * the warm re-import (everything cached);
-* the re-import after one new run is added, beside one file's decode alone
-  (until the tables are returned; the new snapshot is written in the
-  background meanwhile, and that time is printed too);
+* the re-import after one new run is added (the new snapshot written),
+  beside one file's decode alone;
 * ``analyze`` end to end, the report included, and its rules + report part,
   the first time and again (when the figures of unchanged weeks are cached);
 * the peak memory of this process and all its workers together.
@@ -45,7 +43,6 @@ from fitparse import FitFile
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import riskload  # noqa: E402
-from riskload.importers import snapshot  # noqa: E402
 from riskload.processes import available_cores  # noqa: E402
 from synthetic_export import write_runs  # noqa: E402
 
@@ -187,15 +184,13 @@ def main() -> None:
         base_s, messages = timed(baseline_loop, sample)
         base_s *= len(paths) / len(sample)
         cache = work / "cache"
-        # the cold import counts until its snapshot is written, as a `riskload import` process would wait
-        cold_s, cold = timed(lambda: (summary(riskload.read_export(export, cache=cache)), snapshot.wait())[0])
+        cold_s, cold = timed(lambda: summary(riskload.read_export(export, cache=cache)))
         gc.collect()
         warm_s, warm = timed(lambda: summary(riskload.read_export(export, cache=cache)))
         gc.collect()
         added = write_runs(export, args.runs, 1, days_apart, seconds=args.minutes * 60)[0]
         one_s, _ = timed(riskload.read_file, added)
         add_s, after_add = timed(lambda: summary(riskload.read_export(export, cache=cache)))
-        written_s, _ = timed(snapshot.wait)  # the snapshot of the new state, written while analysis could go on
         added.unlink()
         gc.collect()
         analyze_s, analysis = timed(riskload.analyze, export, cache=cache)
@@ -216,8 +211,7 @@ def main() -> None:
         f"{cold['activities']} activities, {cold['samples']:,} samples")
     row("warm re-import", warm_s, f"{warm['stats'].from_cache} files from the cache, {warm['stats'].decoded} decoded")
     row("re-import after adding one run", add_s,
-        f"{after_add['stats'].decoded} decoded; that file alone: {one_s:.2f} s; the new snapshot is written "
-        f"in the background in {written_s:.2f} s more")
+        f"{after_add['stats'].decoded} decoded; that file alone: {one_s:.2f} s")
     row("analyze end to end (warm), report included", analyze_s + report_s,
         f"import, load (~{load_s:.2f} s), rules; report {report_s:.2f} s")
     row(f"rules + report over {years_covered:.1f} years", rules_s + report_s,

@@ -7,6 +7,7 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from riskload.cli import main
 from riskload.importers import batch, cache, snapshot
 from riskload.importers import export as export_module
 from riskload.importers.walk import candidate_files
+from riskload.sourcecode import imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 ATHLETE_A = ROOT / "sample_data" / "athlete-a"
@@ -209,17 +211,27 @@ def test_an_unwritable_cache_costs_speed_not_data(copy_of_b, tmp_path):
     assert export.stats.cache_problems and "cannot write" in export.stats.cache_problems[0]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rules are Linux's")
 def test_the_default_cache_folder_follows_the_platform_conventions(monkeypatch, tmp_path):
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
-    monkeypatch.setattr(cache.sys, "platform", "linux")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.default_cache_dir() == tmp_path / "xdg" / "riskload"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache.default_cache_dir() == Path.home() / ".cache" / "riskload"
-    monkeypatch.setattr(cache.sys, "platform", "darwin")
-    assert cache.default_cache_dir() == Path.home() / "Library" / "Caches" / "riskload"
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "mine"))
     assert cache.default_cache_dir() == tmp_path / "mine"
+
+
+def test_the_cache_key_holds_the_import_code_and_not_the_rules_or_the_report():
+    modules = imported_modules(*cache.IMPORT_MODULES)
+    assert {"riskload.importers.fit", "riskload.importers.fitfast", "riskload.importers.gpx",
+            "riskload.importers.tcx", "riskload.importers.dedup", "riskload.timeline"} <= set(modules)
+    assert not [m for m in modules if m.startswith(("riskload.report", "riskload.rules")) or m == "riskload.load"]
+    assert all(path.is_file() for path in modules.values())
+    # the week figures' key holds the code that draws them, and the rules they show
+    drawing = imported_modules("riskload.report.week", "riskload.report.figures")
+    assert {"riskload.report.week", "riskload.report.figures", "riskload.rules.volume"} <= set(drawing)
+    assert "riskload.report.html" not in drawing
 
 
 def test_file_errors_survive_the_trip_from_a_worker_process():
@@ -319,14 +331,12 @@ def test_any_change_to_the_folder_means_a_new_snapshot(change, copy_of_a, tmp_pa
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_a_damaged_snapshot_is_not_trusted_and_is_written_again(damage, copy_of_b, tmp_path):
     first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
-    snapshot.wait()  # it is written in the background
     path = next((tmp_path / "c" / cache.generation() / "folders").glob("*.export"))
     blob = path.read_bytes()
     path.write_bytes(damaged(blob, damage))
     again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
     assert_same_export(again, first)
     assert (again.stats.from_cache, again.stats.decoded) == (68, 0)  # from the files' entries
-    snapshot.wait()
     assert path.read_bytes() == blob
 
 
@@ -334,22 +344,6 @@ def test_strict_mode_still_meets_each_broken_file(copy_of_a, tmp_path):
     read_export(copy_of_a, cache=tmp_path / "c", workers=1)
     with pytest.raises(CorruptFileError):
         read_export(copy_of_a, cache=tmp_path / "c", workers=1, strict=True)
-
-
-def test_the_snapshot_written_in_the_background_is_what_the_import_returned(copy_of_b, tmp_path, monkeypatch):
-    # the caller changes its tables at once, while the snapshot may still be being written
-    real_save = snapshot.save
-    monkeypatch.setattr(snapshot, "save", lambda *a: time.sleep(0.5) or real_save(*a))
-    first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
-    expected = first.samples["heart_rate_bpm"].copy()
-    first.samples.loc[:, "heart_rate_bpm"] = -1.0
-    first.activities.loc[:, "distance_m"] = 0.0
-    monkeypatch.undo()
-    monkeypatch.setattr(export_module, "decode_files", lambda *a, **k: pytest.fail("the snapshot was not used"))
-    again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
-    assert again.stats.from_cache == 68
-    pd.testing.assert_series_equal(again.samples["heart_rate_bpm"], expected)
-    assert (again.activities["distance_m"] > 0).any()
 
 
 def test_changing_an_import_in_memory_leaves_the_snapshot_as_it_was(copy_of_b, tmp_path):

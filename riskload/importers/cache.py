@@ -14,8 +14,10 @@ file or two a week, so riskload keeps what each file gave:
   assembled tables, read instead of the entries while no file has changed.
 
 Everything lives in a folder named after the *generation*: riskload's
-version, its decoders' versions and a digest of riskload's own source, so a
-cache made by other code is never trusted (older generations are removed).
+version, its decoders' versions and a digest of the source of the import
+modules (:func:`~riskload.sourcecode.code_digest`), so a cache made by other import code is never
+trusted (older generations are removed), while a change to the rules or the
+report keeps every decoded file.
 Entries carry their generation, digest and a checksum, and anything that does
 not check out is treated as missing and written again. Every file is written
 to a temporary name and renamed, so a run killed at any point leaves only
@@ -30,7 +32,6 @@ import json
 import os
 import shutil
 import struct
-import sys
 import zlib
 from dataclasses import dataclass
 from importlib import metadata
@@ -38,10 +39,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import platformdirs
 
 from .. import errors
 from ..errors import ActivityFileError, RiskloadError
 from ..output import check_outside, write_bytes
+from ..sourcecode import code_digest
 from .parse import SAMPLE_ARRAYS, ParsedActivity
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
@@ -56,34 +59,30 @@ def default_cache_dir() -> Path:
     """Where the cache lives unless told otherwise.
 
     ``$RISKLOAD_CACHE_DIR`` if set; otherwise the platform's per-user cache
-    folder: ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches``
-    on macOS, ``%LOCALAPPDATA%`` on Windows; with ``riskload`` appended.
+    folder for riskload, as :mod:`platformdirs` knows it (``~/.cache/riskload``
+    or under ``$XDG_CACHE_HOME`` on Linux, ``~/Library/Caches/riskload`` on
+    macOS, under ``%LOCALAPPDATA%`` on Windows).
     """
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
-    home = Path.home()
-    if sys.platform == "darwin":
-        base = home / "Library" / "Caches"
-    elif os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
-    return base / "riskload"
+    return Path(platformdirs.user_cache_dir("riskload", appauthor=False))
+
+
+#: The modules whose code decides what an export imports to (the rest is found from their imports).
+IMPORT_MODULES = ("riskload.importers.export",)
 
 
 @functools.cache
 def generation() -> str:
-    """A digest of everything that decides what a file decodes to."""
+    """A digest of everything that decides what a file decodes to: the decoders' versions and
+    the import's own code (:func:`~riskload.sourcecode.code_digest` of :data:`IMPORT_MODULES`)."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
     for dist in ("riskload", "fitparse", "gpxpy", "defusedxml", "pandas", "numpy"):
         try:
             digest.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{dist}=?;".encode())
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
+    digest.update(code_digest(*IMPORT_MODULES).encode())
     return digest.hexdigest()[:16]
 
 

@@ -109,7 +109,6 @@ def read_export(
     store = None
     if cache is not False:
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
-        snapshot.wait()  # a snapshot still being written must not recreate a generation that prepare removes
         store.prepare(root)
     files = candidate_files(root, other_files)
     # strict mode must see each file's error, so it always goes through the files
@@ -130,8 +129,9 @@ def read_export(
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
     tables = _combine(parsed, [_skip_row(e) for e in errors])
     state = snapshot.folder_state(store, root, files) if store and not strict else None
-    if state:
-        snapshot.save_in_background(store, root, state, tables, stats.cache_problems)
+    problem = snapshot.save(store, root, state, tables) if state else ""
+    if problem and len(stats.cache_problems) < 3:
+        stats.cache_problems.append(problem)
     return _finish(tables, timezone, stats, session_gap_min)
 
 

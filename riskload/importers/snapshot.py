@@ -10,8 +10,7 @@ skipped files, exactly as they were assembled then.
 A snapshot is named by the folder's *state*: a digest of the cache's index of
 the folder (every file's stat and content digest), of ``activities.csv`` and
 of the cache generation. Any change to any of them is another state, and the
-snapshot is then written anew after a normal import, in a background thread
-so that the import that found the change does not wait for it. Like an entry, it
+snapshot is then written anew after a normal import. Like an entry, it
 carries a checksum and is ignored, not trusted, when anything fails to match.
 
 The format is a JSON head (column names, dtypes, string values) followed by
@@ -24,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mmap
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -96,41 +94,8 @@ def save(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.Da
     return ""
 
 
-_writing: list[threading.Thread] = []
-
-
-def save_in_background(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.DataFrame],
-                       problems: list[str]) -> None:
-    """:func:`save` in a thread, so the import returns while the snapshot is written.
-
-    The thread holds shallow copies of the tables: with pandas' copy-on-write
-    a change the caller makes to its own tables copies first, and never
-    reaches what is being written. Python waits for the thread before it
-    exits; :func:`wait` waits for it sooner. Why a write failed is appended
-    to ``problems``.
-    """
-    shallow = {name: frame.copy(deep=False) for name, frame in tables.items()}
-
-    def write():
-        problem = save(cache, folder, state, shallow)
-        if problem:
-            problems.append(problem)
-
-    wait()
-    thread = threading.Thread(target=write, name="riskload-snapshot")
-    thread.start()
-    _writing.append(thread)
-
-
-def wait() -> None:
-    """Wait until the snapshots being written are on disk."""
-    while _writing:
-        _writing.pop().join()
-
-
 def load(cache: ActivityCache, folder: Path, state: str) -> dict[str, pd.DataFrame] | None:
     """The snapshot of ``folder`` in ``state``; None when there is none or it is not trusted."""
-    wait()
     try:
         return _decode(_path(cache, folder), state)
     except Exception:  # a damaged snapshot of any kind is a miss, and is written again
