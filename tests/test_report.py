@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from riskload import RiskloadError, processes, report  # noqa: E402
+from riskload import RiskloadError, report  # noqa: E402
 from riskload.report.tables import to_json  # noqa: E402
 from riskload.report.severity import COLORS  # noqa: E402
 from riskload.report.units import KM_PER_MILE  # noqa: E402
@@ -311,7 +311,6 @@ def test_only_the_weeks_of_the_summary_table_get_day_by_day_figures(tmp_path):
 
 
 def test_week_figures_are_drawn_once_and_again_only_when_their_week_changes(tmp_path, monkeypatch):
-    monkeypatch.setattr(processes, "can_fork", lambda: False)  # every draw counted here (a child's are its own)
     drawn = []
     real = report.draw_week_figure
     monkeypatch.setattr(report, "draw_week_figure", lambda data, **kw: drawn.append(data.start) or real(data, **kw))
@@ -338,6 +337,11 @@ def test_week_figures_are_drawn_once_and_again_only_when_their_week_changes(tmp_
     assert len(drawn) == 2
     uncached = report.week_pngs(before, report.detail_weeks(before), cache=False)
     assert uncached == first  # the same bytes, drawn or cached
+    # other drawing code: every figure is drawn again
+    monkeypatch.setattr(report, "code_digest", lambda *modules: "other drawing code")
+    drawn.clear()
+    report.week_pngs(before, report.detail_weeks(before), cache=tmp_path / "c")
+    assert len(drawn) == 2
 
 
 def test_the_figure_cache_never_goes_inside_the_export(jumped, tmp_path):

@@ -5,16 +5,14 @@ Only this layer converts kilometres to miles.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import replace
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from .fonts import quiet_glyphs, use_script_fonts
-from .figures import main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
+from .fonts import use_script_fonts
+from .figures import figure_png, main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
 from .calendar import envelope_ics
 from .diary import counted, red_flag_notice
 from .envelope import current_envelope, envelope_html, envelope_text
@@ -25,7 +23,7 @@ from ..errors import RiskloadError
 from ..load import week_start
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
-from ..processes import Forked
+from ..sourcecode import code_digest
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, to_csv, write_tables
 from .roster import roster_html, roster_table
@@ -78,79 +76,37 @@ def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
     return sorted((marked & set(recent)) | {recent[-1]}, reverse=True)
 
 
-def figure_png(fig, dpi: int = 100) -> bytes:
-    """``fig`` as PNG bytes; the figure is closed.
-
-    zlib level 3 instead of Pillow's default 6 encodes a third faster, for
-    files about 5 % larger.
-    """
-    buffer = io.BytesIO()
-    with quiet_glyphs():
-        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
-    plt.close(fig)
-    return buffer.getvalue()
+#: The modules that draw a week figure: a kept figure is used only while their code is unchanged.
+WEEK_FIGURE_MODULES = ("riskload.report.week", "riskload.report.figures")
 
 
 def week_pngs(analysis, weeks, *, units: str | Units = "km", cache: bool | str | Path = True) -> dict:
-    """The day-by-day figure of each of ``weeks`` as PNG bytes (see :class:`WeekFigures`)."""
-    with WeekFigures(analysis, weeks, units=units, cache=cache) as figures:
-        return figures.result()
-
-
-def draw_week_pngs(slices: list, units: str | Units = "km") -> list[bytes]:
-    """The week figure of each week's slice (:func:`~riskload.report.week.week_data`) as PNG bytes."""
-    return [figure_png(draw_week_figure(data, units=units)) for data in slices]
-
-
-class WeekFigures:
-    """The day-by-day figures of ``weeks``, drawn while the caller goes on.
+    """The day-by-day figure of each of ``weeks`` as PNG bytes, in the order of ``weeks``.
 
     A week's figure depends only on the slice of the analysis it draws
-    (:func:`~riskload.report.week.week_data`), so it is kept in the cache
-    folder under a digest of that slice: a weekly re-run draws again only
-    the weeks whose runs or flags changed, usually just the latest.
-    ``cache=False`` draws every figure and keeps none.
-
-    The figures not in the cache are drawn in a forked child where
-    :func:`riskload.processes.can_fork` allows it, while the caller makes
-    the main figure and the tables; :meth:`result` collects them. Use it as
-    a context manager, so a child is never left behind.
+    (:func:`~riskload.report.week.week_data`) and on the code that draws it
+    (:data:`WEEK_FIGURE_MODULES`), so it is kept in the cache folder under a
+    digest of both: a weekly re-run draws again only the weeks whose runs or
+    flags changed, usually just the latest. ``cache=False`` draws every
+    figure and keeps none.
     """
-
-    def __init__(self, analysis, weeks, *, units: str | Units = "km", cache: bool | str | Path = True):
-        folder = None
-        if cache is not False and len(weeks):
-            folder = ActivityCache(default_cache_dir() if cache is True else Path(cache)).folder / "figures"
-        name = as_units(units).name
-        self.pngs: dict = {}
-        self._missing = []
-        for week in weeks:
-            data = week_data(analysis.load, analysis.flags, week, analysis.pain)
-            path = folder / f"{data.digest(name)}.png" if folder else None
-            self.pngs[week] = _whole_png(path) if path else None
-            if self.pngs[week] is None:
-                self._missing.append((week, data, path))
-        self._drawing = Forked(draw_week_pngs, [data for _, data, _ in self._missing], units) if self._missing else None
-
-    def __enter__(self) -> WeekFigures:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._drawing:
-            self._drawing.__exit__(*exc)
-
-    def result(self) -> dict:
-        """Week to PNG bytes, in the order of ``weeks``; newly drawn figures are kept in the cache."""
-        if self._drawing:
-            for (week, _, path), png in zip(self._missing, self._drawing.result()):
-                self.pngs[week] = png
-                if path:
-                    try:
-                        write_bytes(path, png)
-                    except RiskloadError:
-                        pass  # a cache that cannot be written costs time, not the report
-            self._drawing = None
-        return self.pngs
+    folder = None
+    if cache is not False and len(weeks):
+        folder = ActivityCache(default_cache_dir() if cache is True else Path(cache)).folder / "figures"
+    key = f"{as_units(units).name}-{code_digest(*WEEK_FIGURE_MODULES)}"
+    pngs = {}
+    for week in weeks:
+        data = week_data(analysis.load, analysis.flags, week, analysis.pain)
+        path = folder / f"{data.digest(key)}.png" if folder else None
+        pngs[week] = _whole_png(path) if path else None
+        if pngs[week] is None:
+            pngs[week] = figure_png(draw_week_figure(data, units=units))
+            if path:
+                try:
+                    write_bytes(path, pngs[week])
+                except RiskloadError:
+                    pass  # a cache that cannot be written costs time, not the report
+    return pngs
 
 
 def _whole_png(path: Path) -> bytes | None:
@@ -212,13 +168,11 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
     written: dict[str, list[Path]] = {}
     _remove_leftovers(out)
     drawn = bool({"html", "png"} & set(formats))
-    with WeekFigures(analysis, detail_weeks(analysis) if drawn else [], units=units, cache=cache) as figures:
-        # the main figure and the tables are made while the week figures are drawn
-        main_png = figure_png(main_figure(analysis, units=units)) if drawn else None
-        for fmt in ("csv", "json"):
-            if fmt in formats:
-                written[fmt] = write_tables(analysis, out, formats=(fmt,))
-        weeks = figures.result()
+    main_png = figure_png(main_figure(analysis, units=units)) if drawn else None
+    weeks = week_pngs(analysis, detail_weeks(analysis) if drawn else [], units=units, cache=cache)
+    for fmt in ("csv", "json"):
+        if fmt in formats:
+            written[fmt] = write_tables(analysis, out, formats=(fmt,))
     if "png" in formats:
         written["png"] = [out / "load.png"] + [out / "weeks" / f"week-{w:%Y-%m-%d}.png" for w in weeks]
         for path, data in zip(written["png"], [main_png, *weeks.values()]):

@@ -9,6 +9,8 @@ history, puts an overview of every week above them.
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,6 +22,7 @@ from matplotlib.patches import Patch
 
 from ..rules import BY_CODE, rule_options
 from .diary import draw_pain_days
+from .fonts import quiet_glyphs
 from .severity import COLORS, RANK, codes_by_week, worst_by_week
 from .units import Units, units as as_units
 
@@ -337,6 +340,19 @@ def plot_acwr(daily: pd.DataFrame, *, ax=None, info_above: float | None = None, 
     ax.legend(handles=handles, loc="upper left", fontsize=8, ncols=4, framealpha=0.85, edgecolor="none")
     _date_axis(ax)
     return ax
+
+
+def figure_png(fig, dpi: int = 100) -> bytes:
+    """``fig`` as PNG bytes; the figure is closed.
+
+    zlib level 3 instead of Pillow's default 6 encodes a third faster, for
+    files about 5 % larger.
+    """
+    buffer = io.BytesIO()
+    with quiet_glyphs():
+        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL_WEEKS) -> Figure:

@@ -46,9 +46,10 @@ class WeekData:
     flags: pd.DataFrame
     pain_days: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIN_COLUMNS))
 
-    def digest(self, units: str) -> str:
-        """A key for the figure of this week in ``units``: equal keys draw equal figures."""
-        parts = [str(self.start), str(units), matplotlib.__version__]
+    def digest(self, drawing: str) -> str:
+        """A key for the figure of this week drawn as ``drawing`` says (the units, the drawing code's
+        digest): equal keys draw equal figures."""
+        parts = [str(self.start), drawing, matplotlib.__version__]
         parts += [frame.to_json(orient="split", date_format="iso", date_unit="ns", default_handler=str)
                   for frame in (self.runs, self.strength_days, self.flags, self.pain_days)]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
