@@ -7,6 +7,7 @@ page reads the same without it.
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from ..safetext import escape
 
 import pandas as pd
@@ -143,20 +144,22 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
         return "<p>No rule flagged anything in this period.</p>"
     labels = _activity_labels(analysis.load.activities, u)
     recent = set(analysis.load.weekly.index[-open_weeks:])
-    ordered = worst_first(flags, "date", "code")
+    by_week: dict[pd.Timestamp, list[dict]] = {}
+    for flag in worst_first(flags, "date", "code").to_dict("records"):
+        by_week.setdefault(pd.Timestamp(flag["week_start"]), []).append(flag)
     groups = []
-    for week, chosen in sorted(ordered.groupby(pd.DatetimeIndex(ordered["week_start"])), key=lambda g: g[0],
-                               reverse=True):
-        head = chosen.iloc[0]
+    for week in sorted(by_week, reverse=True):
+        chosen = by_week[week]
+        head = chosen[0]
         rows, attributes = [], []
-        for _, flag in chosen.iterrows():
+        for flag in chosen:
             rule = BY_CODE[flag["code"]]
             rows.append([f"{pd.Timestamp(flag['date']):%a %d %b}",
                          f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
                          _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
                          _activities_cell(list(flag["activity_ids"]), labels)])
             attributes.append(f'data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}"')
-        others = chosen["code"].iloc[1:].value_counts(sort=False)
+        others = Counter(flag["code"] for flag in chosen[1:])
         listed = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in others.items())
         more = f" (and {len(chosen) - 1} more: {listed})" if len(chosen) > 1 else ""
         figure = f' <a href="#week-{week:%Y-%m-%d}">day by day</a>' if week in detailed else ""
