@@ -9,12 +9,12 @@ from typing import Callable
 
 import pandas as pd
 
-from .errors import RiskloadError
+from .errors import ConfigError, RiskloadError
 from .importers.export import Export, read_export
 from .load import Load, build_load
 from .pain import PainReport, pain_report, read_diary
 from .rules import BY_CODE, run_rules
-from .settings import Settings, check_timezone, load_settings
+from .settings import SETTINGS_FILE, Settings, check_timezone, load_settings
 
 
 @dataclass
@@ -121,7 +121,8 @@ class Roster:
 
 def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None = None,
                    progress: Callable[[str, int, int, str], None] | None = None,
-                   cache: bool | str | Path = True, timezone: str | None = None) -> Roster:
+                   cache: bool | str | Path = True, timezone: str | None = None,
+                   config: str | Path | None = None) -> Roster:
     """Analyse every athlete of a coach's folder: each sub-folder is one athlete.
 
     Each athlete's own ``riskload.toml`` holds their settings. A folder that
@@ -144,20 +145,29 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     timezone : str, optional
         The time zone of the athletes whose settings give none (a squad
         that trains in one city); an athlete's own setting wins.
+    config : str or Path, optional
+        The settings of the athletes whose folder holds no ``riskload.toml``.
+        They are the squad's, so they may not name an athlete or a pain diary.
 
     Raises
     ------
     RiskloadError
         ``folder`` is not a folder.
+    ConfigError
+        ``config`` cannot be read, or names an athlete or a pain diary.
     """
     root = Path(folder)
     if not root.is_dir():
         raise RiskloadError(f"{folder}: not a folder")
+    squad = load_settings(config) if config is not None else Settings()
+    if squad.name or squad.pain_diary:
+        raise ConfigError(f"{Path(config).name}: a squad's settings name no athlete and no pain diary "
+                          "(those go in the athlete's own riskload.toml)")
     analyses, failed = {}, {}
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         report = (lambda done, total, path, name=sub.name: progress(name, done, total, path)) if progress else None
         try:
-            settings = load_settings(None, sub)
+            settings = load_settings(None, sub) if (sub / SETTINGS_FILE).is_file() else squad
             if settings.timezone is None and timezone is not None:
                 settings = replace(settings, timezone=check_timezone(timezone))
             analyses[sub.name] = analyze(sub, settings=settings, as_of=as_of, select=select, progress=report,

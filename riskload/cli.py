@@ -49,6 +49,18 @@ def cache_options(command):
                              "e.g. ~/.cache/riskload).")(command)
 
 
+def settings_option(command):
+    """The ``--config`` option of the commands that read one athlete's export."""
+    return click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Athlete settings file (default: riskload.toml in FOLDER).")(command)
+
+
+def rule_choice_options(command):
+    """The ``--select`` and ``--ignore`` options of the commands that run the rules."""
+    command = click.option("--ignore", metavar="CODES", help="Do not run these rules.")(command)
+    return click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")(command)
+
+
 def _zone_option(ctx, param, value: str | None) -> str | None:
     try:
         return None if value is None else check_timezone(value, "--timezone")
@@ -89,8 +101,7 @@ def warn_about_workers(export: Export) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
 @timezone_option("The athlete's IANA time zone, for files that recorded no UTC offset (default: the settings' time zone).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Athlete settings file (default: riskload.toml in FOLDER).")
+@settings_option
 @click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True, help="List the skipped files by reason.")
 @cache_options
 def import_command(folder: Path, out: Path | None, timezone: str | None, config: Path | None,
@@ -277,8 +288,7 @@ SEVERITY = click.Choice(SEVERITIES)
 @click.option("--until", type=DAY, metavar="YYYY-MM-DD",
               help="Analyse as of this day: later activities are left out (default: today).")
 @click.option("--units", type=click.Choice(["km", "mi"]), help="Units of the report (default: the settings', else km).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Athlete settings file (default: riskload.toml in FOLDER).")
+@settings_option
 @timezone_option("The athlete's IANA time zone (default: the settings').")
 @click.option("--format", "formats", type=FORMAT, multiple=True,
               help="Write only these outputs; repeat for several (default: html, png, csv and json; pdf: a short "
@@ -286,8 +296,7 @@ SEVERITY = click.Choice(SEVERITIES)
 @click.option("--pain", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="The runner's pain diary, a CSV of date, area, intensity 0-10 and note (default: the settings' "
                    "[pain] diary).")
-@click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")
-@click.option("--ignore", metavar="CODES", help="Do not run these rules.")
+@rule_choice_options
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520),
               help="Weeks in the terminal table.")
 @click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
@@ -390,23 +399,25 @@ def skipped_counts(export: Export) -> str:
 @click.option("--until", type=DAY, metavar="YYYY-MM-DD",
               help="Analyse everyone as of this day (default: today).")
 @timezone_option("The time zone of athletes whose riskload.toml gives none (an athlete's own setting wins).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings of the athletes whose folder holds no riskload.toml (no name, no pain diary).")
 @click.option("--units", type=click.Choice(["km", "mi"]), default="km", show_default=True,
               help="Units of the table and the reports.")
 @click.option("--format", "formats", type=FORMAT, multiple=True,
               help="Outputs of each athlete's report (default: all).")
-@click.option("--select", metavar="CODES", help="Run only these rules, e.g. RL001,RL004.")
-@click.option("--ignore", metavar="CODES", help="Do not run these rules.")
+@rule_choice_options
 @click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
               help="Exit with 3 when an athlete has a flag this severe or worse this week or last.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the roster page's path (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each athlete's report path.")
 @cache_options
-def roster_command(folder: Path, out: Path | None, since, until, timezone: str | None, units: str,
-                   formats: tuple[str, ...], select: str | None, ignore: str | None, fail_on: str | None, quiet: bool,
-                   verbose: bool, cache_dir: Path | None, no_cache: bool) -> None:
+def roster_command(folder: Path, out: Path | None, since, until, timezone: str | None, config: Path | None,
+                   units: str, formats: tuple[str, ...], select: str | None, ignore: str | None,
+                   fail_on: str | None, quiet: bool, verbose: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Analyse a coach's FOLDER: each sub-folder is one athlete's export.
 
-    Each athlete's own riskload.toml holds their settings. One table ranks
+    Each athlete's own riskload.toml holds their settings (--config those
+    of athletes without one). One table ranks
     the athletes by this week's flags; each athlete gets a full report.
     """
     rules = chosen_rules(select, ignore)
@@ -415,26 +426,17 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
     cache = cache_choice(cache_dir, no_cache)
     progress = Progress(not quiet)
     try:
-        report.check_outside(out, folder)
-        if isinstance(cache, Path):
-            report.check_outside(cache, folder)
-        roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone,
+        report.check_outside(out, folder)  # before the squad is analysed, as write_roster would after
+        roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone, config=config,
                                 progress=lambda name, done, total, path: progress(done, total, path))
-        for name, analysis in roster.analyses.items():
-            report.write_report(report.since(analysis, day_option(since)), out / name, units=units,
-                                formats=formats or report.DEFAULT_FORMATS, cache=cache)
-        table = report.roster_table(roster, as_of=as_of, units=units)
-        doctor = {name: notice for name, analysis in roster.analyses.items()
-                  if (notice := report.red_flag_notice(report.since(analysis, day_option(since)).pain))}
-        report.write_bytes(out / "roster.html",
-                           report.roster_html(table, roster.failed, as_of=as_of, doctor=doctor).encode())
-        report.write_bytes(out / "roster.csv", report.to_csv(table).encode())
+        written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since), squad_folder=folder,
+                                      units=units, formats=formats or report.DEFAULT_FORMATS, cache=cache)
     except RiskloadError as exc:
         fail(str(exc))
     if not roster.analyses:
         fail(f"{folder}: no sub-folder holds an athlete's activities")
-    page = out / "roster.html"
-    for name, notice in doctor.items():
+    table, page = written.table, written.page
+    for name, notice in written.notices.items():
         say(f"riskload: {printable(name)}: {notice}", err=True)
     if quiet:
         say(str(page))
@@ -469,8 +471,7 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write the envelope as a calendar file (one all-day event per day).")
 @click.option("--units", type=click.Choice(["km", "mi"]), help="Units (default: the settings', else km).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Athlete settings file (default: riskload.toml in FOLDER).")
+@settings_option
 @timezone_option("The athlete's IANA time zone (default: the settings').")
 @click.option("--fail-on", type=SEVERITY, metavar="SEVERITY",
               help="With --check: exit with 3 when the plan raises a flag this severe or worse.")

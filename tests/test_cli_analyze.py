@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from pathlib import Path
 
@@ -257,3 +258,26 @@ def test_roster_time_zone_is_the_default_of_athletes_without_one_and_since_cuts_
     assert "\x07" not in (out / "roster.csv").read_text()
     bad = invoke("roster", root, "--timezone", "Mars/Olympus", "--out", out)
     assert bad.exit_code == 2 and "not a known time zone" in bad.output
+
+
+def test_roster_config_holds_the_settings_of_athletes_without_their_own(tmp_path):
+    root = tmp_path / "squad"
+    export(root / "jo", JUMP, "Jo")  # her own settings: the 10 % limit
+    shutil.copytree(root / "jo", root / "max")
+    (root / "max" / "riskload.toml").unlink()  # the same runs, no settings of his own
+    squad_file = tmp_path / "squad.toml"
+    squad_file.write_text('[athlete]\ntimezone = "UTC"\n\n[rules.RL001]\nlimit_pct = 60.0\n')
+    out = tmp_path / "o"
+    result = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--config", squad_file, "-q")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "roster.csv", keep_default_na=False).set_index("folder")
+    assert table.at["jo", "this week flags"] == "RL001"  # +50 %: above her own 10 %
+    assert table.at["max", "this week flags"] == ""  # below the squad's 60 %
+    assert table.at["max", "athlete"] == "max"  # named after his folder, as without any settings
+    squad_file.write_text('[athlete]\nname = "Everyone"\n')
+    named = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--config", squad_file)
+    assert named.exit_code == 1
+    assert named.output == ("riskload: error: squad.toml: a squad's settings name no athlete and no pain diary "
+                            "(those go in the athlete's own riskload.toml)\n")
+    missing = invoke("roster", root, "--out", out, "--config", tmp_path / "none.toml")
+    assert missing.exit_code == 1 and "settings file not found" in missing.output

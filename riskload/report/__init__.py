@@ -6,7 +6,7 @@ Only this layer converts kilometres to miles.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from .html import render_html
 from .pdf import render_pdf
 from .severity import headlines
 from ..errors import RiskloadError
-from ..load import week_start
+from ..load import start_of_week
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
@@ -45,7 +45,7 @@ __all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "c
            "envelope_ics", "envelope_text", "figure_png",
            "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
-           "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
+           "render_html", "render_pdf", "roster_html", "roster_table", "since", "RosterReport", "write_roster", "status_sentence", "tables",
            "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_tables"]
 
 
@@ -72,7 +72,7 @@ def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
     recent = analysis.load.weekly.index[-weeks:]
     marked = set(pd.DatetimeIndex(analysis.flags["week_start"]))
     if analysis.pain is not None:
-        marked |= set(week_start(analysis.pain.diary.pain_days["date"], analysis.settings.week_start_day))
+        marked |= set(start_of_week(analysis.pain.diary.pain_days["date"], analysis.settings.week_start_day))
     return sorted((marked & set(recent)) | {recent[-1]}, reverse=True)
 
 
@@ -187,3 +187,49 @@ def write_report(analysis, out: str | Path, *, export_folder: str | Path | None 
         write_bytes(out / "report.pdf", render_pdf(analysis, units=units, recent_weeks=detail_weeks(analysis)))
         written["pdf"] = [out / "report.pdf"]
     return {fmt: written[fmt] for fmt in FORMATS if fmt in written}
+
+
+@dataclass
+class RosterReport:
+    """What :func:`write_roster` wrote: the ranking table, the squad page, and each athlete's red-flag notice."""
+
+    table: pd.DataFrame
+    page: Path
+    notices: dict[str, str]
+
+
+def write_roster(roster, out: str | Path, *, as_of, first_day=None, squad_folder: str | Path | None = None,
+                 units: str | Units = "km", formats=DEFAULT_FORMATS, cache: bool | str | Path = True) -> RosterReport:
+    """Write a squad's reports into the folder ``out``: each athlete's report in ``out/<their folder>``,
+    and ``roster.html`` and ``roster.csv`` ranking the athletes (:func:`roster_table`).
+
+    Parameters
+    ----------
+    roster : riskload.Roster
+    out : str or Path
+        The output folder; made if missing.
+    as_of : date
+        The day whose week is "this week" (the roster's analysis day).
+    first_day : date, optional
+        Each report shows the weeks from the one holding this day on (:func:`since`).
+    squad_folder : str or Path, optional
+        The squad's folder; neither ``out`` nor a cache folder may lie inside it.
+    units, formats, cache
+        As for :func:`write_report`, for every athlete.
+    """
+    out = Path(out)
+    if squad_folder is not None:
+        check_outside(out, squad_folder)
+        if cache not in (True, False):
+            check_outside(cache, squad_folder)
+    notices = {}
+    for name, analysis in roster.analyses.items():
+        shown = since(analysis, first_day)
+        write_report(shown, out / name, units=units, formats=formats, cache=cache)
+        if notice := red_flag_notice(shown.pain):
+            notices[name] = notice
+    table = roster_table(roster, as_of=as_of, units=units)
+    page = out / "roster.html"
+    write_bytes(page, roster_html(table, roster.failed, as_of=as_of, doctor=notices).encode())
+    write_bytes(out / "roster.csv", to_csv(table).encode())
+    return RosterReport(table, page, notices)
