@@ -100,7 +100,7 @@ def steep_descent_m(recs: pd.DataFrame, ids: pd.Series, grade_limit_pct: float, 
     return records.steep_descent_m(recs, grade_limit_pct, segment_m).reindex(ids, fill_value=0.0)
 
 
-def week_start(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
+def start_of_week(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
     """The first day of the week holding each date (``first_day``: Monday 0 ... Sunday 6)."""
     dates = pd.to_datetime(dates)
     weekday = dates.day_of_week if isinstance(dates, pd.DatetimeIndex) else dates.dt.day_of_week
@@ -139,7 +139,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     detached = detached_activities(acts["local_date"])
     outside = acts.loc[detached, "local_date"]
     acts = acts[~detached].copy()
-    acts["week_start"] = week_start(acts["local_date"], first_day)
+    acts["week_start"] = start_of_week(acts["local_date"], first_day)
     is_run = acts["is_running"].astype(bool)
     runs = join_sessions(acts[is_run])
     recs = records.running_records(samples_by_session(export.samples, runs), runs["activity_id"])
@@ -200,8 +200,8 @@ def assemble_load(acts: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, hr
     first_day = settings.week_start_day
     last = acts["local_date"].max()
     end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
-    start = week_start(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
-    end = week_start(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
+    start = start_of_week(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
+    end = start_of_week(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
     days = pd.date_range(start, end, freq="D")
     strength = acts[acts["sport"] == "strength"]
     daily = daily_table(runs, strength, days, int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
@@ -292,7 +292,7 @@ def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, fi
     distances, rest days as 0) and ``strain`` (weekly distance x monotony),
     and ``acwr_max``, the week's highest daily acute:chronic ratio.
     """
-    week = week_start(daily.index, first_day)
+    week = start_of_week(daily.index, first_day)
     g = daily.groupby(week)
     sums = g[["distance_km", "moving_time_min", "runs", "ascent_m", "descent_m", "steep_descent_m", "high_hr_min",
               "trimp", "strength_sessions"]].sum()

@@ -21,7 +21,7 @@ import pandas as pd
 from . import records
 from .columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, conform
 from .errors import ConfigError
-from .load import Load, assemble_load, measure_runs, week_start
+from .load import Load, assemble_load, measure_runs, start_of_week
 from .rules import BY_CODE, rule_options, run_rules
 from .sessions import join_sessions
 from .userfiles import csv_rows, read_text
@@ -239,7 +239,7 @@ def extend_load(load: Load, activities: pd.DataFrame, samples: pd.DataFrame, as_
     them, with the load's heart-rate settings), its tables running to ``as_of`` (default: the day after
     the last added run)."""
     settings = load.settings
-    activities = activities.assign(week_start=week_start(activities["local_date"], settings.week_start_day))
+    activities = activities.assign(week_start=start_of_week(activities["local_date"], settings.week_start_day))
     last = activities["local_date"].max() if len(activities) else load.as_of
     as_of = pd.Timestamp(as_of) if as_of is not None else max(load.as_of, last + pd.Timedelta(days=1))
     runs = join_sessions(activities)
@@ -305,7 +305,7 @@ def check_plan(analysis, plan: Plan | pd.DataFrame) -> pd.DataFrame:
     report = run_rules(extended, athlete=analysis.athlete)
     flags = report.flags
     first = runs["date"].min()
-    first_week = week_start(pd.DatetimeIndex([first]), load.settings.week_start_day)[0]
+    first_week = start_of_week(pd.DatetimeIndex([first]), load.settings.week_start_day)[0]
     dated = pd.DatetimeIndex(flags["date"])
     keep = np.where(flags["period"].to_numpy() == "week", dated >= first_week, dated >= first)
     return flags[keep].reset_index(drop=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .load import Load, week_start
+from .load import Load, start_of_week
 from .plan import Habits, extend_load, hard_session_km, planned, planned_activities, recent_load, steep_grade
 from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_options
 
@@ -227,7 +227,7 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
     load = analysis.load
     today = pd.Timestamp(today if today is not None else load.as_of + pd.Timedelta(days=1)).normalize()
     first_day = load.settings.week_start_day
-    this_week = week_start(pd.DatetimeIndex([today]), first_day)[0]
+    this_week = start_of_week(pd.DatetimeIndex([today]), first_day)[0]
     end = today + pd.Timedelta(days=days - 1) if days else this_week + pd.Timedelta(days=13)
     horizon = list(pd.date_range(today, end, freq="D"))
     search = _Search(load, today)
@@ -245,7 +245,7 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
     usual = usual_runs_per_week(search.load)
     biggest_week = float(search.load.weekly["distance_km"].max()) if len(history) else 30.0
     week_rows, before = [], planned([], 0)
-    for start in sorted(set(week_start(pd.DatetimeIndex(horizon), first_day))):
+    for start in sorted(set(start_of_week(pd.DatetimeIndex(horizon), first_day))):
         week_days = [d for d in horizon if start <= d <= start + pd.Timedelta(days=6)]
         done = float(history.loc[history["local_date"] >= start, "distance_km"].sum())
         n = max(min(usual - int((history["local_date"] >= start).sum()), len(week_days)), 1)

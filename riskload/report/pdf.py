@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 
 from .. import __version__
-from ..load import week_start
+from ..load import start_of_week
 from ..output import write_bytes
 from ..safetext import printable
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
@@ -52,10 +52,10 @@ def pdf_weeks(analysis, recent: list) -> list[pd.Timestamp]:
     if pain is None or pain.episodes.empty:
         return sorted(set(recent) & set(shown))
     first_day = analysis.settings.week_start_day
-    weeks = set(week_start(pain.diary.pain_days["date"], first_day))
+    weeks = set(start_of_week(pain.diary.pain_days["date"], first_day))
     for first in pain.episodes["first_day"]:
         window = pd.date_range(first - pd.Timedelta(days=pain.window_days), first, freq="D")
-        weeks |= set(week_start(window, first_day))
+        weeks |= set(start_of_week(window, first_day))
     return sorted(weeks & set(shown))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..load import week_start
+from ..load import start_of_week
 from .severity import COLORS, RANK, in_week, worst
 from .units import Units, units as as_units
 
@@ -36,7 +36,7 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     rows = []
     for folder, analysis in roster.analyses.items():
         first_day = analysis.settings.week_start_day
-        this = week_start(pd.DatetimeIndex([pd.Timestamp(as_of).normalize()]), first_day)[0]
+        this = start_of_week(pd.DatetimeIndex([pd.Timestamp(as_of).normalize()]), first_day)[0]
         last = this - pd.Timedelta(days=7)
         now_worst, now_codes, now_km = _week_cell(analysis, this)
         then_worst, then_codes, then_km = _week_cell(analysis, last)
