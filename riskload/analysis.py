@@ -27,6 +27,7 @@ class Analysis:
     load: Load
     flags: pd.DataFrame
     not_run: pd.DataFrame
+    thresholds: dict[str, dict[str, float]]  # as the rules ran with them (RuleReport.thresholds)
     notes: list[str] = field(default_factory=list)
     pain: PainReport | None = None  # the pain diary beside the load, when there is one
 
@@ -107,7 +108,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
     if diary_path:
         diary = pain_report(read_diary(diary_path), load, report.flags, window_days=settings.pain_window_days,
                             gap_days=settings.pain_gap_days, rule_names={c: r.name for c, r in BY_CODE.items()})
-    return Analysis(athlete, settings, export, load, report.flags, report.not_run,
+    return Analysis(athlete, settings, export, load, report.flags, report.not_run, report.thresholds,
                     list(load.notes) + (diary.diary.problems if diary else []), diary)
 
 

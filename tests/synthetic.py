@@ -108,4 +108,5 @@ def analysis(activities: list[RawActivity], as_of: str, athlete: str = "Test Run
     export = export_of(activities, chosen.session_gap_min)
     load = build_load(export, chosen, as_of=as_of)
     result = run_rules(load, athlete=athlete)
-    return Analysis(athlete, chosen, export, load, result.flags, result.not_run, list(load.notes))
+    return Analysis(athlete, chosen, export, load, result.flags, result.not_run, result.thresholds,
+                    list(load.notes))

@@ -398,3 +398,20 @@ def test_each_week_has_one_headline_worst_then_best_evidence():
     weekly = pd.DataFrame({"distance_km": [30.0, 20.0], "complete": [True, True]}, index=[week, other])
     ax = report.plot_weekly_distance(weekly, flags)
     assert [t.get_text() for t in ax.texts] == ["RL004", "RL010"]  # the headline above each bar, nothing else
+
+
+def test_the_figure_and_the_page_show_the_thresholds_the_rules_ran_with(monkeypatch):
+    from riskload.report import figures
+    from riskload.rules import BY_CODE
+
+    result = analysis(weeks(20, 30, 30, 31), as_of="2026-02-01", rule_options={"RL001": {"limit_pct": 8.0}})
+    assert result.thresholds["RL001"] == {**BY_CODE["RL001"].defaults(), "limit_pct": 8.0}
+    assert result.thresholds["RL004"] == BY_CODE["RL004"].defaults()
+    assert "RL001" in set(result.flags["code"])
+    drawn = {}
+    real = figures.plot_weekly_distance
+    monkeypatch.setattr(figures, "plot_weekly_distance", lambda *a, **k: drawn.update(k) or real(*a, **k))
+    plt.close(report.main_figure(result))
+    assert drawn["limit_pct"] == 8.0
+    page = report.render_html(result, main_png=b"", week_pngs={})
+    assert "Thresholds used: limit_pct = 8, warning_pct = 30" in page

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..rules import BY_CODE, rule_options
+from ..rules import BY_CODE
 from .diary import draw_pain_days
 from .fonts import quiet_glyphs
 from .severity import COLORS, RANK, codes_by_week, worst_by_week
@@ -33,9 +33,9 @@ PANEL_WEEKS = 26
 ACWR_BAND = (0.8, 1.3)
 
 
-def threshold(code: str, name: str, options: dict | None = None) -> float:
-    """A rule's threshold: from ``options`` (the settings' rule options) or the rule's default."""
-    return (options or {}).get(code, {}).get(name, BY_CODE[code].defaults()[name])
+def threshold(code: str, name: str) -> float:
+    """A rule's default threshold, for a panel drawn without an analysis."""
+    return BY_CODE[code].defaults()[name]
 
 
 def _axes(ax, size=(12, 4)):
@@ -379,7 +379,7 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
     matplotlib Figure
     """
     weekly, daily, flags = analysis.load.weekly, analysis.load.daily, analysis.flags
-    options = rule_options(analysis.settings)
+    used = analysis.thresholds
     long = len(weekly) > panel_weeks * 3 // 2  # a few weeks more still read well in the detail panels
     since = weekly.index[-panel_weeks] if long else weekly.index[0]
     recent = weekly.loc[since:]
@@ -400,13 +400,13 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
     top, middle, bottom = axes[-3:]
     middle.sharex(top)
     bottom.sharex(top)
-    plot_weekly_distance(weekly, flags, ax=top, units=units, limit_pct=threshold("RL001", "limit_pct", options),
+    plot_weekly_distance(weekly, flags, ax=top, units=units, limit_pct=used["RL001"]["limit_pct"],
                          since=since)
     if long:
         top.set_title(f"The last {panel_weeks} weeks", loc="right", fontsize=9, color="#555555")
     plot_terrain_and_rest(recent, ax=middle, units=units,
-                          hilly_m_per_km=threshold("RL002", "ascent_per_km_limit", options))
-    plot_acwr(daily.loc[since:], ax=bottom, info_above=threshold("RL014", "limit", options), weekly=recent)
+                          hilly_m_per_km=used["RL002"]["ascent_per_km_limit"])
+    plot_acwr(daily.loc[since:], ax=bottom, info_above=used["RL014"]["limit"], weekly=recent)
     for ax in (top, middle):
         ax.tick_params(labelbottom=False)
     bottom.set_xlim(_mid(recent.index[:1])[0] - 5, _mid(recent.index[-1:])[0] + 5)

@@ -13,7 +13,7 @@ from ..safetext import escape
 import pandas as pd
 
 from .. import __version__
-from ..rules import BY_CODE, rule_options
+from ..rules import BY_CODE
 from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
@@ -187,11 +187,10 @@ def _rules_section(analysis) -> str:
     fired = list(dict.fromkeys(analysis.flags.sort_values("code")["code"]))
     if not fired:
         return "<p>No rule fired.</p>"
-    options = rule_options(analysis.settings)
     parts = []
     for code in fired:
         rule = BY_CODE[code]
-        used = {**rule.defaults(), **options.get(code, {})}
+        used = analysis.thresholds[code]
         thresholds = ", ".join(f"{k} = {v:g}" for k, v in used.items())
         refs = f'<p class="refs">{escape(rule.references)}</p>' if rule.references else ""
         parts.append(

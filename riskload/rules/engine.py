@@ -15,10 +15,11 @@ from .registry import BY_CODE, RULES
 
 @dataclass
 class RuleReport:
-    """The flags, and what could not run (or was switched off) and why."""
+    """The flags, what could not run (or was switched off) and why, and the thresholds every rule ran with."""
 
     flags: pd.DataFrame
     not_run: pd.DataFrame  # code, rule, reason
+    thresholds: dict[str, dict[str, float]]  # code -> {name: value}: the defaults, with the settings' over them
 
 
 def rule_options(settings) -> dict[str, dict]:
@@ -65,8 +66,11 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
         severity weighed by the rule's evidence (:mod:`riskload.rules.evidence`), sorted by
         date, then severity (worst first), then code. ``not_run`` lists each
         rule that was switched off or lacked data, once, with the reason.
+        ``thresholds`` holds each rule's thresholds as it ran with them (or
+        would have), for the figures and the page to show the same.
     """
     options = rule_options(load.settings)
+    thresholds = {rule.code: {**rule.defaults(), **options.get(rule.code, {})} for rule in RULES}
     wanted = set(select) if select else None
     if wanted:
         unknown = wanted - set(BY_CODE)
@@ -82,7 +86,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
             not_run.append((rule.code, rule.name, "switched off in the settings"))
             continue
         try:
-            result = rule.function(load, **options.get(rule.code, {}))
+            result = rule.function(load, **thresholds[rule.code])
         except RuleUnavailable as exc:
             not_run.append((rule.code, rule.name, str(exc)))
             continue
@@ -92,7 +96,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
     rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     flags = flags.assign(_rank=-rank).sort_values(["date", "_rank", "code"]).drop(columns="_rank")
     return RuleReport(flags.reset_index(drop=True)[FLAG_COLUMNS],
-                      pd.DataFrame(not_run, columns=["code", "rule", "reason"]))
+                      pd.DataFrame(not_run, columns=["code", "rule", "reason"]), thresholds)
 
 
 def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load, parts: dict) -> pd.DataFrame:
