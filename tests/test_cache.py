@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from riskload import CorruptFileError, RiskloadError, read_export
 from riskload.cli import main
-from riskload.importers import batch, cache, snapshot
+from riskload.importers import batch, cache, parse, snapshot
 from riskload.importers import export as export_module
 from riskload.importers.walk import candidate_files
 from riskload.sourcecode import imported_modules
@@ -74,8 +74,8 @@ def test_a_touched_file_is_hashed_but_not_decoded(copy_of_b, tmp_path, monkeypat
     touched = copy_of_b / "21400000037_ACTIVITY.fit"
     os.utime(touched, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
     decoded = []
-    real = batch.parse_bytes
-    monkeypatch.setattr(batch, "parse_bytes", lambda data, path: decoded.append(path) or real(data, path))
+    real = parse.parse_bytes
+    monkeypatch.setattr(parse, "parse_bytes", lambda data, path: decoded.append(path) or real(data, path))
     warm = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
     assert decoded == []
     assert (warm.stats.from_cache, warm.stats.decoded) == (68, 0)
@@ -133,7 +133,7 @@ def test_an_entry_claiming_another_generation_or_content_is_refused(copy_of_b, t
     store.prepare(copy_of_b)
     data = (copy_of_b / "21400000037_ACTIVITY.fit").read_bytes()
     digest = cache.file_digest(data)
-    outcomes = batch.parse_sources(batch.expand("x.fit", data))
+    outcomes = parse.parse_file("x.fit", data)
     store.store(digest, "x.fit", outcomes)
     assert store.load(digest, "y.fit")[0][0] == "y.fit"
     # the entry of one content filed under another's digest is not believed

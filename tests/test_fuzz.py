@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskload.errors import ActivityFileError
-from riskload.importers.batch import parse_sources
+from riskload.importers.parse import parse_file
 from riskload.importers.parse import parse_bytes
 from riskload.importers.walk import expand
 
@@ -98,15 +98,15 @@ def test_mutated_files_give_activities_or_riskloads_own_errors(kind, corpus):
 
 def test_an_unexpected_decoder_failure_skips_that_file_only(monkeypatch):
     # defence in depth: a bug in a decoder costs one file, named with the reason, not the import
-    from riskload.importers import batch
+    from riskload.importers import parse
 
     def broken(data, path):
         if path == "b.fit":
             raise KeyError("some field")
         return []
 
-    monkeypatch.setattr(batch, "parse_bytes", broken)
-    outcomes = parse_sources([source for name in ("a.fit", "b.fit", "c.fit") for source in expand(name, b"x")])
+    monkeypatch.setattr(parse, "parse_bytes", broken)
+    outcomes = [outcome for name in ("a.fit", "b.fit", "c.fit") for outcome in parse_file(name, b"x")]
     assert [path for path, _ in outcomes] == ["a.fit", "b.fit", "c.fit"]
     error = outcomes[1][1]
     assert isinstance(error, ActivityFileError)
@@ -119,7 +119,7 @@ def test_a_zip_member_with_broken_compressed_data_costs_that_member_only(corpus)
     data = bytearray((corpus / "other/FT__gpx_test.zip").read_bytes())
     first = data.index(b"test_1.gpx") + len(b"test_1.gpx")
     data[first + 40] ^= 0xFF  # inside the member's deflate stream
-    outcomes = parse_sources(list(expand("export.zip", bytes(data))))
+    outcomes = parse_file("export.zip", bytes(data))
     by_member = {path.split("!")[-1]: outcome for path, outcome in outcomes}
     assert isinstance(by_member["test_1.gpx"], ActivityFileError)
     assert "unreadable archive member" in by_member["test_1.gpx"].reason
@@ -144,6 +144,6 @@ def test_a_cut_file_declaring_an_unknown_encoding_is_repaired_or_refused_clearly
 def test_a_zip_claiming_a_version_python_cannot_read_is_refused_clearly(corpus):
     # found by the long fuzz run: zipfile raised NotImplementedError ("zip file version 6.4") on opening
     data = mutate((corpus / "other/FT__gpx_test.zip").read_bytes(), [("noise", 0.9411342162540208, 2, 8)])
-    outcomes = parse_sources(list(expand("export.zip", data)))
+    outcomes = parse_file("export.zip", data)
     assert len(outcomes) == 1 and isinstance(outcomes[0][1], ActivityFileError)
     assert "zip file version" in outcomes[0][1].reason

@@ -1,4 +1,5 @@
-"""Decoding the files of an export: from the cache where it has them, across all cores where it does not.
+"""Decoding the files of an export across all cores: each file through the
+cache's wrapper around the per-file parse (:func:`~riskload.importers.cache.decode_file`).
 
 The unit of work is one file of the export folder (an archive with all its
 members counts as one), which is also what the progress callback counts.
@@ -6,17 +7,15 @@ members counts as one), which is also what the progress callback counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ActivityFileError, CorruptFileError
 from ..processes import available_cores, worker_pool
-from .cache import ActivityCache, Outcomes, file_digest, stat_key
-from .parse import parse_bytes
-from .walk import Source, expand
+from .cache import ActivityCache, FileResult, decode_file, stat_key
+from .parse import Outcomes
 
 
 @dataclass
@@ -50,64 +49,6 @@ class ImportStats:
     cache_dir: str = ""
     cache_problems: list[str] = field(default_factory=list)
     worker_problem: str = ""
-
-
-def parse_sources(sources: Iterable[Source]) -> Outcomes:
-    """Each source's activities, or the :class:`ActivityFileError` that skips it.
-
-    A decoder failing in a way riskload does not expect (a bug) costs that
-    one file, listed with the exception, never the rest of the import.
-    """
-    outcomes: Outcomes = []
-    for source in sources:
-        try:
-            if source.error:
-                raise source.error
-            outcomes.append((source.path, parse_bytes(source.data, source.path)))
-        except ActivityFileError as exc:
-            outcomes.append((source.path, exc))
-        except Exception as exc:  # noqa: BLE001 - see the docstring
-            outcomes.append((source.path, CorruptFileError(
-                source.path, f"riskload could not decode it ({type(exc).__name__}: {exc}); please report this file")))
-    return outcomes
-
-
-@dataclass
-class FileResult:
-    """One file read: its outcomes, and what the cache needs to know of it.
-
-    ``key`` is the file's stat key taken before it was read and ``digest``
-    the digest of its bytes (both None when it could not be read);
-    ``problem`` says why its cache entry could not be written.
-    """
-
-    outcomes: Outcomes
-    key: list[int] | None = None
-    digest: str | None = None
-    decoded: bool = False
-    problem: str = ""
-
-
-def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult:
-    """Read one file of the export and decode it, unless the cache has its content."""
-    path = Path(root) / rel
-    try:
-        key = stat_key(path.stat())
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileResult([(rel, CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))])
-    digest = file_digest(data)
-    cached = cache.load(digest, rel) if cache else None
-    if cached is not None:
-        return FileResult(cached, key, digest)
-    try:
-        sources = list(expand(rel, data))
-    except Exception as exc:  # noqa: BLE001 - a bug in unpacking costs this file only, as in parse_sources
-        sources = [Source(rel, error=CorruptFileError(rel, f"riskload could not unpack it ({type(exc).__name__}: "
-                                                           f"{exc}); please report this file"))]
-    outcomes = parse_sources(sources)
-    problem = cache.store(digest, rel, outcomes) if cache else ""
-    return FileResult(outcomes, key, digest, decoded=True, problem=problem)
 
 
 def decode_files(

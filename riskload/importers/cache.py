@@ -42,10 +42,10 @@ import pandas as pd
 import platformdirs
 
 from .. import errors
-from ..errors import ActivityFileError, RiskloadError
+from ..errors import ActivityFileError, CorruptFileError, RiskloadError
 from ..output import check_outside, write_bytes
 from ..sourcecode import code_digest
-from .parse import SAMPLE_ARRAYS, ParsedActivity
+from .parse import SAMPLE_ARRAYS, Outcomes, ParsedActivity, parse_file
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
 CACHE_ENV = "RISKLOAD_CACHE_DIR"
@@ -94,11 +94,6 @@ def file_digest(data: bytes) -> str:
 def stat_key(stat: os.stat_result) -> list[int]:
     """What must stay the same for a file to be trusted unread: size, times and inode."""
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-
-
-#: What one file gave: per source in it (itself, or each archive member), its
-#: path and its activities, or the error that skipped it.
-Outcomes = list[tuple[str, "list[ParsedActivity] | ActivityFileError"]]
 
 
 @dataclass(frozen=True)
@@ -185,6 +180,41 @@ class ActivityCache:
         except RiskloadError as exc:
             return str(exc)
         return ""
+
+
+@dataclass
+class FileResult:
+    """One file read: its outcomes, and what the cache needs to know of it.
+
+    ``key`` is the file's stat key taken before it was read and ``digest``
+    the digest of its bytes (both None when it could not be read);
+    ``problem`` says why its cache entry could not be written.
+    """
+
+    outcomes: Outcomes
+    key: list[int] | None = None
+    digest: str | None = None
+    decoded: bool = False
+    problem: str = ""
+
+
+def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult:
+    """Read one file of the export and parse it (:func:`~riskload.importers.parse.parse_file`), unless
+    the cache has what its content gave: the cache's one wrapper around the per-file parse.
+    ``cache=None`` always parses and keeps nothing."""
+    path = Path(root) / rel
+    try:
+        key = stat_key(path.stat())
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult([(rel, CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))])
+    digest = file_digest(data)
+    cached = cache.load(digest, rel) if cache else None
+    if cached is not None:
+        return FileResult(cached, key, digest)
+    outcomes = parse_file(rel, data)
+    problem = cache.store(digest, rel, outcomes) if cache else ""
+    return FileResult(outcomes, key, digest, decoded=True, problem=problem)
 
 
 def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:

@@ -17,12 +17,12 @@ from ..sports import RUNNING_SPORTS, normalize_sport
 from ..sessions import SESSION_GAP_MIN, session_ids
 from .dedup import Recording, find_duplicates
 from .localtime import localize
-from .batch import ImportStats, decode_files, parse_sources
+from .batch import ImportStats, decode_files
 from . import snapshot
-from .cache import ActivityCache, Outcomes, default_cache_dir
-from .parse import ParsedActivity, samples_frame, summarize_all
+from .cache import ActivityCache, default_cache_dir
+from .parse import Outcomes, ParsedActivity, parse_file, samples_frame, summarize_all
 from .strava import normalize_name, read_activities_csv
-from .walk import candidate_files, expand
+from .walk import candidate_files
 
 
 @dataclass
@@ -257,7 +257,7 @@ def read_file(path: str | Path, *, timezone: str | None = None) -> Export:
         The file gives no activity.
     """
     path = Path(path)
-    parsed, errors = _collect(parse_sources(expand(path.name, path.read_bytes())), strict=False)
+    parsed, errors = _collect(parse_file(path.name, path.read_bytes()), strict=False)
     if not parsed and errors:
         raise errors[0]
     return _finish(_combine(parsed, [_skip_row(e) for e in errors]), timezone)

@@ -1,7 +1,7 @@
 """One file's bytes to its activities: the per-file step, a pure function.
 
 The result depends on the bytes alone (the path only appears in messages), so
-a cache keyed by content or a process pool can wrap :func:`parse_bytes`
+the cache, keyed by content, and the process pool wrap :func:`parse_file`
 without changing it.
 """
 
@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from ..columns import SAMPLE_COLUMNS
-from ..errors import CorruptFileError, NoActivityDataError, UnsupportedFormatError
+from ..errors import ActivityFileError, CorruptFileError, NoActivityDataError, UnsupportedFormatError
 from ..memory import release_freed_memory
 from ..timeline import latest_plausible, plausible_parts, summarize
 from .fit import read_fit
 from .gpx import read_gpx
 from .tcx import read_tcx
+from .walk import Source, expand
 from .xmlsafe import root_name
 
 #: Largest file a gzip member may inflate to [bytes]: ten times the largest
@@ -150,6 +151,41 @@ def gunzip(data: bytes, path: str) -> bytes:
 def activity_id(payload: bytes, index: int) -> str:
     """A stable id: a digest of the file's content, and the activity's place in it."""
     return f"{hashlib.sha1(payload).hexdigest()[:12]}-{index}"
+
+
+#: What one file gave: per source in it (itself, or each archive member), its
+#: path and its activities, or the error that skipped it.
+Outcomes = list[tuple[str, "list[ParsedActivity] | ActivityFileError"]]
+
+
+def parse_file(path: str, data: bytes) -> Outcomes:
+    """Each source in one file of an export (the file, or each member of an archive, see
+    :func:`~riskload.importers.walk.expand`): its activities (:func:`parse_bytes`), or the
+    :class:`~riskload.errors.ActivityFileError` that skips it.
+
+    Unpacking or a decoder failing in a way riskload does not expect (a bug)
+    costs that one source, listed with the exception, never the rest of the
+    import.
+    """
+    try:
+        sources = list(expand(path, data))
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        sources = [Source(path, error=_bug(path, "unpack", exc))]
+    outcomes: Outcomes = []
+    for source in sources:
+        try:
+            if source.error:
+                raise source.error
+            outcomes.append((source.path, parse_bytes(source.data, source.path)))
+        except ActivityFileError as exc:
+            outcomes.append((source.path, exc))
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            outcomes.append((source.path, _bug(source.path, "decode", exc)))
+    return outcomes
+
+
+def _bug(path: str, what: str, exc: Exception) -> CorruptFileError:
+    return CorruptFileError(path, f"riskload could not {what} it ({type(exc).__name__}: {exc}); please report this file")
 
 
 def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:
