@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..processes import available_cores, worker_pool
-from .cache import ActivityCache, FileResult, decode_file, stat_key
+from .cache import ActivityCache, FileResult, decode_file
 from .parse import Outcomes
 
 
@@ -70,21 +70,14 @@ def decode_files(
     stats = ImportStats(files=total, cache_dir=str(cache.root) if cache else "")
     results: list[Outcomes | None] = [None] * total
     index = cache.read_index(root) if cache else {}
-    seen: dict[str, tuple[list[int], str]] = {}
+    unchanged = cache.load_unchanged(root, {rel: index[rel] for rel in files if rel in index}) if cache else {}
+    seen = {rel: index[rel] for rel in unchanged}
     todo = []
     for i, rel in enumerate(files):
-        known = index.get(rel)
-        if known is not None:
-            try:
-                unchanged = stat_key((root / rel).stat()) == known[0]
-            except OSError:
-                unchanged = False
-            hit = cache.load(known[1], rel) if unchanged else None
-            if hit is not None:
-                results[i] = hit
-                seen[rel] = known
-                continue
-        todo.append(i)
+        if rel in unchanged:
+            results[i] = unchanged[rel]
+        else:
+            todo.append(i)
     stats.from_cache = done = total - len(todo)
     if progress:
         progress(done, total, files[todo[0]] if todo else "")

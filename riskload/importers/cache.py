@@ -171,6 +171,21 @@ class ActivityCache:
         except Exception:  # missing or damaged: every file is hashed again
             return {}
 
+    def load_unchanged(self, export_folder: Path, index: dict[str, tuple[list[int], str]]) -> dict[str, Outcomes]:
+        """The outcomes of each file of ``index`` whose stat is still the one saved, from its entry,
+        without reading the file (a file that changed, went or has no entry is left out)."""
+        found = {}
+        for rel, (key, digest) in index.items():
+            try:
+                if stat_key((Path(export_folder) / rel).stat()) != key:
+                    continue
+            except OSError:
+                continue
+            outcomes = self.load(digest, rel)
+            if outcomes is not None:
+                found[rel] = outcomes
+        return found
+
     def write_index(self, export_folder: Path, files: dict[str, tuple[list[int], str]]) -> str:
         """Save the index; returns why it could not be written, or ``""``."""
         body = {"generation": generation(), "folder": str(Path(export_folder).resolve()),
