@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from riskload import Settings, report  # noqa: E402
+from riskload import RULES, Settings, report  # noqa: E402
 from riskload.report.figures import PANEL_WEEKS, weekly_acwr  # noqa: E402
 from riskload.report.html import render_html  # noqa: E402
 from riskload.report.severity import COLORS  # noqa: E402
@@ -51,7 +51,8 @@ def made_up(n_weeks: int, seed: int = 3):
                           "evidence": rng.choice(["strong", "weak", "heuristic"], len(flagged)),
                           "message": "made up"})
     load = SimpleNamespace(weekly=weekly, daily=daily)
-    return SimpleNamespace(load=load, flags=flags, settings=Settings(), athlete="A Runner")
+    thresholds = {rule.code: rule.defaults() for rule in RULES}
+    return SimpleNamespace(load=load, flags=flags, settings=Settings(), thresholds=thresholds, athlete="A Runner")
 
 
 def text_boxes(fig):
