@@ -12,6 +12,7 @@ import pandas as pd
 from .errors import ConfigError, RiskloadError
 from .importers.export import Export, read_export
 from .load import Load, build_load
+from .output import check_outside
 from .pain import PainReport, pain_report, read_diary
 from .rules import BY_CODE, run_rules
 from .settings import SETTINGS_FILE, Settings, check_timezone, load_settings
@@ -153,13 +154,15 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     Raises
     ------
     RiskloadError
-        ``folder`` is not a folder.
+        ``folder`` is not a folder, or the cache folder lies inside it.
     ConfigError
         ``config`` cannot be read, or names an athlete or a pain diary.
     """
     root = Path(folder)
     if not root.is_dir():
         raise RiskloadError(f"{folder}: not a folder")
+    if cache not in (True, False):
+        check_outside(cache, root)  # inside, it would be taken for an athlete's folder
     squad = load_settings(config) if config is not None else Settings()
     if squad.name or squad.pain_diary:
         raise ConfigError(f"{Path(config).name}: a squad's settings name no athlete and no pain diary "

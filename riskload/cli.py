@@ -417,8 +417,8 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
     """Analyse a coach's FOLDER: each sub-folder is one athlete's export.
 
     Each athlete's own riskload.toml holds their settings (--config those
-    of athletes without one). One table ranks
-    the athletes by this week's flags; each athlete gets a full report.
+    of athletes without one). One table ranks the athletes by this week's
+    flags; each athlete gets a full report.
     """
     rules = chosen_rules(select, ignore)
     out = out or default_out(folder)

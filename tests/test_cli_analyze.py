@@ -281,3 +281,6 @@ def test_roster_config_holds_the_settings_of_athletes_without_their_own(tmp_path
                             "(those go in the athlete's own riskload.toml)\n")
     missing = invoke("roster", root, "--out", out, "--config", tmp_path / "none.toml")
     assert missing.exit_code == 1 and "settings file not found" in missing.output
+    inside = invoke("roster", root, "--out", out, "--cache-dir", root / "cache")
+    assert inside.exit_code == 1 and "inside" in inside.output
+    assert not (root / "cache").exists()

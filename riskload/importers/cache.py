@@ -15,9 +15,9 @@ file or two a week, so riskload keeps what each file gave:
 
 Everything lives in a folder named after the *generation*: riskload's
 version, its decoders' versions and a digest of the source of the import
-modules (:func:`~riskload.sourcecode.code_digest`), so a cache made by other import code is never
-trusted (older generations are removed), while a change to the rules or the
-report keeps every decoded file.
+modules (:func:`~riskload.sourcecode.code_digest`), so a cache made by other
+import code is never trusted (older generations are removed), while a change
+to the rules or the report keeps every decoded file.
 Entries carry their generation, digest and a checksum, and anything that does
 not check out is treated as missing and written again. Every file is written
 to a temporary name and renamed, so a run killed at any point leaves only

@@ -185,7 +185,8 @@ def parse_file(path: str, data: bytes) -> Outcomes:
 
 
 def _bug(path: str, what: str, exc: Exception) -> CorruptFileError:
-    return CorruptFileError(path, f"riskload could not {what} it ({type(exc).__name__}: {exc}); please report this file")
+    return CorruptFileError(path, f"riskload could not {what} it ({type(exc).__name__}: {exc}); "
+                                  "please report this file")
 
 
 def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from .fonts import use_script_fonts
-from .figures import figure_png, main_figure, plot_acwr, plot_overview, plot_terrain_and_rest, plot_weekly_distance, thin
+from .figures import (figure_png, main_figure, plot_acwr, plot_overview, plot_terrain_and_rest,
+                      plot_weekly_distance, thin)
 from .calendar import envelope_ics
 from .diary import counted, red_flag_notice
 from .envelope import current_envelope, envelope_html, envelope_text
@@ -45,8 +46,9 @@ __all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "c
            "envelope_ics", "envelope_text", "figure_png",
            "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
-           "render_html", "render_pdf", "roster_html", "roster_table", "since", "RosterReport", "write_roster", "status_sentence", "tables",
-           "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_tables"]
+           "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
+           "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",
+           "RosterReport"]
 
 
 def since(analysis, first_day=None):
