@@ -15,7 +15,7 @@ from .errors import (
 from .importers import Export, parse_bytes, read_export, read_file
 from .analysis import Analysis, Roster, analyze, analyze_roster
 from .load import Load, build_load
-from .plan import check_plan
+from .plan import check_plan, read_plan
 from .safe_envelope import envelope
 from .rules import RULES, run_rules
 from .settings import Settings, load_settings
@@ -48,6 +48,7 @@ __all__ = [
     "parse_bytes",
     "read_export",
     "read_file",
+    "read_plan",
     "report",
     "run_rules",
     "week_figure",

@@ -15,15 +15,12 @@ import click
 import matplotlib
 import pandas as pd
 
-from . import __version__, analyze, analyze_roster, report
-from .plan import check_plan, read_plan
-from .safe_envelope import envelope
-from .errors import ConfigError, RiskloadError
-from .importers import Export, read_export
+from . import (RULES, ConfigError, Export, RiskloadError, __version__, analyze, analyze_roster, check_plan, envelope,
+               load_settings, read_export, read_plan, report)
 from .importers.cache import CACHE_ENV
-from .rules import BY_CODE, RULES, SEVERITIES
+from .rules import BY_CODE, SEVERITIES
 from .safetext import printable, printable_lines
-from .settings import check_timezone, load_settings
+from .settings import check_timezone
 
 matplotlib.use("Agg")  # files only: never open a window
 
