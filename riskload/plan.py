@@ -22,7 +22,7 @@ from . import records
 from .columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, conform
 from .errors import ConfigError
 from .load import Load, assemble_load, measure_runs, start_of_week
-from .rules import BY_CODE, rule_options, run_rules
+from .rules import rule_thresholds, run_rules
 from .sessions import join_sessions
 from .userfiles import csv_rows, read_text
 
@@ -275,9 +275,7 @@ def recent_load(load: Load, before, days: int = 400, record_days: int = 120) -> 
 
 def steep_grade(load: Load) -> float:
     """The grade a planned steep descent is run at: a quarter steeper than what RL006 counts as steep."""
-    limit = rule_options(load.settings).get("RL006", {}).get("grade_limit_pct",
-                                                              BY_CODE["RL006"].defaults()["grade_limit_pct"])
-    return limit * 1.25
+    return rule_thresholds(load.settings)["RL006"]["grade_limit_pct"] * 1.25
 
 
 # --- checking a plan ----------------------------------------------------------------------------

@@ -15,15 +15,14 @@ import pandas as pd
 
 from .load import Load, start_of_week
 from .plan import Habits, extend_load, hard_session_km, planned, planned_activities, recent_load, steep_grade
-from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_options
+from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_thresholds
 
 
 def own_caution(load: Load, code: str, since) -> bool | None:
     """Whether rule ``code``, with the athlete's thresholds, grades anything from ``since`` on a caution
     or worse by its own measure (before the evidence weighing); None when the rule cannot run."""
-    options = rule_options(load.settings).get(code, {})
     try:
-        flags = BY_CODE[code].function(load, **options)
+        flags = BY_CODE[code].function(load, **rule_thresholds(load.settings)[code])
     except RuleUnavailable:
         return None
     if flags.empty:
@@ -183,7 +182,7 @@ def shown(limit: Limit | None) -> float:
 
 def _why_silent(load: Load, code: str) -> str:
     try:
-        BY_CODE[code].function(load, **rule_options(load.settings).get(code, {}))
+        BY_CODE[code].function(load, **rule_thresholds(load.settings)[code])
     except RuleUnavailable as exc:
         return str(exc)
     return "it could not run"
@@ -299,8 +298,7 @@ def _notes(search: _Search, history: pd.DataFrame, today, weeks: pd.DataFrame) -
     if unset:
         notes.append(f"Longest run (RL004): no limit on {unset} of the days; the 30 days before them hold no run to "
                      "compare with.")
-    break_days = rule_options(search.load.settings).get("RL007", {}).get(
-        "break_days", BY_CODE["RL007"].defaults()["break_days"])
+    break_days = rule_thresholds(search.load.settings)["RL007"]["break_days"]
     away = (today - history["local_date"].max()).days - 1 if len(history) else 0
     if away >= break_days and len(weeks):
         notes.append(f"{away} days without running before {today:%a %d %b}: the first week back is held to "

@@ -56,6 +56,18 @@ def rule_options(settings) -> dict[str, dict]:
     return checked
 
 
+def rule_thresholds(settings) -> dict[str, dict]:
+    """Every rule's thresholds as it runs with them: its defaults, with the settings' (:func:`rule_options`) over them.
+
+    Raises
+    ------
+    ConfigError
+        As :func:`rule_options`.
+    """
+    options = rule_options(settings)
+    return {rule.code: {**rule.defaults(), **options.get(rule.code, {})} for rule in RULES}
+
+
 def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None) -> RuleReport:
     """Run every enabled rule (or only ``select``) and collect one flags table.
 
@@ -69,8 +81,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
         ``thresholds`` holds each rule's thresholds as it ran with them (or
         would have), for the figures and the page to show the same.
     """
-    options = rule_options(load.settings)
-    thresholds = {rule.code: {**rule.defaults(), **options.get(rule.code, {})} for rule in RULES}
+    thresholds = rule_thresholds(load.settings)
     wanted = set(select) if select else None
     if wanted:
         unknown = wanted - set(BY_CODE)
