@@ -49,39 +49,19 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in RECORD_COLUMNS}).astype(
             {"activity_id": "string", "timestamp": "datetime64[ns, UTC]"})
     aid = s["activity_id"]
-    starts, _ = run_blocks(s)
-    lengths = np.diff(np.r_[starts, len(s)])
-    first = np.zeros(len(s), dtype=bool)
-    first[starts] = True
-    # one array of millions at a time, each dropped once used: a long history's records must fit beside its samples
-    stamps = s["timestamp"].to_numpy("datetime64[ns]").view("int64")
-    seconds = (stamps - stamps[0]) / 1e9
-    raw_dt = np.diff(seconds, prepend=seconds[0])
-    del seconds
-    raw_dt[first] = 0.0
-    segment = s["segment"].to_numpy()
-    new_segment = np.r_[False, segment[1:] != segment[:-1]] & ~first
-    dt = np.where((raw_dt <= track.PAUSE_GAP_S) & ~new_segment, raw_dt, 0.0)
-
-    distance = s["distance_m"].to_numpy(dtype="float64", na_value=np.nan)
-    has_device = np.repeat(np.add.reduceat(~np.isnan(distance), starts) > 0, lengths)
-    leg = np.diff(distance, prepend=np.nan)
-    del distance
-    leg[first] = 0.0
-    np.maximum(leg, 0.0, out=leg)  # NaN stays NaN
-    leg[~has_device] = 0.0
-    _add_gps_legs(leg, s, np.flatnonzero(~has_device & ~first & ~new_segment))
-    leg[np.isnan(leg)] = 0.0
-    reach = np.maximum(raw_dt, 1.0)
-    reach *= track.MAX_SPEED_M_S["running"]
-    leg[~(leg <= reach)] = 0.0  # GPS jumps
-    del raw_dt, new_segment, reach
-    track_m = _sum_along_runs(leg, starts)
-
+    # derived in slices of whole runs, so that the temporary arrays stay small beside a long history's samples
+    origin = int(s["timestamp"].iloc[0].value)
+    dt, track_m = np.empty(len(s)), np.empty(len(s))
     speed = s["speed_m_s"].to_numpy(dtype="float64", na_value=np.nan)
-    device_speed = has_device & ~np.isnan(speed)
-    if not device_speed.all():
-        speed = np.where(device_speed, speed, _track_speed(s, aid, pd.Series(track_m, index=s.index)).to_numpy())
+    gps_speeds = []
+    for part in run_slices(s):
+        dt[part], track_m[part], gps_speed = _moves(s.iloc[part], origin)
+        if gps_speed is not None:
+            gps_speeds.append((part, gps_speed))
+    if gps_speeds:
+        speed = speed.copy()
+        for part, gps_speed in gps_speeds:
+            speed[part] = gps_speed
 
     return pd.DataFrame({
         "activity_id": aid,
@@ -94,6 +74,46 @@ def running_records(samples: pd.DataFrame, activity_ids) -> pd.DataFrame:
         "heart_rate_bpm": s["heart_rate_bpm"],
         "cadence_spm": s["cadence_spm"],
     }, copy=False)
+
+
+def _moves(s: pd.DataFrame, origin_ns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``dt_s`` and ``track_m`` of :func:`running_records` for whole runs ``s``, and their speed where the
+    device recorded none for some records (else None).
+
+    Times count from ``origin_ns`` whatever slice they come in, so each value is the same to the last bit.
+    """
+    starts, _ = run_blocks(s)
+    lengths = np.diff(np.r_[starts, len(s)])
+    first = np.zeros(len(s), dtype=bool)
+    first[starts] = True
+    stamps = s["timestamp"].to_numpy("datetime64[ns]").view("int64")
+    seconds = (stamps - origin_ns) / 1e9
+    raw_dt = np.diff(seconds, prepend=seconds[0])
+    del seconds
+    raw_dt[first] = 0.0
+    segment = s["segment"].to_numpy()
+    new_segment = np.r_[False, segment[1:] != segment[:-1]] & ~first
+    dt = np.where((raw_dt <= track.PAUSE_GAP_S) & ~new_segment, raw_dt, 0.0)
+
+    distance = s["distance_m"].to_numpy(dtype="float64", na_value=np.nan)
+    has_device = np.repeat(np.add.reduceat(~np.isnan(distance), starts) > 0, lengths)
+    leg = np.diff(distance, prepend=np.nan)
+    leg[first] = 0.0
+    np.maximum(leg, 0.0, out=leg)  # NaN stays NaN
+    leg[~has_device] = 0.0
+    _add_gps_legs(leg, s, np.flatnonzero(~has_device & ~first & ~new_segment))
+    leg[np.isnan(leg)] = 0.0
+    reach = np.maximum(raw_dt, 1.0)
+    reach *= track.MAX_SPEED_M_S["running"]
+    leg[~(leg <= reach)] = 0.0  # GPS jumps
+    track_m = _sum_along_runs(leg, starts)
+
+    speed = s["speed_m_s"].to_numpy(dtype="float64", na_value=np.nan)
+    device_speed = has_device & ~np.isnan(speed)
+    if device_speed.all():
+        return dt, track_m, None
+    along = _track_speed(s, s["activity_id"], pd.Series(track_m, index=s.index)).to_numpy()
+    return dt, track_m, np.where(device_speed, speed, along)
 
 
 def moving_s(records: pd.DataFrame) -> np.ndarray:

@@ -99,6 +99,19 @@ def test_a_measure_taken_in_chunks_equals_it_taken_whole(recs, measure, monkeypa
         pd.testing.assert_frame_equal(chunked, whole, check_index_type=False, check_categorical=False)
 
 
+def test_records_derived_in_chunks_equal_them_derived_whole(sample_export, monkeypatch):
+    export = read_export(sample_export)
+    runs = export.activities[export.activities["is_running"]]["activity_id"]
+    whole = records.running_records(export.samples, runs)
+    monkeypatch.setattr(records, "CHUNK_RECORDS", 5_000)
+    assert len(records.run_slices(whole)) > 5
+    chunked = records.running_records(export.samples, runs)
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+    # GPX runs carry no device speed: several slices take the speed along the track
+    gps_speed = export.samples["speed_m_s"].isna().groupby(export.samples["activity_id"], observed=True).any()
+    assert gps_speed.sum() > 10
+
+
 def test_rows_by_week_gather_each_weeks_runs_wherever_they_lie(recs):
     ids = pd.unique(recs["activity_id"].astype(str))
     # nine weeks, each run of a week far from the others in the records
