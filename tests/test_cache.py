@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -9,6 +10,7 @@ import shutil
 import signal
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -329,15 +331,50 @@ def test_any_change_to_the_folder_means_a_new_snapshot(change, copy_of_a, tmp_pa
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
-def test_a_damaged_snapshot_is_not_trusted_and_is_written_again(damage, copy_of_b, tmp_path):
+def test_a_damaged_snapshot_is_not_trusted_and_is_written_again(damage, copy_of_b, tmp_path, monkeypatch):
+    # windows of the smallest size a mapping allows, so the checksum is summed over many of them
+    monkeypatch.setattr(cache, "CRC_WINDOW_BYTES", mmap.ALLOCATIONGRANULARITY)
     first = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
     path = next((tmp_path / "c" / cache.generation() / "folders").glob("*.export"))
+    assert path.stat().st_size > 10 * mmap.ALLOCATIONGRANULARITY
     blob = path.read_bytes()
-    path.write_bytes(damaged(blob, damage))
+    # replaced whole, as riskload writes its files: the tables of ``first`` still map the old one
+    (tmp_path / "damaged").write_bytes(damaged(blob, damage))
+    os.replace(tmp_path / "damaged", path)
     again = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
     assert_same_export(again, first)
     assert (again.stats.from_cache, again.stats.decoded) == (68, 0)  # from the files' entries
     assert path.read_bytes() == blob
+
+
+def test_the_snapshot_checksum_summed_window_by_window_is_the_checksum_of_the_whole(copy_of_b, tmp_path, monkeypatch):
+    read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    path = next((tmp_path / "c" / cache.generation() / "folders").glob("*.export"))
+    blob = path.read_bytes()
+    whole = zlib.crc32(blob[cache._HEAD.size:])
+    assert whole == cache._HEAD.unpack_from(blob)[2]
+    for window in (mmap.ALLOCATIONGRANULARITY, 3 * mmap.ALLOCATIONGRANULARITY, cache.CRC_WINDOW_BYTES):
+        monkeypatch.setattr(cache, "CRC_WINDOW_BYTES", window)
+        with open(path, "rb") as file:
+            assert cache.file_body_crc(file) == whole
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads this process's memory map (Linux only)")
+def test_a_cold_import_hands_back_the_snapshot_mapped_not_the_tables_it_built(copy_of_b, tmp_path):
+    # mapped, a column no step reads never enters memory; the table built from the files would hold them all
+    cold = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    path = os.path.realpath(next((tmp_path / "c" / cache.generation() / "folders").glob("*.export")))
+    spans = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if line.rstrip().endswith(path):
+                low, high = (int(x, 16) for x in line.split()[0].split("-"))
+                spans.append((low, high))
+    for column in ("latitude_deg", "power_w", "distance_m"):
+        address = cold.samples[column].to_numpy().__array_interface__["data"][0]
+        assert any(low <= address < high for low, high in spans), column
+    uncached = read_export(copy_of_b, cache=False, workers=1)
+    assert_same_export(cold, uncached)
 
 
 def test_strict_mode_still_meets_each_broken_file(copy_of_a, tmp_path):

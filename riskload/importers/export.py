@@ -132,6 +132,10 @@ def read_export(
     problem = snapshot.save(store, root, state, tables) if state else ""
     if problem and len(stats.cache_problems) < 3:
         stats.cache_problems.append(problem)
+    if state and not problem:
+        # the tables as a warm import gives them: mapped from the snapshot, so that the columns no step reads
+        # leave memory (a 14-year history's positions and power are half a GB)
+        tables = snapshot.load(store, root, state) or tables
     return _finish(tables, timezone, stats, session_gap_min)
 
 
@@ -207,7 +211,8 @@ def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
     if not with_samples:
         return empty_frame(SAMPLE_COLUMNS)
     ids, which = np.unique([p.row["activity_id"] for p in with_samples], return_inverse=True)
-    codes = np.repeat(which, [len(p) for p in with_samples])
+    # in the categorical's own small type: one code per sample of a long history is millions
+    codes = np.repeat(which.astype(np.min_scalar_type(-len(ids))), [len(p) for p in with_samples])
     frame = samples_frame([p.columns for p in with_samples], take=True)
     frame.insert(0, "activity_id", pd.Categorical.from_codes(codes, categories=ids))
     return conform(frame, SAMPLE_COLUMNS)

@@ -75,7 +75,7 @@ SAMPLE_ARRAYS = [name for name in SAMPLE_COLUMNS if name != "activity_id"]
 ROW_BYTES = 8 * len(SAMPLE_ARRAYS)
 
 #: Bytes copied into the joined table between two returns of freed memory to the system.
-RELEASE_EVERY_BYTES = 256 * 1024 * 1024
+RELEASE_EVERY_BYTES = 64 * 1024 * 1024
 
 
 def samples_frame(parts: list[dict[str, np.ndarray]], *, take: bool = False) -> pd.DataFrame:

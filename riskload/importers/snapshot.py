@@ -31,7 +31,7 @@ import pandas as pd
 from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
 from ..errors import RiskloadError
 from ..output import write_bytes
-from .cache import ActivityCache, file_digest, generation, pack, stat_key, unpack
+from .cache import ActivityCache, file_body_crc, file_digest, generation, pack, stat_key, unpack
 
 _MAGIC = b"RLSNAP01"
 
@@ -107,7 +107,8 @@ def _decode(path: Path, state: str) -> dict[str, pd.DataFrame] | None:
         # a private mapping: pages come straight from the page cache, and the columns are
         # writable (a write copies the page) without the file ever changing
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_COPY)
-    unpacked = unpack(mapped, _MAGIC)
+        body_crc = file_body_crc(file)
+    unpacked = unpack(mapped, _MAGIC, body_crc)
     if unpacked is None or unpacked[0]["state"] != state:
         return None
     meta, data = unpacked
