@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
+from ..columns import ACTIVITY_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
 from ..errors import ActivityFileError, RiskloadError
+from ..memory import release_freed_memory
 from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
 from ..sessions import SESSION_GAP_MIN, session_ids
@@ -20,7 +21,7 @@ from .localtime import localize
 from .batch import ImportStats, decode_files
 from . import snapshot
 from .cache import ActivityCache, default_cache_dir
-from .parse import Outcomes, ParsedActivity, parse_file, samples_frame, summarize_all
+from .parse import Outcomes, ParsedActivity, SampleParts, parse_file, summarize_all
 from .strava import normalize_name, read_activities_csv
 from .walk import candidate_files
 
@@ -128,14 +129,18 @@ def read_export(
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
     tables = _combine(parsed, [_skip_row(e) for e in errors])
+    del results, parsed  # the samples kept are in the tables now
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     problem = snapshot.save(store, root, state, tables) if state else ""
     if problem and len(stats.cache_problems) < 3:
         stats.cache_problems.append(problem)
-    if state and not problem:
-        # the tables as a warm import gives them: mapped from the snapshot, so that the columns no step reads
-        # leave memory (a 14-year history's positions and power are half a GB)
-        tables = snapshot.load(store, root, state) or tables
+    mapped = snapshot.load(store, root, state) if state and not problem else None
+    if mapped is not None:
+        # the tables as a warm import gives them, mapped from the snapshot, which was written from the
+        # activities' own arrays: the samples are never held twice, and the columns no step reads leave
+        # memory (on a 14-year history: 1.6 GB of samples, positions and power half a GB of them)
+        tables = mapped
+        release_freed_memory()  # the activities' arrays: thousands of small blocks the allocator would keep
     return _finish(tables, timezone, stats, session_gap_min)
 
 
@@ -171,9 +176,10 @@ def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
 
 
 def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.DataFrame]:
-    """The activities (de-duplicated, not yet in local time), their samples and the skipped files."""
+    """The activities (de-duplicated, not yet in local time), their samples (not yet joined: :class:`SampleParts`)
+    and the skipped files."""
     if not parsed:
-        return {"activities": empty_frame(ACTIVITY_COLUMNS), "samples": empty_frame(SAMPLE_COLUMNS),
+        return {"activities": empty_frame(ACTIVITY_COLUMNS), "samples": _all_samples([]),
                 "skipped": _skipped_frame(skipped)}
     rows = pd.DataFrame([p.row for p in parsed])
     kept = find_duplicates(rows, [Recording.of(p.columns, p.row["start_time"], p.row["elapsed_time_s"])
@@ -193,29 +199,25 @@ def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.
 
 def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: ImportStats | None = None,
             session_gap_min: float = SESSION_GAP_MIN) -> Export:
-    """The :class:`Export` of ``tables``: activities in local time, in order of start, with their sessions."""
-    activities = tables["activities"]
+    """The :class:`Export` of ``tables``: activities in local time, in order of start, with their sessions,
+    and the samples joined into one table."""
+    activities, samples = tables["activities"], tables["samples"]
+    if isinstance(samples, SampleParts):
+        samples = samples.frame()
     if len(activities):
         activities = localize(activities, timezone).sort_values("start_time", kind="stable")
         activities["session_id"] = session_ids(activities, session_gap_min)
         activities = conform(activities, ACTIVITY_COLUMNS)
-    return Export(activities, tables["samples"], tables["skipped"], stats or ImportStats())
+    return Export(activities, samples, tables["skipped"], stats or ImportStats())
 
 
-def _all_samples(parsed: list[ParsedActivity]) -> pd.DataFrame:
-    """One samples table; ``activity_id`` is categorical, built from the rows without touching each sample.
-
-    The samples are taken out of ``parsed`` as they are joined.
-    """
+def _all_samples(parsed: list[ParsedActivity]) -> SampleParts:
+    """The samples of ``parsed``, still in their activities' arrays; ``activity_id`` from the rows."""
     with_samples = [p for p in parsed if len(p)]
-    if not with_samples:
-        return empty_frame(SAMPLE_COLUMNS)
     ids, which = np.unique([p.row["activity_id"] for p in with_samples], return_inverse=True)
     # in the categorical's own small type: one code per sample of a long history is millions
-    codes = np.repeat(which.astype(np.min_scalar_type(-len(ids))), [len(p) for p in with_samples])
-    frame = samples_frame([p.columns for p in with_samples], take=True)
-    frame.insert(0, "activity_id", pd.Categorical.from_codes(codes, categories=ids))
-    return conform(frame, SAMPLE_COLUMNS)
+    codes = np.repeat(which.astype(np.min_scalar_type(-max(len(ids), 1))), [len(p) for p in with_samples])
+    return SampleParts(ids.astype(str), codes, [p.columns for p in with_samples])
 
 
 def export_from_raw(raws, *, timezone: str | None = None, source: str = "memory",

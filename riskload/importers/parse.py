@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..columns import SAMPLE_COLUMNS
+from ..columns import SAMPLE_COLUMNS, conform, empty_frame
 from ..errors import ActivityFileError, CorruptFileError, NoActivityDataError, UnsupportedFormatError
 from ..memory import release_freed_memory
 from ..timeline import latest_plausible, plausible_parts, summarize
@@ -76,6 +76,47 @@ ROW_BYTES = 8 * len(SAMPLE_ARRAYS)
 
 #: Bytes copied into the joined table between two returns of freed memory to the system.
 RELEASE_EVERY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class SampleParts:
+    """The samples of many activities before they are joined: each activity's own column arrays.
+
+    A long history's samples are written to the cache's snapshot from these
+    pieces (:meth:`column`), so that the joined table need not exist beside them.
+
+    Attributes
+    ----------
+    ids : ndarray of str
+        The activity ids, sorted: the categories of ``activity_id``.
+    codes : ndarray of int
+        Each sample's activity, as its position in ``ids``.
+    parts : list of dict
+        Each activity's :attr:`ParsedActivity.columns`, in the order of the samples.
+    """
+
+    ids: np.ndarray
+    codes: np.ndarray
+    parts: list[dict[str, np.ndarray]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def column(self, name: str) -> list[np.ndarray]:
+        """The column ``name`` of :data:`SAMPLE_ARRAYS` as one contiguous array per activity, in the table's
+        type (``timestamp`` as its nanoseconds since 1970)."""
+        if name == "timestamp":
+            return [np.ascontiguousarray(part[name]).view("int64") for part in self.parts]
+        dtype = np.dtype(SAMPLE_COLUMNS[name])
+        return [np.ascontiguousarray(part[name], dtype=dtype) for part in self.parts]
+
+    def frame(self) -> pd.DataFrame:
+        """The joined table (:data:`~riskload.columns.SAMPLE_COLUMNS`); the parts are emptied as it is built."""
+        if not self.parts:
+            return empty_frame(SAMPLE_COLUMNS)
+        frame = samples_frame(self.parts, take=True)
+        frame.insert(0, "activity_id", pd.Categorical.from_codes(self.codes, categories=self.ids))
+        return conform(frame, SAMPLE_COLUMNS)
 
 
 def samples_frame(parts: list[dict[str, np.ndarray]], *, take: bool = False) -> pd.DataFrame:

@@ -31,6 +31,7 @@ import pandas as pd
 from ..columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
 from ..errors import RiskloadError
 from ..output import write_bytes
+from .parse import SampleParts
 from .cache import ActivityCache, file_body_crc, file_digest, generation, pack, stat_key, unpack
 
 _MAGIC = b"RLSNAP01"
@@ -67,31 +68,48 @@ def save(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.Da
     """Keep ``tables`` as the snapshot of ``folder`` in ``state``; returns why it could not be written, or ``""``."""
     columns, chunks, offset = {}, [], 0
     for name, spec in TABLES.items():
-        frame = conform(tables[name], spec)
+        table = tables[name] if isinstance(tables[name], SampleParts) else conform(tables[name], spec)
         described = []
         for column, dtype in spec.items():
-            values = frame[column]
             if dtype == "string":
+                values = table[column]
                 described.append({"json": values.astype(object).where(values.notna(), None).tolist()})
                 continue
-            item = {}
-            if dtype == "category":
-                raw = values.cat.codes.to_numpy()
-                item["categories"] = values.cat.categories.tolist()
-            elif dtype.startswith("datetime64"):
-                raw = pd.DatetimeIndex(values).asi8
-            else:
-                raw = values.to_numpy()
-            raw = np.ascontiguousarray(raw)
-            chunks.append(raw)
-            described.append({**item, "dtype": raw.dtype.str, "offset": offset, "count": raw.size})
-            offset += raw.nbytes
-        columns[name] = {"rows": len(frame), "columns": described}
+            item, pieces = _column_pieces(table, column, dtype)
+            pieces = [np.ascontiguousarray(piece) for piece in pieces]
+            chunks.extend(pieces)
+            count = sum(piece.size for piece in pieces)
+            described.append({**item, "dtype": _piece_dtype(pieces, table, column, dtype), "offset": offset,
+                              "count": count})
+            offset += sum(piece.nbytes for piece in pieces)
+        columns[name] = {"rows": len(table), "columns": described}
     try:
         write_bytes(_path(cache, folder), pack(_MAGIC, {"state": state, "tables": columns}, chunks))
     except RiskloadError as exc:
         return str(exc)
     return ""
+
+
+def _column_pieces(table, column: str, dtype: str) -> tuple[dict, list[np.ndarray]]:
+    """What the head says of one numeric column of ``table`` (a frame or :class:`SampleParts`), and its
+    raw arrays, to be written one after another."""
+    if isinstance(table, SampleParts):
+        if column == "activity_id":
+            return {"categories": table.ids.tolist()}, [table.codes]
+        return {}, table.column(column)
+    values = table[column]
+    if dtype == "category":
+        return {"categories": values.cat.categories.tolist()}, [values.cat.codes.to_numpy()]
+    if dtype.startswith("datetime64"):
+        return {}, [pd.DatetimeIndex(values).asi8]
+    return {}, [values.to_numpy()]
+
+
+def _piece_dtype(pieces: list[np.ndarray], table, column: str, dtype: str) -> str:
+    """The numpy type of a column written as ``pieces`` (its type when there is none)."""
+    if pieces:
+        return pieces[0].dtype.str
+    return np.dtype("int64" if dtype.startswith("datetime64") else "int8" if dtype == "category" else dtype).str
 
 
 def load(cache: ActivityCache, folder: Path, state: str) -> dict[str, pd.DataFrame] | None:
