@@ -175,7 +175,7 @@ def _apply_strava_row(row: dict, meta: dict[str, str], single: bool) -> None:
             row["is_running"] = sport in RUNNING_SPORTS
 
 
-def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict[str, pd.DataFrame]:
+def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict:
     """The activities (de-duplicated, not yet in local time), their samples (not yet joined: :class:`SampleParts`)
     and the skipped files."""
     if not parsed:

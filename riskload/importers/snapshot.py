@@ -14,8 +14,11 @@ snapshot is then written anew after a normal import. Like an entry, it
 carries a checksum and is ignored, not trusted, when anything fails to match.
 
 The format is a JSON head (column names, dtypes, string values) followed by
-the raw numeric arrays; reading it is one mapping of the file and one
-checksum, and the columns are built on the mapping without a copy.
+the raw numeric arrays. A cold import writes the samples straight from each
+activity's own arrays (:class:`~riskload.importers.parse.SampleParts`).
+Reading is one mapping of the file and one checksum, summed through short
+windows of their own, and the columns are built on the mapping without a
+copy: a column no step reads is never brought into memory.
 """
 
 from __future__ import annotations
@@ -79,8 +82,7 @@ def save(cache: ActivityCache, folder: Path, state: str, tables: dict[str, pd.Da
             pieces = [np.ascontiguousarray(piece) for piece in pieces]
             chunks.extend(pieces)
             count = sum(piece.size for piece in pieces)
-            described.append({**item, "dtype": _piece_dtype(pieces, table, column, dtype), "offset": offset,
-                              "count": count})
+            described.append({**item, "dtype": _piece_dtype(pieces, dtype), "offset": offset, "count": count})
             offset += sum(piece.nbytes for piece in pieces)
         columns[name] = {"rows": len(table), "columns": described}
     try:
@@ -105,7 +107,7 @@ def _column_pieces(table, column: str, dtype: str) -> tuple[dict, list[np.ndarra
     return {}, [values.to_numpy()]
 
 
-def _piece_dtype(pieces: list[np.ndarray], table, column: str, dtype: str) -> str:
+def _piece_dtype(pieces: list[np.ndarray], dtype: str) -> str:
     """The numpy type of a column written as ``pieces`` (its type when there is none)."""
     if pieces:
         return pieces[0].dtype.str
