@@ -377,6 +377,15 @@ def test_a_cold_import_hands_back_the_snapshot_mapped_not_the_tables_it_built(co
     assert_same_export(cold, uncached)
 
 
+def test_a_snapshot_that_cannot_be_read_back_is_made_up_from_the_entries(copy_of_b, reference, tmp_path, monkeypatch):
+    # the files' arrays are let go once the snapshot is written; if it then cannot be read, nothing is lost
+    monkeypatch.setattr(snapshot, "load", lambda *a: None)
+    cold = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (cold.stats.from_cache, cold.stats.decoded) == (0, 68)
+    assert_same_export(cold, reference[ATHLETE_B])
+    assert next((tmp_path / "c" / cache.generation() / "folders").glob("*.export")).is_file()
+
+
 def test_strict_mode_still_meets_each_broken_file(copy_of_a, tmp_path):
     read_export(copy_of_a, cache=tmp_path / "c", workers=1)
     with pytest.raises(CorruptFileError):

@@ -121,27 +121,34 @@ def read_export(
         stats = ImportStats(files=len(files), from_cache=len(files), cache_dir=str(store.root))
         return _finish(tables, timezone, stats, session_gap_min)
 
-    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
-    results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
-    parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
-    for item in parsed:
-        meta = csv_rows.get(normalize_name(item.row["source_path"]))
-        if meta:
-            _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
-    tables = _combine(parsed, [_skip_row(e) for e in errors])
-    del results, parsed  # the samples kept are in the tables now
+    tables, stats = _assemble(root, files, store, strict=strict, workers=workers, progress=progress)
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     problem = snapshot.save(store, root, state, tables) if state else ""
     if problem and len(stats.cache_problems) < 3:
         stats.cache_problems.append(problem)
-    mapped = snapshot.load(store, root, state) if state and not problem else None
-    if mapped is not None:
+    if state and not problem:
         # the tables as a warm import gives them, mapped from the snapshot, which was written from the
-        # activities' own arrays: the samples are never held twice, and the columns no step reads leave
-        # memory (on a 14-year history: 1.6 GB of samples, positions and power half a GB of them)
-        tables = mapped
+        # activities' own arrays: those are let go first, so that the samples are never held twice, and
+        # the columns no step reads stay on disk (on a 14-year history: 1.6 GB of samples, positions and
+        # power half a GB of them); a snapshot that cannot be read back is made up from the files' entries
+        tables = None
         release_freed_memory()  # the activities' arrays: thousands of small blocks the allocator would keep
+        tables = snapshot.load(store, root, state) or _assemble(root, files, store, strict=strict)[0]
     return _finish(tables, timezone, stats, session_gap_min)
+
+
+def _assemble(root: Path, files: list[str], store: ActivityCache | None, *, strict: bool, workers: int | None = None,
+              progress: Callable[[int, int, str], None] | None = None) -> tuple[dict, ImportStats]:
+    """The tables of ``files`` (:func:`_combine`), each file from the cache or decoded, and how that went."""
+    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
+    results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
+    parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
+    del results
+    for item in parsed:
+        meta = csv_rows.get(normalize_name(item.row["source_path"]))
+        if meta:
+            _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
+    return _combine(parsed, [_skip_row(e) for e in errors]), stats
 
 
 def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
