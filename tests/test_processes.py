@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,3 +68,57 @@ def test_failing_workers_are_said_on_stderr_and_lose_nothing(monkeypatch):
     assert "riskload: warning: a worker process failed (a worker could not start)" in broken.stderr
     assert "decoded in this process instead" in broken.stderr
     assert broken.stdout == plain.stdout  # the same activities, read one by one
+
+
+class _SlowStartingPool(_BrokenPool):
+    """A pool of one thread whose start (the first submit) waits until the main thread decoded three files."""
+
+    def __init__(self, workers, decoded_here, started):
+        from concurrent.futures import ThreadPoolExecutor
+        self.decoded_here, self.started, self.thread = decoded_here, started, ThreadPoolExecutor(1)
+
+    def __exit__(self, *exc):
+        self.thread.shutdown()
+        return False
+
+    def submit(self, function, *args):
+        if not self.started:
+            self.started.append(True)
+            deadline = time.monotonic() + 20
+            while len(self.decoded_here) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return self.thread.submit(function, *args)
+
+
+def test_this_process_decodes_files_while_the_workers_start(monkeypatch):
+    from pathlib import Path
+
+    from riskload.importers import batch
+    from riskload.importers.walk import candidate_files
+
+    root = Path(ROOT, "sample_data", "athlete-b")
+    files = candidate_files(root)
+    plain, _ = batch.decode_files(root, files, cache=None, workers=1)
+    decoded_here, calls, started = [], [], []
+
+    def decode_file(root, rel, cache):
+        calls.append(rel)
+        if threading.current_thread() is threading.main_thread() and started:
+            decoded_here.append(rel)
+        return batch_decode_file(root, rel, cache)
+
+    batch_decode_file = batch.decode_file
+    monkeypatch.setattr(batch, "decode_file", decode_file)
+    monkeypatch.setattr(batch, "worker_pool", lambda workers: _SlowStartingPool(workers, decoded_here, started))
+    outcomes, stats = batch.decode_files(root, files, cache=None, workers=2)
+    assert len(decoded_here) >= 3
+    assert sorted(calls) == sorted(files)  # each file once, here or in the pool
+    assert _listed(outcomes) == _listed(plain)
+    assert (stats.decoded, stats.workers) == (len(files), 2)
+
+
+def _listed(outcomes) -> list:
+    """Each file's sources, each with its error or its activities' ids, starts and sample counts."""
+    return [[(path, str(got) if isinstance(got, Exception) else
+              [(a.row["activity_id"], a.row["start_time"], len(a)) for a in got]) for path, got in sources]
+            for sources in outcomes]

@@ -7,6 +7,7 @@ members counts as one), which is also what the progress callback counts.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -64,7 +65,8 @@ def decode_files(
     Files whose stat matches the cache's index for this folder are loaded
     without being read; the rest are read, hashed, and decoded unless their
     content is cached. When more than one file needs reading, that happens
-    in ``workers`` processes (default: one per core).
+    in ``workers`` processes (default: one per core), and in this one while
+    they start.
     """
     total = len(files)
     stats = ImportStats(files=total, cache_dir=str(cache.root) if cache else "")
@@ -100,6 +102,14 @@ def decode_files(
         stats.workers = workers
         try:
             with worker_pool(workers) as pool:
+                # Workers take a while to start (a fork server first imports the decoders): meanwhile this
+                # process decodes files from the end of the list.
+                starting = threading.Thread(target=lambda: pool.submit(int).exception(), daemon=True)
+                starting.start()
+                while starting.is_alive() and len(todo) > 1:
+                    i = todo.pop()
+                    finish(i, decode_file(root, files[i], cache))
+                starting.join()
                 futures = {pool.submit(decode_file, root, files[i], cache): i for i in todo}
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
