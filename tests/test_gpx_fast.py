@@ -98,3 +98,15 @@ def variant(old: str, new: str) -> bytes:
 def test_the_fast_reader_takes_plain_documents_and_reads_them_as_gpxpy(data, fast, monkeypatch):
     assert (gpxfast.read(data) is not None) is fast
     assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+
+
+@pytest.mark.parametrize("points, unplaced, added", [
+    ('<trkpt lat="1" lon="2"/><trkpt lon="2" lat="1"></trkpt>', 0, 0),
+    ('<trkpt lat="1" lon="2"></trkpt><trkpt lat="1"></trkpt>', 1, 1),  # no lon
+    ("<trkpt lat='1' lon='2'></trkpt><trkpt></trkpt>", 1, 2),  # other quotes, then no position
+    ('<g:trkpt lat="1" lon="2"></g:trkpt><g:trkpt lon="2"/>', 1, 1),  # with a prefix
+    ('<trkpt lat="1" lon="2"><name>trkpt</name></trkpt><trkpt\nlat="1"\nlon="2"/>', 0, 0),  # the word in a text
+])
+def test_points_without_a_position_are_found_however_the_tags_are_written(points, unplaced, added):
+    marked, count = gpx.mark_unplaced_points(f"<gpx><trk><trkseg>{points}</trkseg></trk></gpx>".encode())
+    assert (count, marked.count(b'="nan"')) == (unplaced, added)

@@ -72,9 +72,9 @@ _POINT = re.compile(
     rb"(?:<ele>(" + _VALUE + rb")</ele>\s*)?"
     rb"(?:<time>(" + _VALUE + rb")</time>\s*)?"
     rb"(?:<(?!extensions[\s>/])[\w.:\-]+>" + _VALUE + rb"</[\w.:\-]+>\s*)*"  # other simple values (hdop, sat...)
-    rb"(?:<extensions\s*/>\s*|<extensions>(.*?)</extensions>\s*)?"
-    rb"</trkpt>)|(\S))",
-    re.DOTALL,
+    # the block's content up to the first </extensions>, one run of text at a time (twice as fast as .*?)
+    rb"(?:<extensions\s*/>\s*|<extensions>([^<]*(?:<(?!/extensions>)[^<]*)*)</extensions>\s*)?"
+    rb"</trkpt>)|(\S))"
 )
 
 #: Times as watches write them, one per line, which gpxpy's parser and pandas read alike (gpxpy keeps
