@@ -110,3 +110,29 @@ def test_the_fast_reader_takes_plain_documents_and_reads_them_as_gpxpy(data, fas
 def test_points_without_a_position_are_found_however_the_tags_are_written(points, unplaced, added):
     marked, count = gpx.mark_unplaced_points(f"<gpx><trk><trkseg>{points}</trkseg></trk></gpx>".encode())
     assert (count, marked.count(b'="nan"')) == (unplaced, added)
+
+
+@pytest.mark.parametrize("texts, alike", [
+    ([b"2026-01-05T08:00:00.000Z", b"2026-01-05T08:00:01.500Z"], True),
+    ([b"2026-01-05T08:00:00Z", b"2026-01-05T08:00:01Z"], True),
+    ([b"2026-01-05T08:00:00.123456Z", b"2026-01-05T08:00:01.654321Z"], True),
+    ([b"2026-01-05T08:00:00.1234567Z", b"2026-01-05T08:00:01.7654321Z"], False),  # beyond microseconds
+    ([b"2026-01-05T08:00:00Z", b"2026-01-05T08:00:01.5Z"], False),  # two lengths
+    ([b"2026-01-05T08:00:00+01:00", b"2026-01-05T08:00:01+01:00"], False),  # an offset
+    ([b"2026-01-05T08:00:00Z", b""], False),  # a point without a time
+    ([b"2026-01-05T08:00:00", b"2026-01-05T08:00:01"], False),  # no zone
+])
+def test_times_read_as_one_array_equal_them_read_one_by_one(texts, alike, monkeypatch):
+    given = b"".join(text + b"\n" for text in texts if text)
+    assert (gpxfast._alike_utc_times(given, texts) is not None) == alike
+    fast = gpxfast._times(texts)
+    monkeypatch.setattr(gpxfast, "_alike_utc_times", lambda *args: None)
+    pd.testing.assert_series_equal(fast[0], gpxfast._times(texts)[0])
+    assert fast[1] == gpxfast._times(texts)[1]
+
+
+def test_a_date_that_does_not_exist_is_left_to_gpxpy():
+    texts = [b"2026-02-30T08:00:00Z", b"2026-02-30T08:00:01Z"]
+    assert gpxfast._alike_utc_times(b"".join(t + b"\n" for t in texts), texts) is None
+    with pytest.raises(gpxfast._Declined):
+        gpxfast._times(texts)

@@ -258,3 +258,23 @@ def test_the_title_names_the_athlete(tmp_path, folders, settings_name, title):
     folder = tmp_path.joinpath(*folders)
     folder.mkdir(parents=True)
     assert athlete_name(folder, Settings(name=settings_name)) == title
+
+
+@pytest.mark.parametrize("text, start", [
+    ("2026-08-06T12:40:48+00:00", "2026-08-06 12:40:48+00:00"),
+    ("2026-08-06T20:40:48.5+08:00", "2026-08-06 12:40:48.5+00:00"),
+    ("2026-08-06T12:40:48Z", "2026-08-06 12:40:48+00:00"),
+    ("2026-08-06 12:40:48", "2026-08-06 12:40:48+00:00"),  # no zone: UTC, as the points' times
+    ("2026-13-06T12:40:48Z", None),
+    ("soon", None),
+    ("", None),
+])
+def test_a_gpx_summary_start_is_read_in_utc(text, start):
+    import xml.etree.ElementTree as ElementTree
+
+    from riskload.importers.gpx import summary_totals
+
+    got, totals = summary_totals([ElementTree.fromstring(f"<start_time>{text}</start_time>"),
+                                  ElementTree.fromstring("<distance>5000</distance>")])
+    assert got == (pd.Timestamp(start) if start else None)
+    assert totals == {"distance_m": 5000.0}

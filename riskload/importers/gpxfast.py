@@ -221,9 +221,29 @@ def _times(texts) -> tuple[pd.Series, bool]:
     given = b"".join(text + b"\n" for text in texts if text)
     if not _TIMES.fullmatch(given):
         raise _Declined
+    without_zone = _ZONELESS.search(given) is not None
+    if (alike := _alike_utc_times(given, texts)) is not None:
+        return alike, without_zone
     strings = iter(given.decode().split("\n"))
     times = pd.to_datetime(pd.Series([next(strings) if text else None for text in texts], dtype=object),
                            utc=True, format="ISO8601", errors="coerce")
     if int(times.isna().sum()) != sum(1 for text in texts if not text):
         raise _Declined  # a date that does not exist: gpxpy's own handling
-    return times.dt.floor("us"), _ZONELESS.search(given) is not None
+    return times.dt.floor("us"), without_zone
+
+
+def _alike_utc_times(given: bytes, texts) -> pd.Series | None:
+    """The times of :func:`_times` where every point has one, all of one length, in UTC (``Z``) and to the
+    microsecond at most, as watches write them: numpy reads them as one array, four times faster than
+    pandas reads them one by one. None for any other times (and for a date that does not exist)."""
+    width = len(texts[0]) + 1 if texts else 0  # with its newline in ``given``
+    if not 21 <= width <= 28 or len(given) != width * len(texts) or not all(texts):
+        return None
+    lines = np.frombuffer(given, np.uint8).reshape(len(texts), width)
+    if not ((lines[:, -1] == ord("\n")) & (lines[:, -2] == ord("Z"))).all():
+        return None
+    try:
+        times = np.ascontiguousarray(lines[:, :-2]).view(f"S{width - 2}").ravel().astype("datetime64[us]")
+    except ValueError:
+        return None
+    return pd.Series(pd.DatetimeIndex(times).tz_localize("UTC"))
