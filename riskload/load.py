@@ -107,6 +107,23 @@ def start_of_week(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
     return dates - pd.to_timedelta((np.asarray(weekday) - first_day) % 7, unit="D")
 
 
+def week_of(weekly: pd.DataFrame, dates) -> pd.DatetimeIndex:
+    """The week of ``weekly`` (a :func:`weekly_table`) that holds each of ``dates``: where the tables put a
+    day, whatever weekday their weeks start on.
+
+    Raises
+    ------
+    ValueError
+        A date outside the weeks of ``weekly``.
+    """
+    dates = pd.DatetimeIndex(pd.to_datetime(dates))
+    starts = weekly.index
+    position = starts.searchsorted(dates, side="right") - 1
+    if len(dates) and ((position < 0).any() or (dates >= starts[-1] + pd.Timedelta(days=7)).any()):
+        raise ValueError("a date outside the weeks of the load")
+    return starts[position]
+
+
 def build_load(export, settings: Settings | None = None, as_of: dt.date | str | None = None) -> Load:
     """Daily and weekly load tables for one athlete's export.
 

@@ -97,6 +97,21 @@ def test_week_start_moves_the_weeks():
     assert all(day.day_name() == "Sunday" for day in load.weekly.index)
 
 
+@pytest.mark.parametrize("week_start", ["monday", "sunday", "wednesday"])
+def test_flags_and_days_are_placed_in_the_weeks_of_the_tables(week_start):
+    from riskload.load import week_of
+
+    load = history(weeks(20, 20, 40, 20), week_start=week_start)  # the third week jumps: RL001
+    days = load.daily.index
+    assert list(week_of(load.weekly, days)) == [load.weekly.index[load.weekly.index <= day][-1] for day in days]
+    flags = run_rules(load).flags
+    assert "RL001" in set(flags["code"])
+    assert set(flags["week_start"]) <= set(load.weekly.index)
+    assert all(start <= date < start + pd.Timedelta(days=7) for start, date in zip(flags["week_start"], flags["date"]))
+    with pytest.raises(ValueError):
+        week_of(load.weekly, [load.weekly.index[0] - pd.Timedelta(days=1)])
+
+
 def test_missing_maximum_heart_rate_is_estimated_and_said():
     load = history(weeks(20, 20, hard_min=5, hard_hr_bpm=181), max_hr_bpm=None, resting_hr_bpm=None)
     assert load.heart_rate.max_source == "estimated from the data"

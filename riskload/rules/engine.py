@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import ConfigError
-from ..load import Load, start_of_week
+from ..load import Load, week_of
 from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
 from .evidence import weigh
 from .registry import BY_CODE, RULES
@@ -113,7 +113,7 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
 def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load, parts: dict) -> pd.DataFrame:
     out = result.copy()
     out["date"] = pd.to_datetime(out["date"])
-    out["week_start"] = start_of_week(out["date"], load.settings.week_start_day)
+    out["week_start"] = week_of(load.weekly, out["date"])
     out["athlete"] = athlete
     out["code"] = rule.code
     out["rule"] = rule.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..load import ACUTE_DAYS, CHRONIC_DAYS, Load, start_of_week
+from ..load import ACUTE_DAYS, CHRONIC_DAYS, Load, week_of
 from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
@@ -202,7 +202,7 @@ def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: fl
         if n >= len(running_days):
             continue  # still on the break
         last_before, first_back = running_days[n - 1], running_days[n]
-        week_back, week_last = start_of_week(pd.DatetimeIndex([first_back, last_before]), load.settings.week_start_day)
+        week_back, week_last = week_of(weekly, [first_back, last_before])
         before = weekly.loc[:week_last, "distance_km"]
         real = before.index[before > min_back_km]
         usual_end = real[-1] if len(real) else week_last
@@ -306,7 +306,7 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
     chronic = distance.ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
     ratio = (acute / chronic.where(chronic > 0)).where(np.arange(len(distance)) >= chronic_days - 1).round(2)
     ratio = ratio.dropna()
-    week = start_of_week(ratio.index, load.settings.week_start_day)
+    week = week_of(load.weekly, ratio.index)
     peak_day = ratio.groupby(week).idxmax()
     peak = ratio.groupby(week).max()
     fired = peak > limit
