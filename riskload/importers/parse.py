@@ -304,5 +304,5 @@ def summarize_all(raws, payload: bytes, kind: str, path: str = "<memory>") -> li
 
 def _richness(samples: pd.DataFrame, kind: str, partial: bool) -> tuple:
     channels = ("latitude_deg", "altitude_m", "heart_rate_bpm", "cadence_spm", "power_w", "distance_m")
-    present = sum(int(samples[c].notna().any()) for c in channels)
+    present = sum(int(not np.isnan(samples[c].to_numpy(dtype=float)).all()) for c in channels)
     return (not partial, present, FORMAT_RANK.get(kind, 0), len(samples))
