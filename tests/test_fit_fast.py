@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 import fitparse
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,6 +111,25 @@ def test_a_compressed_timestamp_header_is_left_to_fitparse():
 def test_crc16_matches_the_fit_reference_value():
     # CRC-16/ARC check value from the catalogue of parametrised CRC algorithms
     assert fitfast.crc16(b"123456789") == 0xBB3D
+
+
+def _bitwise_crc16(byte: int, crc: int = 0) -> int:
+    for _ in range(8):  # CRC-16/ARC, bit by bit on its reflected polynomial
+        crc = (crc >> 1) ^ 0xA001 if (crc ^ byte) & 1 else crc >> 1
+        byte >>= 1
+    return crc
+
+
+# every chunk width the fast sum picks (8 to 128 bytes), and lengths that are not whole chunks
+@pytest.mark.parametrize("length", [0, 1, 1023, 1024, 1025, 4096, 14_001, 52_000, 300_007, 600_001])
+def test_crc16_of_long_data_equals_the_byte_by_byte_sum(length):
+    data = np.random.default_rng(length).integers(0, 256, length, dtype=np.uint8).tobytes()
+    table = [_bitwise_crc16(byte) for byte in range(256)]
+    crc = 0
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    assert fitfast.crc16(data) == fitfast.crc16(memoryview(data)) == crc
+
 
 
 def test_records_are_scaled_like_fitparse_scales_them():
