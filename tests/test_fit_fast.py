@@ -131,7 +131,6 @@ def test_crc16_of_long_data_equals_the_byte_by_byte_sum(length):
     assert fitfast.crc16(data) == fitfast.crc16(memoryview(data)) == crc
 
 
-
 def test_records_are_scaled_like_fitparse_scales_them():
     decoded = fitfast.decode_clean(SAMPLE_FIT.read_bytes())
     records = [m.get_values() for m in fitparse.FitFile(str(SAMPLE_FIT)).get_messages("record")]

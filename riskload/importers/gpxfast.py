@@ -221,15 +221,14 @@ def _times(texts) -> tuple[pd.Series, bool]:
     given = b"".join(text + b"\n" for text in texts if text)
     if not _TIMES.fullmatch(given):
         raise _Declined
-    without_zone = _ZONELESS.search(given) is not None
     if (alike := _alike_utc_times(given, texts)) is not None:
-        return alike, without_zone
+        return alike, False  # every time in UTC
     strings = iter(given.decode().split("\n"))
     times = pd.to_datetime(pd.Series([next(strings) if text else None for text in texts], dtype=object),
                            utc=True, format="ISO8601", errors="coerce")
     if int(times.isna().sum()) != sum(1 for text in texts if not text):
         raise _Declined  # a date that does not exist: gpxpy's own handling
-    return times.dt.floor("us"), without_zone
+    return times.dt.floor("us"), _ZONELESS.search(given) is not None
 
 
 def _alike_utc_times(given: bytes, texts) -> pd.Series | None:
