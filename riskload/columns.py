@@ -79,7 +79,7 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
 
     Missing columns are added empty; extra columns are dropped.
     """
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     for name, dtype in spec.items():
         column = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
         if str(column.dtype) == dtype:
@@ -98,4 +98,4 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
             out[name] = pd.to_datetime(column).astype(dtype)
         else:
             out[name] = pd.to_numeric(column, errors="coerce").astype(dtype)
-    return out.reset_index(drop=True)
+    return pd.DataFrame({name: column.array for name, column in out.items()}, index=pd.RangeIndex(len(frame)))

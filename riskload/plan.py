@@ -247,7 +247,7 @@ def extend_load(load: Load, activities: pd.DataFrame, samples: pd.DataFrame, as_
     runs = measure_runs(runs, recs, settings, load.heart_rate)
     acts = pd.concat([load.activities, activities], ignore_index=True)
     all_runs = pd.concat([load.runs, runs], ignore_index=True)
-    all_recs = pd.concat([load.records, recs], ignore_index=True) if len(recs) else load.records
+    all_recs = records.concat_records([load.records, recs]) if len(recs) else load.records
     return assemble_load(acts, all_runs, all_recs, load.heart_rate, settings, as_of, list(load.notes))
 
 

@@ -201,6 +201,19 @@ def run_blocks(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     return starts, pd.Index(records["activity_id"].iloc[starts].to_numpy(dtype=object), name="activity_id")
 
 
+def concat_records(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """``tables`` of records one after the other, ``activity_id`` kept a categorical (of all their ids).
+
+    ``pd.concat`` turns categoricals with different categories into strings,
+    and every per-run measure of the result would then factorize them anew.
+    """
+    ids = pd.Index([])
+    for table in tables:
+        ids = ids.union(table["activity_id"].astype("category").cat.categories)
+    return pd.concat([table.assign(activity_id=table["activity_id"].astype("category").cat.set_categories(ids))
+                      for table in tables], ignore_index=True)
+
+
 def _run_codes(records: pd.DataFrame) -> np.ndarray:
     aid = records["activity_id"]
     return aid.cat.codes.to_numpy() if isinstance(aid.dtype, pd.CategoricalDtype) else pd.factorize(aid)[0]
