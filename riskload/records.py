@@ -147,6 +147,8 @@ CHUNK_RECORDS = 2_000_000
 def run_slices(records: pd.DataFrame, size: int | None = None) -> list[slice]:
     """Slices of ``records`` that hold whole runs, of about ``size`` records (:data:`CHUNK_RECORDS`) each."""
     size = size or CHUNK_RECORDS
+    if len(records) <= size:  # one slice; no need to find where the runs begin
+        return [slice(0, len(records))] if len(records) else []
     starts, _ = run_blocks(records)
     cuts = starts[np.searchsorted(starts, np.arange(size, len(records), size))
                   .clip(max=max(len(starts) - 1, 0))] if len(starts) else starts

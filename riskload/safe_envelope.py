@@ -161,9 +161,15 @@ class _Search:
         return True
 
     def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
-              low: float = 0.0, guess: float | None = None) -> Limit:
+              low: float = 0.0) -> Limit:
         """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution, kept
-        with its plans; a rule that cannot run makes the value None."""
+        with its plans; a rule that cannot run makes the value None.
+
+        The same figure for the day or week before is tried first: from one
+        day to the next a limit mostly stays where it was, and then two
+        trials find it.
+        """
+        guess = next((limit.value for limit in reversed(self.limits) if limit.what == what), None)
         value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
         if any(code in self.silent for code in codes):
             value = None
@@ -233,11 +239,10 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
     history = search.load.runs
     longest = float(history["distance_km"].max()) if len(history) else 10.0
 
-    longest_runs, guess = [], None
+    longest_runs = []
     for day in horizon:
         found = search.limit("longest run", day, ("RL004",), lambda km, d=day: planned([d], km),
-                             SEARCH_FACTOR * longest, 0.1, "km", low=0.1, guess=guess)
-        guess = found.value
+                             SEARCH_FACTOR * longest, 0.1, "km", low=0.1)
         longest_runs.append(shown(found))
     day_table = pd.DataFrame({"date": horizon, "longest_run_km": longest_runs, "rest_advised": False})
 
