@@ -7,6 +7,7 @@ and belong to the athlete's own calendar.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: One row per recorded point, keyed by ``activity_id``.
@@ -81,7 +82,10 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
     """
     out = {}
     for name, dtype in spec.items():
-        column = frame[name] if name in frame else pd.Series(pd.NA, index=frame.index)
+        if name not in frame:
+            out[name] = absent(dtype, len(frame))
+            continue
+        column = frame[name]
         if str(column.dtype) == dtype:
             out[name] = column
         elif dtype == "string":
@@ -98,4 +102,16 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
             out[name] = pd.to_datetime(column).astype(dtype)
         else:
             out[name] = pd.to_numeric(column, errors="coerce").astype(dtype)
-    return pd.DataFrame({name: column.array for name, column in out.items()}, index=pd.RangeIndex(len(frame)))
+    return pd.DataFrame({name: getattr(column, "array", column) for name, column in out.items()},
+                        index=pd.RangeIndex(len(frame)))
+
+
+def absent(dtype: str, rows: int):
+    """A column of ``rows`` missing values of ``dtype``: False for a flag, 0 for a count, else NaN, NaT or NA."""
+    if dtype == "bool" or dtype.startswith("int"):
+        return np.zeros(rows, dtype=dtype)
+    if dtype.startswith("float"):
+        return np.full(rows, np.nan, dtype=dtype)
+    if dtype == "category":
+        return pd.Categorical([None] * rows, categories=pd.Index([], dtype=object))
+    return pd.array([None] * rows, dtype=dtype)
