@@ -37,7 +37,7 @@ from import_speed import TreeMemory, timed  # noqa: E402
 
 
 COLD = "riskload cold import"
-DAY_AFTER = "... as of the day after the last run"
+DAY_AFTER = "... the day after the last run"
 WALK = "C XML parser's walk of the GPX"
 
 
