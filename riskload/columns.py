@@ -102,8 +102,9 @@ def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
             out[name] = pd.to_datetime(column).astype(dtype)
         else:
             out[name] = pd.to_numeric(column, errors="coerce").astype(dtype)
+    # copy=False: a column mapped from the cache stays mapped (a dict is copied by default)
     return pd.DataFrame({name: getattr(column, "array", column) for name, column in out.items()},
-                        index=pd.RangeIndex(len(frame)))
+                        index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def absent(dtype: str, rows: int):
