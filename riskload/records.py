@@ -209,11 +209,12 @@ def concat_records(tables: list[pd.DataFrame]) -> pd.DataFrame:
     ``pd.concat`` turns categoricals with different categories into strings,
     and every per-run measure of the result would then factorize them anew.
     """
-    ids = pd.Index([])
-    for table in tables:
-        ids = ids.union(table["activity_id"].astype("category").cat.categories)
-    return pd.concat([table.assign(activity_id=table["activity_id"].astype("category").cat.set_categories(ids))
-                      for table in tables], ignore_index=True)
+    parts = [table["activity_id"].astype("category") for table in tables]
+    ids = parts[0].cat.categories
+    for part in parts[1:]:
+        ids = ids.union(part.cat.categories)
+    return pd.concat([table.assign(activity_id=part.cat.set_categories(ids)) for table, part in zip(tables, parts)],
+                     ignore_index=True)
 
 
 def _run_codes(records: pd.DataFrame) -> np.ndarray:

@@ -124,3 +124,16 @@ def test_rows_by_week_gather_each_weeks_runs_wherever_they_lie(recs):
     got = pd.Series({week: np.nanmedian(cadence[rows]) for week, rows in by_week})
     expected = recs["cadence_spm"].groupby(recs["activity_id"].astype(str).map(run_week)).median()
     pd.testing.assert_series_equal(got, expected, check_names=False, check_index_type=False, check_freq=False)
+
+
+def test_joined_records_keep_their_ids_categorical_and_their_runs_apart(recs):
+    first, second = recs.iloc[:500], recs.iloc[500:].copy()
+    second["activity_id"] = second["activity_id"].astype(str) + "-planned"  # ids the first table does not know
+    joined = records.concat_records([first, second])
+    assert isinstance(joined["activity_id"].dtype, pd.CategoricalDtype)
+    assert joined["activity_id"].astype(str).tolist() == (first["activity_id"].astype(str).tolist()
+                                                         + second["activity_id"].tolist())
+    starts, ids = records.run_blocks(joined)
+    assert len(ids) == len(set(ids)) == first["activity_id"].nunique() + second["activity_id"].nunique()
+    plain = pd.concat([first, second], ignore_index=True)
+    pd.testing.assert_frame_equal(joined.drop(columns="activity_id"), plain.drop(columns="activity_id"))
