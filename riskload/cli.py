@@ -8,6 +8,7 @@ importable, an unwritable output); 2 the command line itself is wrong;
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -229,6 +230,17 @@ class Progress:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
+    @contextlib.contextmanager
+    def step(self, text: str):
+        """Show ``text`` on the terminal while the block runs (a step with nothing to count), then erase it."""
+        if self.enabled:
+            click.echo(f"{text}...", file=sys.stderr, nl=False)
+        try:
+            yield
+        finally:
+            if self.enabled:
+                click.echo("\r" + " " * (len(text) + 3) + "\r", file=sys.stderr, nl=False)
+
 
 def codes_option(value: str | None) -> list[str] | None:
     """``"RL001, rl004"`` as ``["RL001", "RL004"]``, each checked."""
@@ -316,12 +328,14 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     out = out or default_out(folder)
     try:
         report.check_outside(out, folder)
+        progress = Progress(not quiet)
         analysis = analyze(folder, config=config, timezone=timezone, as_of=day_option(until), select=rules,
-                           progress=Progress(not quiet), cache=cache, pain=pain)
+                           progress=progress, cache=cache, pain=pain)
         shown = report.since(analysis, day_option(since))
         units = units or analysis.settings.units
-        written = report.write_report(shown, out, units=units, formats=formats or report.DEFAULT_FORMATS,
-                                      cache=cache)
+        with progress.step("Writing the report"):  # with a current history, next week's envelope takes a while
+            written = report.write_report(shown, out, units=units, formats=formats or report.DEFAULT_FORMATS,
+                                          cache=cache)
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
@@ -426,8 +440,10 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         report.check_outside(out, folder)  # before the squad is analysed, as write_roster would after
         roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone, config=config,
                                 progress=lambda name, done, total, path: progress(done, total, path))
-        written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since), squad_folder=folder,
-                                      units=units, formats=formats or report.DEFAULT_FORMATS, cache=cache)
+        with progress.step("Writing the reports"):
+            written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since),
+                                          squad_folder=folder, units=units, formats=formats or report.DEFAULT_FORMATS,
+                                          cache=cache)
     except RiskloadError as exc:
         fail(str(exc))
     if not roster.analyses:
@@ -490,13 +506,15 @@ def plan_command(folder: Path, until, days: int | None, plan_file: Path | None, 
         if ics is not None:
             report.check_outside(ics, folder)
         plan = read_plan(plan_file) if plan_file is not None else None
-        analysis = analyze(folder, config=config, timezone=timezone, cache=cache, progress=Progress(True),
+        progress = Progress(True)
+        analysis = analyze(folder, config=config, timezone=timezone, cache=cache, progress=progress,
                            as_of=pd.Timestamp(start) - pd.Timedelta(days=1))
         units = units or analysis.settings.units
         if plan is not None:
             flags = check_plan(analysis, plan)
         else:
-            found = envelope(analysis, today=start, days=days)
+            with progress.step("Working out the safe envelope"):
+                found = envelope(analysis, today=start, days=days)
             if ics is not None:
                 report.write_bytes(ics, report.envelope_ics(found, athlete=analysis.athlete, units=units).encode())
     except RiskloadError as exc:

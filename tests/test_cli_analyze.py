@@ -234,7 +234,26 @@ def test_progress_counts_files_on_a_terminal_and_stays_silent_elsewhere(monkeypa
     quiet = Progress(True)
     quiet(0, 3, "a")
     quiet(3, 3, "")
+    with quiet.step("Writing the report"):
+        pass
     assert pipe.getvalue() == ""
+
+
+def test_a_long_step_is_shown_on_a_terminal_while_it_runs_and_then_erased(monkeypatch):
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with pytest.raises(RuntimeError):
+        with Progress(True).step("Writing the report"):
+            assert screen.getvalue() == "Writing the report..."
+            raise RuntimeError("the report failed")
+    shown = screen.getvalue()
+    assert shown.startswith("Writing the report...\r") and shown.endswith("\r")
+    assert shown.rsplit("\r", 2)[1] == " " * len("Writing the report...")  # the line is blanked, even on failure
+    screen.seek(0)
+    screen.truncate()
+    with Progress(False).step("Writing the report"):  # -q
+        pass
+    assert screen.getvalue() == ""
 
 
 def test_roster_time_zone_is_the_default_of_athletes_without_one_and_since_cuts_each_report(tmp_path):
