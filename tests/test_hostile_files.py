@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pyexpat
 import shutil
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from riskload import CorruptFileError, parse_bytes, read_export
+from riskload.importers.tcx import read_tcx
 from riskload.importers.walk import MAX_ZIP_DEPTH, MAX_MEMBER_BYTES
 
 SAMPLE_B = Path(__file__).resolve().parent.parent / "sample_data" / "athlete-b"
@@ -116,6 +118,17 @@ def test_a_symlink_loop_in_the_export_is_not_followed(tmp_path):
     result = read_export(export, cache=False, workers=1)
     assert len(result.activities) == len(read_export(SAMPLE_B, cache=False, workers=1).activities)
     assert not any("loop/" in p or "back/" in p for p in result.activities["source_path"])
+
+
+def test_a_dtd_the_byte_check_cannot_see_is_still_harmless(secret):
+    # in UTF-16, "<!DOCTYPE" is not in the bytes as ASCII: the standard library's parser (expat 2.4.1 or newer)
+    # must then cap the entity expansion and refuse the external entity itself
+    assert pyexpat.version_info >= (2, 4, 1)
+    for doctype, notes in (('<!ENTITY l0 "lol">' + LAUGHS, "&l9;"), (f'<!ENTITY x SYSTEM "{secret.as_uri()}">', "&x;")):
+        document = tcx(doctype, notes).replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+        with pytest.raises(CorruptFileError, match="not well-formed XML") as refused:
+            read_tcx(b"\xff\xfe" + document.encode("utf-16-le"), "hidden.tcx")
+        assert "TOP-SECRET" not in str(refused.value) and "lollol" not in str(refused.value)
 
 
 def test_a_refused_document_raises_riskloads_own_error_when_read_alone():

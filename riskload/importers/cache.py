@@ -78,7 +78,7 @@ def generation() -> str:
     """A digest of everything that decides what a file decodes to: the decoders' versions and
     the import's own code (:func:`~riskload.sourcecode.code_digest` of :data:`IMPORT_MODULES`)."""
     digest = hashlib.sha256()
-    for dist in ("riskload", "fitparse", "gpxpy", "defusedxml", "pandas", "numpy"):
+    for dist in ("riskload", "fitparse", "gpxpy", "pandas", "numpy"):
         try:
             digest.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:

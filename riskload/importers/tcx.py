@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
+from xml.etree import ElementTree
 
 from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
@@ -16,7 +15,20 @@ from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
 #: What a malformed document raises (LookupError: an encoding the parser does not know).
-_XML_ERRORS = (ElementTree.ParseError, DefusedXmlException, ValueError, LookupError)
+_XML_ERRORS = (ElementTree.ParseError, ValueError, LookupError)
+
+#: Trackpoint elements and the sample column each fills (``<Value>`` is the one of ``<HeartRateBpm>``).
+_POINT_FIELDS = {
+    "LatitudeDegrees": "latitude_deg",
+    "LongitudeDegrees": "longitude_deg",
+    "AltitudeMeters": "altitude_m",
+    "DistanceMeters": "distance_m",
+    "Value": "heart_rate_bpm",
+    "Cadence": "cadence",
+    "RunCadence": "cadence",
+    "Speed": "speed_m_s",
+    "Watts": "power_w",
+}
 
 
 def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
@@ -34,9 +46,8 @@ def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         No activity with a time in it.
     """
     try:
-        root, notes, partial = parse_repairing(prepare_xml(data, path),
-                                               lambda text: ElementTree.fromstring(text, forbid_dtd=True),
-                                               _XML_ERRORS, "Trackpoint")
+        root, notes, partial = parse_repairing(prepare_xml(data, path), ElementTree.fromstring, _XML_ERRORS,
+                                               "Trackpoint")
     except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not well-formed XML ({exc})") from exc
     if local(root.tag) != "TrainingCenterDatabase":
@@ -87,24 +98,9 @@ def _activity(element) -> RawActivity | None:
             for point in (c for c in trk if local(c.tag) == "Trackpoint"):
                 row = {"timestamp": _text(point, "Time"), "segment": segment}
                 for child in point.iter():
-                    name = local(child.tag)
-                    text = child.text
-                    if name == "LatitudeDegrees":
-                        row["latitude_deg"] = _float(text)
-                    elif name == "LongitudeDegrees":
-                        row["longitude_deg"] = _float(text)
-                    elif name == "AltitudeMeters":
-                        row["altitude_m"] = _float(text)
-                    elif name == "DistanceMeters":
-                        row["distance_m"] = _float(text)
-                    elif name == "Value" and point is not child:
-                        row["heart_rate_bpm"] = _float(text)
-                    elif name in ("Cadence", "RunCadence"):
-                        row["cadence"] = _float(text)
-                    elif name == "Speed":
-                        row["speed_m_s"] = _float(text)
-                    elif name == "Watts":
-                        row["power_w"] = _float(text)
+                    column = _POINT_FIELDS.get(local(child.tag))
+                    if column is not None:
+                        row[column] = _float(child.text)
                 rows.append(row)
             segment += 1
     frame = pd.DataFrame(rows)
