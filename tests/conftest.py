@@ -27,6 +27,18 @@ def files_of_format(folder: Path, kind: str) -> dict[str, bytes]:
     return found
 
 
+def part_of(sizes: dict, parts: int, part: int) -> list:
+    """The names of part ``part`` of ``parts`` about equally large ones: the largest first, each into the part
+    that is smallest so far. Tests that share out slow work this way take about equally long."""
+    chosen: list[list] = [[] for _ in range(parts)]
+    totals = [0] * parts
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        smallest = totals.index(min(totals))
+        chosen[smallest].append(name)
+        totals[smallest] += sizes[name]
+    return sorted(chosen[part])
+
+
 def corpus_dir() -> Path | None:
     """The corpus folder: ``$RISKLOAD_CORPUS``, else ``../shared/corpus``."""
     candidates = [os.environ.get("RISKLOAD_CORPUS"), ROOT.parent / "shared" / "corpus"]
