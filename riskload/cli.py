@@ -440,10 +440,9 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         report.check_outside(out, folder)  # before the squad is analysed, as write_roster would after
         roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone, config=config,
                                 progress=lambda name, done, total, path: progress(done, total, path))
-        with progress.step("Writing the reports"):
-            written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since),
-                                          squad_folder=folder, units=units, formats=formats or report.DEFAULT_FORMATS,
-                                          cache=cache)
+        written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since), squad_folder=folder,
+                                      units=units, formats=formats or report.DEFAULT_FORMATS, cache=cache,
+                                      progress=Progress(not quiet, "Writing the reports"))
     except RiskloadError as exc:
         fail(str(exc))
     if not roster.analyses:

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from riskload import analyze_roster
 from riskload.cli import Progress, main
+from riskload.report import write_roster
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 METRES_PER_DEGREE = 111_195.0
@@ -208,6 +210,15 @@ Roster: {out / "roster.html"}
     page = (out / "roster.html").read_text()
     assert page.index('href="jo/report.html">Jo<') < page.index('href="sam/report.html">Sam<')
     assert pd.read_csv(out / "roster.csv")["athlete"].tolist() == ["Jo", "Sam"]
+
+
+def test_writing_a_squads_reports_counts_the_athletes_as_it_goes(squad, tmp_path):
+    roster = analyze_roster(squad, as_of="2026-03-22")
+    calls = []
+    write_roster(roster, tmp_path / "o", as_of=pd.Timestamp("2026-03-22").date(), formats=("csv",),
+                 progress=lambda done, total, name: calls.append((done, total, name, (tmp_path / "o").exists())))
+    # each call comes before that athlete's report is written: the first before anything is
+    assert calls == [(0, 2, "jo", False), (1, 2, "sam", True), (2, 2, "", True)]
 
 
 def test_roster_of_a_folder_without_athletes_fails(tmp_path):

@@ -6,6 +6,7 @@ Only this layer converts kilometres to miles.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -201,7 +202,8 @@ class RosterReport:
 
 
 def write_roster(roster, out: str | Path, *, as_of, first_day=None, squad_folder: str | Path | None = None,
-                 units: str | Units = "km", formats=DEFAULT_FORMATS, cache: bool | str | Path = True) -> RosterReport:
+                 units: str | Units = "km", formats=DEFAULT_FORMATS, cache: bool | str | Path = True,
+                 progress: Callable[[int, int, str], None] | None = None) -> RosterReport:
     """Write a squad's reports into the folder ``out``: each athlete's report in ``out/<their folder>``,
     and ``roster.html`` and ``roster.csv`` ranking the athletes (:func:`roster_table`).
 
@@ -218,6 +220,9 @@ def write_roster(roster, out: str | Path, *, as_of, first_day=None, squad_folder
         The squad's folder; neither ``out`` nor a cache folder may lie inside it.
     units, formats, cache
         As for :func:`write_report`, for every athlete.
+    progress : callable, optional
+        Called as ``progress(done, total, athlete)`` before each athlete's report is written (a current
+        history's report takes seconds: it works out the days ahead), and once more when all are done.
     """
     out = Path(out)
     if squad_folder is not None:
@@ -225,11 +230,16 @@ def write_roster(roster, out: str | Path, *, as_of, first_day=None, squad_folder
         if cache not in (True, False):
             check_outside(cache, squad_folder)
     notices = {}
-    for name, analysis in roster.analyses.items():
+    total = len(roster.analyses)
+    for done, (name, analysis) in enumerate(roster.analyses.items()):
+        if progress:
+            progress(done, total, name)
         shown = since(analysis, first_day)
         write_report(shown, out / name, units=units, formats=formats, cache=cache)
         if notice := red_flag_notice(shown.pain):
             notices[name] = notice
+    if progress and total:
+        progress(total, total, "")
     table = roster_table(roster, as_of=as_of, units=units)
     page = out / "roster.html"
     write_bytes(page, roster_html(table, roster.failed, as_of=as_of, doctor=notices).encode())
