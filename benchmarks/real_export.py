@@ -12,9 +12,9 @@ the runner sees it then: the report also works out the safe envelope of
 the days ahead). Each is printed in seconds, as a ratio to the baseline and in
 MB/s of the folder's files. For the GPX and TCX files it also times the
 floor any Python reader of them stands on: the standard library's C XML
-parser building each file's tree and walking every element, on one core. Last comes
-the peak memory of riskload and its workers together. Nothing is written
-into FOLDER.
+parser building each file's tree and walking every element, on one core.
+Last comes the peak memory of riskload and its workers together. Nothing is
+written into FOLDER.
 """
 
 from __future__ import annotations
