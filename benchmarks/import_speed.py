@@ -40,8 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from fitparse import FitFile
 import pandas as pd
+from fitparse import FitFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -60,6 +60,11 @@ def baseline_loop(paths: list[Path]) -> int:
             message.get_values()
             messages += 1
     return messages
+
+
+def day_after_last_run(activities: pd.DataFrame) -> pd.Timestamp:
+    """The day after the last running activity: the runner's report then also plans the days ahead."""
+    return activities.loc[activities["is_running"].astype(bool), "local_date"].max() + pd.Timedelta(days=1)
 
 
 def timed(function, *args, **kwargs):
@@ -203,10 +208,9 @@ def main() -> None:
         rules_s, _ = timed(riskload.run_rules, analysis.load, athlete=analysis.athlete)
         load_s = analyze_s - warm_s - rules_s
         years_covered = (analysis.load.weekly.index[-1] - analysis.load.weekly.index[0]).days / 365.25
-        flag_count, day_after = len(analysis.flags), analysis.load.runs["local_date"].max() + pd.Timedelta(days=1)
+        flag_count, day_after = len(analysis.flags), day_after_last_run(analysis.load.activities)
         analysis = None  # one analysis held at a time, as a user's run holds it
         gc.collect()
-        # the report as the runner sees it the day after their last run: it also plans the days ahead
         _, current = timed(riskload.analyze, export, cache=cache, as_of=day_after)
         current_rules_s, _ = timed(riskload.run_rules, current.load, athlete=current.athlete)
         current_report_s, _ = timed(riskload.report.write_report, current, work / "report-next-day", cache=cache)

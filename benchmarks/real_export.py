@@ -29,11 +29,10 @@ from collections import Counter
 from pathlib import Path
 
 import gpxpy
-import pandas as pd
 from fitparse import FitFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_speed import TreeMemory, timed  # noqa: E402
+from import_speed import TreeMemory, day_after_last_run, timed  # noqa: E402
 
 
 COLD = "riskload cold import"
@@ -111,10 +110,8 @@ def main() -> None:
             rows.append((COLD, time.perf_counter() - started))
             warm_s, _ = timed(read_export, args.folder, timezone=args.timezone, cache=cache)
             rows.append(("riskload warm re-import", warm_s))
-            # as of today, and as the runner sees it the day after their last run (the report then plans the days
-            # ahead)
-            day_after = export.activities["local_date"].max() + pd.Timedelta(days=1)
-            analyses = (("riskload analyze + report (warm)", None), ("... the day after the last run", day_after))
+            analyses = (("riskload analyze + report (warm)", None),
+                        ("... the day after the last run", day_after_last_run(export.activities)))
             for label, as_of in analyses:
                 started = time.perf_counter()
                 analysis = analyze(args.folder, timezone=args.timezone, cache=cache, as_of=as_of)
