@@ -36,28 +36,36 @@ def largest(ok, low: float, high: float, step: float, guess: float | None = None
     point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
 
     A ``guess`` (the answer for the day before, say) is tried first: when it
-    is right, two calls of ``ok`` find it.
+    is right, two calls of ``ok`` find it. Unless something is known to
+    fail, ``high`` is tried next (a rule that sets no limit). Then the search
+    halves the steps between the largest value known to pass and the
+    smallest known to fail; ``low`` is tried only if the search comes down
+    to it. No value is asked about twice: each call is a trial plan judged
+    by the rules.
     """
-    lo, hi = int(np.ceil(low / step)), int(np.floor(high / step))
-    if guess is not None and lo < round(guess / step) < hi:
+    first, last = int(np.ceil(low / step)), int(np.floor(high / step))
+    passes, fails = first - 1, last + 1  # just outside the range: not tried
+    if guess is not None and first <= round(guess / step) < last:
         g = int(round(guess / step))
         if ok(g * step):
-            if not ok((g + 1) * step):
-                return round(g * step, 6)
-            lo = g + 1
+            passes = g
+            if ok((g + 1) * step):
+                passes = g + 1
+            else:
+                fails = g + 1
         else:
-            hi = g
-    if not ok(lo * step):
-        return None
-    if ok(hi * step):
-        return round(hi * step, 6)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid * step):
-            lo = mid
+            fails = g
+    if fails > last and passes < last:  # nothing above is known to fail: a rule that sets no limit shows at once
+        if ok(last * step):
+            return round(last * step, 6)
+        fails = last
+    while fails - passes > 1:
+        middle = (passes + fails) // 2
+        if ok(middle * step):
+            passes = middle
         else:
-            hi = mid
-    return round(lo * step, 6)
+            fails = middle
+    return None if passes < first else round(passes * step, 6)
 
 
 

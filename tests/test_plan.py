@@ -17,6 +17,7 @@ from riskload.cli import main
 from riskload.errors import ConfigError
 from riskload.plan import Habits, extend_load, hard_session_km, parse_plan, planned, planned_activities, read_plan
 from riskload.rules import SEVERITIES
+from riskload.safe_envelope import largest
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CAUTION = SEVERITIES.index("caution")
@@ -112,6 +113,40 @@ def computed(name: str, today: str):
 @pytest.fixture(scope="module", params=ENVELOPE_DAYS, ids=lambda p: f"{p[0]}-{p[1]}")
 def enveloped(request):
     return computed(*request.param)
+
+
+def test_several_planned_runs_keep_their_own_records(anna):
+    habits = Habits.of(anna.load)
+    days = pd.date_range("2026-09-01", periods=11)
+    acts, samples = planned_activities(planned(days, 8.0, climb_m=220), habits)
+    assert list(acts["activity_id"]) == [f"planned-{i}" for i in range(1, 12)]
+    per_run = samples.groupby("activity_id", observed=True)
+    assert per_run.ngroups == 11 and list(per_run["distance_m"].max()) == pytest.approx([8000.0] * 11)
+    first = per_run["timestamp"].min().reindex(acts["activity_id"])
+    assert (first.to_numpy() == acts["start_time"].to_numpy()).all()
+    assert (per_run["timestamp"].max().reindex(acts["activity_id"]).to_numpy() == acts["end_time"].to_numpy()).all()
+    assert samples["timestamp"].dtype == "datetime64[ns, UTC]" and samples["segment"].dtype == "int32"
+
+
+# --- the search ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("guess", [None, 0.0, 3.0, 4.0, 7.0, 12.0, 30.0])
+def test_the_search_finds_the_largest_passing_value_asking_each_value_once(guess):
+    for limit in [-1.0, 0.0, 0.5, 3.0, 4.0, 9.5, 19.5, 20.0, 25.0]:
+        asked = []
+
+        def ok(value):
+            asked.append(round(value, 6))
+            return value <= limit
+
+        found = largest(ok, 0.0, 20.0, 0.5, guess)
+        expected = None if limit < 0 else min(limit, 20.0)
+        assert found == expected, (limit, guess, asked)
+        assert len(asked) == len(set(asked)), (limit, guess, asked)
+        # 41 values: high, then six halvings at most; a wrong guess costs its two trials
+        assert len(asked) <= (7 if guess is None else 9), (limit, guess, asked)
+        if guess is not None and guess == expected and guess < 20.0:
+            assert len(asked) == 2, (limit, guess, asked)
 
 
 def test_the_envelope_equals_the_one_worked_by_hand_in_sample_data():
