@@ -31,30 +31,35 @@ def own_caution(load: Load, code: str, since) -> bool | None:
     return bool(((rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)).any())
 
 
-def largest(ok, low: float, high: float, step: float, guess: float | None = None) -> float | None:
+def largest(ok, low: float, high: float, step: float, guess=None) -> float | None:
     """The largest multiple of ``step`` in ``[low, high]`` for which ``ok`` holds (``ok`` holds below some
     point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
 
-    A ``guess`` (the answer for the day before, say) is tried first: when it
-    is right, two calls of ``ok`` find it. Unless something is known to
-    fail, ``high`` is tried next (a rule that sets no limit). Then the search
-    halves the steps between the largest value known to pass and the
-    smallest known to fail; ``low`` is tried only if the search comes down
-    to it. No value is asked about twice: each call is a trial plan judged
-    by the rules.
+    A ``guess`` (the answer for the day before, say), or a list of them in
+    turn, is tried first: when it is right, two calls of ``ok`` find it.
+    Unless something is known to fail, ``high`` is tried next (a rule that
+    sets no limit). Then the search halves the steps between the largest
+    value known to pass and the smallest known to fail; ``low`` is tried
+    only if the search comes down to it. No value is asked about twice:
+    each call is a trial plan judged by the rules.
     """
     first, last = int(np.ceil(low / step)), int(np.floor(high / step))
     passes, fails = first - 1, last + 1  # just outside the range: not tried
-    if guess is not None and first <= round(guess / step) < last:
-        g = int(round(guess / step))
-        if ok(g * step):
-            passes = g
+    guesses = guess if isinstance(guess, (list, tuple)) else [guess]
+    for g in [int(round(g / step)) for g in guesses if g is not None]:
+        if not (passes < g < fails and first <= g <= last):
+            continue  # outside the range, or already answered
+        if not ok(g * step):
+            fails = g
+            continue
+        passes = g
+        if g + 1 < fails:
             if ok((g + 1) * step):
                 passes = g + 1
             else:
                 fails = g + 1
-        else:
-            fails = g
+        if fails - passes == 1:
+            break
     if fails > last and passes < last:  # nothing above is known to fail: a rule that sets no limit shows at once
         if ok(last * step):
             return round(last * step, 6)
@@ -169,16 +174,22 @@ class _Search:
         return True
 
     def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
-              low: float = 0.0) -> Limit:
+              low: float = 0.0, known=None, guess=None) -> Limit:
         """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution, kept
         with its plans; a rule that cannot run makes the value None.
 
-        The same figure for the day or week before is tried first: from one
-        day to the next a limit mostly stays where it was, and then two
-        trials find it.
+        The same figure last found (for the day or week before), or
+        ``guess`` (see :func:`largest`), is tried first: from one day to the
+        next a limit mostly stays where it was, and then two trials find it.
+        A limit ``known`` without a search (a :class:`Limit` of another day
+        that must hold here too) is kept, with this day's plans.
         """
-        guess = next((limit.value for limit in reversed(self.limits) if limit.what == what), None)
-        value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
+        if known is not None:
+            value = known.value
+        else:
+            if guess is None:
+                guess = next((limit.value for limit in reversed(self.limits) if limit.what == what), None)
+            value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
         if any(code in self.silent for code in codes):
             value = None
         found = Limit(what, pd.Timestamp(day), codes, value, step, unit,
@@ -247,12 +258,9 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
     history = search.load.runs
     longest = float(history["distance_km"].max()) if len(history) else 10.0
 
-    longest_runs = []
-    for day in horizon:
-        found = search.limit("longest run", day, ("RL004",), lambda km, d=day: planned([d], km),
-                             SEARCH_FACTOR * longest, 0.1, "km", low=0.1)
-        longest_runs.append(shown(found))
-    day_table = pd.DataFrame({"date": horizon, "longest_run_km": longest_runs, "rest_advised": False})
+    longest_runs = _longest_runs(search, horizon, SEARCH_FACTOR * longest)
+    day_table = pd.DataFrame({"date": horizon, "longest_run_km": [shown(limit) for limit in longest_runs],
+                              "rest_advised": False})
 
     usual = usual_runs_per_week(search.load)
     biggest_week = float(search.load.weekly["distance_km"].max()) if len(history) else 30.0
@@ -299,6 +307,45 @@ def envelope(analysis, *, today=None, days: int | None = None) -> Envelope:
             day_table.loc[inside[inside].index[-1], "rest_advised"] = True
     return Envelope(today, day_table, week_table, streak, _next_hard(search, today), search.limits,
                     dict(search.silent), _notes(search, history, today, week_table))
+
+
+def _longest_runs(search: _Search, horizon: list, high: float) -> list[Limit]:
+    """The longest run of each day of ``horizon`` that RL004 does not grade a caution, one run planned alone.
+
+    RL004 holds a run against the longest of the days before it. With
+    nothing planned before the day, that window only loses the history's
+    runs as the days pass, so a limit can only fall, or end when no run is
+    left to compare with (a new runner's first days have none either). Two
+    days with the same limit therefore have it on every day between them;
+    the day halfway between two days is searched only where their limits
+    differ or either has none, trying each of theirs first.
+    """
+    found: dict[int, Limit] = {}
+
+    def search_day(i: int, known: Limit | None = None, guess=None) -> None:
+        day = horizon[i]
+        found[i] = search.limit("longest run", day, ("RL004",), lambda km: planned([day], km), high, 0.1, "km",
+                                low=0.1, known=known, guess=guess)
+
+    def between(i: int, j: int) -> None:
+        if j - i < 2:
+            return
+        same = found[i].value == found[j].value and found[i].value is not None and not found[i].capped
+        if same:
+            for k in range(i + 1, j):
+                search_day(k, known=found[i])
+            return
+        middle = (i + j) // 2
+        search_day(middle, guess=[found[j].value, found[i].value])
+        between(i, middle)
+        between(middle, j)
+
+    search_day(0)
+    if len(horizon) > 1:
+        search_day(len(horizon) - 1)
+        between(0, len(horizon) - 1)
+    search.limits.sort(key=lambda limit: limit.day)  # the days are all it holds yet
+    return [found[i] for i in range(len(horizon))]
 
 
 def _notes(search: _Search, history: pd.DataFrame, today, weeks: pd.DataFrame) -> list[str]:
