@@ -336,7 +336,7 @@ def _longest_runs(search: _Search, horizon: list, high: float) -> list[Limit]:
                 search_day(k, known=found[i])
             return
         middle = (i + j) // 2
-        search_day(middle, guess=[found[j].value, found[i].value])
+        search_day(middle, guess=[found[i].value, found[j].value])
         between(i, middle)
         between(middle, j)
 
