@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,9 @@ class Load:
     records : DataFrame
         The runs' records (:func:`riskload.records.running_records`).
     daily, weekly : DataFrame
-        Dense tables; see :func:`daily_table` and :func:`weekly_table`.
+        Dense tables; see :func:`daily_table` and :func:`weekly_table`. They
+        run from the first activity's week to the week of the last one, or
+        of ``as_of`` when that is no more than 8 weeks later.
     shoes : DataFrame
         One row per run that names its shoes: ``gear``, ``local_date``,
         ``activity_id``, ``distance_km`` and the pair's ``cumulative_km``.
@@ -66,18 +69,38 @@ class Load:
     settings : Settings
     as_of : date
         The day the analysis is for; the week holding it is unfinished.
+
+    The tables are made when first read: a trial plan of the safe envelope
+    is judged by one or two rules, and most read only some of them.
     """
 
     activities: pd.DataFrame
     runs: pd.DataFrame
     records: pd.DataFrame
-    daily: pd.DataFrame
-    weekly: pd.DataFrame
     heart_rate: heart.HeartRateSettings
-    shoes: pd.DataFrame
     settings: Settings
     as_of: pd.Timestamp
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        settings, dates = self.settings, self.activities["local_date"]
+        last = dates.max()
+        end = self.as_of if last < self.as_of <= last + pd.Timedelta(weeks=8) else last
+        start = start_of_week(pd.DatetimeIndex([dates.min()]), settings.week_start_day)[0]
+        end = start_of_week(pd.DatetimeIndex([end]), settings.week_start_day)[0] + pd.Timedelta(days=6)
+        return daily_table(self.runs, self.activities[self.activities["sport"] == "strength"],
+                           pd.date_range(start, end, freq="D"),
+                           int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
+                           int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
+
+    @cached_property
+    def weekly(self) -> pd.DataFrame:
+        return weekly_table(self.daily, self.runs, self.records, self.settings.week_start_day, self.as_of)
+
+    @cached_property
+    def shoes(self) -> pd.DataFrame:
+        return shoe_table(self.runs)
 
     def high_hr_minutes(self, fraction: float) -> pd.Series:
         """Moving minutes per run at or above ``fraction`` of maximum heart rate."""
@@ -175,9 +198,10 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")
     load = assemble_load(acts, runs, recs, hr, settings, as_of, notes)
+    weeks = len(load.weekly)  # the tables made now, so that their temporary arrays go with the rest
     release_freed_memory()  # the temporary arrays of millions of records
-    if len(load.weekly) < 8:
-        notes.append(f"The export covers only {len(load.weekly)} weeks: the rules that compare with earlier weeks "
+    if weeks < 8:
+        notes.append(f"The export covers only {weeks} weeks: the rules that compare with earlier weeks "
                      "have little to go on, and a new runner's first weeks cannot be judged.")
     if hr.resting_source != "settings" and hr.max_bpm is not None:
         notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm, {hr.resting_source} "
@@ -211,20 +235,8 @@ def trimp_per_run(recs: pd.DataFrame, hr: heart.HeartRateSettings) -> pd.Series:
 
 def assemble_load(acts: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, hr: heart.HeartRateSettings,
                   settings: Settings, as_of: pd.Timestamp, notes: list[str]) -> Load:
-    """The :class:`Load` of measured ``runs`` (:func:`measure_runs`) and the other activities ``acts``:
-    the daily and weekly tables run from the first activity's week to the week of the last one, or of
-    ``as_of`` when that is no more than 8 weeks later."""
-    first_day = settings.week_start_day
-    last = acts["local_date"].max()
-    end = as_of if last < as_of <= last + pd.Timedelta(weeks=8) else last
-    start = start_of_week(pd.DatetimeIndex([acts["local_date"].min()]), first_day)[0]
-    end = start_of_week(pd.DatetimeIndex([end]), first_day)[0] + pd.Timedelta(days=6)
-    days = pd.date_range(start, end, freq="D")
-    strength = acts[acts["sport"] == "strength"]
-    daily = daily_table(runs, strength, days, int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
-                        int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
-    weekly = weekly_table(daily, runs, recs, first_day, as_of)
-    return Load(acts, runs.reset_index(drop=True), recs, daily, weekly, hr, shoe_table(runs), settings, as_of, notes)
+    """The :class:`Load` of measured ``runs`` (:func:`measure_runs`) and the other activities ``acts``."""
+    return Load(acts, runs.reset_index(drop=True), recs, hr, settings, as_of, notes)
 
 
 #: Activities separated from all later ones by more than this gap ...

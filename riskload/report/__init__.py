@@ -63,7 +63,8 @@ def since(analysis, first_day=None):
     load = analysis.load
     start = load.weekly.index[load.weekly.index <= pd.Timestamp(first_day)]
     start = start[-1] if len(start) else load.weekly.index[0]
-    shown = replace(load, weekly=load.weekly.loc[start:], daily=load.daily.loc[start:])
+    shown = replace(load)
+    shown.weekly, shown.daily = load.weekly.loc[start:], load.daily.loc[start:]
     flags = analysis.flags[pd.DatetimeIndex(analysis.flags["week_start"]) >= start]
     pain = analysis.pain.from_day(start) if analysis.pain is not None else None
     return replace(analysis, load=shown, flags=flags.reset_index(drop=True), pain=pain)
