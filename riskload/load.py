@@ -71,7 +71,7 @@ class Load:
         The day the analysis is for; the week holding it is unfinished.
 
     The tables are made when first read: a trial plan of the safe envelope
-    is judged by one or two rules, and most read only some of them.
+    is judged by one to four rules, and most of them read only some tables.
     """
 
     activities: pd.DataFrame

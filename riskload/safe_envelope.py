@@ -31,7 +31,7 @@ def own_caution(load: Load, code: str, since) -> bool | None:
     return bool(((rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)).any())
 
 
-def largest(ok, low: float, high: float, step: float, guess=None) -> float | None:
+def largest(ok, low: float, high: float, step: float, guess: float | list | None = None) -> float | None:
     """The largest multiple of ``step`` in ``[low, high]`` for which ``ok`` holds (``ok`` holds below some
     point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
 
@@ -174,7 +174,7 @@ class _Search:
         return True
 
     def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
-              low: float = 0.0, known=None, guess=None) -> Limit:
+              low: float = 0.0, known: Limit | None = None, guess: float | list | None = None) -> Limit:
         """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution, kept
         with its plans; a rule that cannot run makes the value None.
 
@@ -322,7 +322,7 @@ def _longest_runs(search: _Search, horizon: list, high: float) -> list[Limit]:
     """
     found: dict[int, Limit] = {}
 
-    def search_day(i: int, known: Limit | None = None, guess=None) -> None:
+    def search_day(i: int, known: Limit | None = None, guess: list | None = None) -> None:
         day = horizon[i]
         found[i] = search.limit("longest run", day, ("RL004",), lambda km: planned([day], km), high, 0.1, "km",
                                 low=0.1, known=known, guess=guess)
