@@ -173,31 +173,34 @@ class _Search:
                 return False
         return True
 
-    def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
-              low: float = 0.0, known: Limit | None = None, guess: float | list | None = None) -> Limit:
-        """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution, kept
-        with its plans; a rule that cannot run makes the value None.
+    def find(self, codes: tuple, day, plan_of, high: float, step: float, low: float = 0.0,
+             guess: float | list | None = None) -> float | None:
+        """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution from
+        ``day`` on (:func:`largest`, trying ``guess`` first); None when a rule of ``codes`` cannot run."""
+        value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
+        return None if any(code in self.silent for code in codes) else value
 
-        The same figure last found (for the day or week before), or
-        ``guess`` (see :func:`largest`), is tried first: from one day to the
-        next a limit mostly stays where it was, and then two trials find it.
-        A limit ``known`` without a search (a :class:`Limit` of another day
-        that must hold here too) is kept, with this day's plans.
-        """
-        if known is not None:
-            value = known.value
-        else:
-            if guess is None:
-                guess = next((limit.value for limit in reversed(self.limits) if limit.what == what), None)
-            value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
-        if any(code in self.silent for code in codes):
-            value = None
+    def keep(self, what: str, day, codes: tuple, plan_of, value: float | None, high: float, step: float,
+             unit: str) -> Limit:
+        """``value`` as a :class:`Limit`, with its plans at it and one step above, kept in :attr:`limits`."""
         found = Limit(what, pd.Timestamp(day), codes, value, step, unit,
                       plan_of(value) if value is not None else None,
                       plan_of(round(value + step, 6)) if value is not None and value < high else None,
                       capped=value is not None and value >= high)
         self.limits.append(found)
         return found
+
+    def limit(self, what: str, day, codes: tuple, plan_of, high: float, step: float, unit: str,
+              low: float = 0.0) -> Limit:
+        """The largest value whose plan no rule of ``codes`` grades a caution (:meth:`find`), kept.
+
+        The same figure last found (for the day or week before) is tried
+        first: from one day to the next a limit mostly stays where it was,
+        and then two trials find it.
+        """
+        guess = next((limit.value for limit in reversed(self.limits) if limit.what == what), None)
+        return self.keep(what, day, codes, plan_of, self.find(codes, day, plan_of, high, step, low, guess), high,
+                         step, unit)
 
 
 def shown(limit: Limit | None) -> float:
@@ -320,32 +323,31 @@ def _longest_runs(search: _Search, horizon: list, high: float) -> list[Limit]:
     the day halfway between two days is searched only where their limits
     differ or either has none, trying each of theirs first.
     """
-    found: dict[int, Limit] = {}
+    values: dict[int, float | None] = {}
 
-    def search_day(i: int, known: Limit | None = None, guess: list | None = None) -> None:
-        day = horizon[i]
-        found[i] = search.limit("longest run", day, ("RL004",), lambda km: planned([day], km), high, 0.1, "km",
-                                low=0.1, known=known, guess=guess)
+    def plan_of(day):
+        return lambda km: planned([day], km)
+
+    def search_day(i: int, guess: float | list | None = None) -> None:
+        values[i] = search.find(("RL004",), horizon[i], plan_of(horizon[i]), high, 0.1, low=0.1, guess=guess)
 
     def between(i: int, j: int) -> None:
         if j - i < 2:
             return
-        same = found[i].value == found[j].value and found[i].value is not None and not found[i].capped
-        if same:
-            for k in range(i + 1, j):
-                search_day(k, known=found[i])
+        if values[i] == values[j] and values[i] is not None and values[i] < high:
+            values.update(dict.fromkeys(range(i + 1, j), values[i]))
             return
         middle = (i + j) // 2
-        search_day(middle, guess=[found[i].value, found[j].value])
+        search_day(middle, guess=[values[i], values[j]])
         between(i, middle)
         between(middle, j)
 
     search_day(0)
     if len(horizon) > 1:
-        search_day(len(horizon) - 1)
+        search_day(len(horizon) - 1, guess=values[0])
         between(0, len(horizon) - 1)
-    search.limits.sort(key=lambda limit: limit.day)  # the days are all it holds yet
-    return [found[i] for i in range(len(horizon))]
+    return [search.keep("longest run", day, ("RL004",), plan_of(day), values[i], high, 0.1, "km")
+            for i, day in enumerate(horizon)]
 
 
 def _notes(search: _Search, history: pd.DataFrame, today, weeks: pd.DataFrame) -> list[str]:
