@@ -8,6 +8,7 @@ No threshold is copied here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,30 +19,46 @@ from .plan import Habits, extend_load, hard_session_km, planned, planned_activit
 from .rules import BY_CODE, SEVERITIES, RuleUnavailable, rule_thresholds
 
 
-def own_caution(load: Load, code: str, since) -> bool | None:
-    """Whether rule ``code``, with the athlete's thresholds, grades anything from ``since`` on a caution
-    or worse by its own measure (before the evidence weighing); None when the rule cannot run."""
+def own_cautions(load: Load, code: str, since) -> pd.DataFrame | None:
+    """The flags of rule ``code`` (with the athlete's thresholds) from ``since`` on that it grades a caution
+    or worse by its own measure, before the evidence weighing; None when the rule cannot run."""
     try:
         flags = BY_CODE[code].function(load, **rule_thresholds(load.settings)[code])
     except RuleUnavailable:
         return None
-    if flags.empty:
-        return False
     rank = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    return bool(((rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)).any())
+    return flags[(rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)]
 
 
-def largest(ok, low: float, high: float, step: float, guess: float | list | None = None) -> float | None:
+def crossing(smaller: dict, larger: dict, x_smaller: float, x_larger: float) -> float | None:
+    """The plan below which no flag raised by both of two larger plans would reach its threshold.
+
+    ``smaller`` and ``larger`` hold the flags of the plans ``x_smaller <
+    x_larger``, as ``(code, date, period)`` to ``(observed, threshold)``. Each
+    flag's figure is taken as a straight line through the two; None when no
+    flag is in both with a figure that changed.
+    """
+    found = [x_smaller + (threshold - observed) * (x_larger - x_smaller) / (larger[key][0] - observed)
+             for key, (observed, threshold) in smaller.items() if key in larger and larger[key][0] != observed]
+    return min(found) if found else None
+
+
+def largest(ok, low: float, high: float, step: float, guess: float | list | None = None,
+            estimate: Callable[[], float | None] | None = None) -> float | None:
     """The largest multiple of ``step`` in ``[low, high]`` for which ``ok`` holds (``ok`` holds below some
     point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
 
     A ``guess`` (the answer for the day before, say), or a list of them in
     turn, is tried first: when it is right, two calls of ``ok`` find it.
     Unless something is known to fail, ``high`` is tried next (a rule that
-    sets no limit). Then the search halves the steps between the largest
-    value known to pass and the smallest known to fail; ``low`` is tried
-    only if the search comes down to it. No value is asked about twice:
-    each call is a trial plan judged by the rules.
+    sets no limit). Then the search narrows the steps between the largest
+    value known to pass and the smallest known to fail. Where ``estimate()``
+    names a value from the one that passes up to the one that fails (where a
+    rule's own figure would meet its threshold, :func:`crossing`), the step
+    there, or the step above the one that passes, is tried; otherwise, and
+    right after an estimate that failed, the search halves. ``low`` is
+    tried only if the search comes down to it. No value is asked about
+    twice: each call is a trial plan judged by the rules.
     """
     first, last = int(np.ceil(low / step)), int(np.floor(high / step))
     passes, fails = first - 1, last + 1  # just outside the range: not tried
@@ -64,12 +81,18 @@ def largest(ok, low: float, high: float, step: float, guess: float | list | None
         if ok(last * step):
             return round(last * step, 6)
         fails = last
+    missed = False
     while fails - passes > 1:
         middle = (passes + fails) // 2
+        towards = estimate() if estimate is not None and not missed else None
+        near = int(np.floor(towards / step + 1e-9)) if towards is not None and np.isfinite(towards) else None
+        estimated = near is not None and passes <= near < fails
+        if estimated:
+            middle = max(near, passes + 1)
         if ok(middle * step):
-            passes = middle
+            passes, missed = middle, False
         else:
-            fails = middle
+            fails, missed = middle, estimated
     return None if passes < first else round(passes * step, 6)
 
 
@@ -162,22 +185,41 @@ class _Search:
             self._built = {key: extend_load(self.load, acts, samples, as_of=plan["date"].max() + pd.Timedelta(days=1))}
         return self._built[key]
 
-    def clear(self, codes: tuple, plan: pd.DataFrame, since) -> bool:
-        """Whether none of ``codes`` grades ``plan`` (from ``since`` on) a caution or worse."""
+    def objections(self, codes: tuple, plan: pd.DataFrame, since) -> dict:
+        """The flags by which the first rule of ``codes`` that grades ``plan`` (from ``since`` on) a caution
+        or worse does so, as ``(code, date, period)`` to ``(observed, threshold)``; empty when none does."""
         load = self.extended(plan)
         for code in codes:
-            graded = own_caution(load, code, since)
+            graded = own_cautions(load, code, since)
             if graded is None:
                 self.silent.setdefault(code, _why_silent(load, code))
-            elif graded:
-                return False
-        return True
+            elif len(graded):
+                return {(code, date, period): (observed, threshold) for date, period, observed, threshold
+                        in zip(graded["date"], graded["period"], graded["observed"], graded["threshold"])}
+        return {}
+
+    def clear(self, codes: tuple, plan: pd.DataFrame, since) -> bool:
+        """Whether none of ``codes`` grades ``plan`` (from ``since`` on) a caution or worse."""
+        return not self.objections(codes, plan, since)
 
     def find(self, codes: tuple, day, plan_of, high: float, step: float, low: float = 0.0,
              guess: float | list | None = None) -> float | None:
         """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution from
-        ``day`` on (:func:`largest`, trying ``guess`` first); None when a rule of ``codes`` cannot run."""
-        value = largest(lambda v: self.clear(codes, plan_of(v), day), low, high, step, guess)
+        ``day`` on (:func:`largest`, trying ``guess`` first, then where the flags of the two smallest plans
+        that failed point); None when a rule of ``codes`` cannot run."""
+        objected: dict = {}
+
+        def ok(value: float) -> bool:
+            found = self.objections(codes, plan_of(value), day)
+            if found:
+                objected[value] = found
+            return not found
+
+        def estimate() -> float | None:
+            smallest = sorted(objected)[:2]
+            return crossing(objected[smallest[0]], objected[smallest[1]], *smallest) if len(smallest) == 2 else None
+
+        value = largest(ok, low, high, step, guess, estimate)
         return None if any(code in self.silent for code in codes) else value
 
     def keep(self, what: str, day, codes: tuple, plan_of, value: float | None, high: float, step: float,

@@ -17,7 +17,7 @@ from riskload.cli import main
 from riskload.errors import ConfigError
 from riskload.plan import Habits, extend_load, hard_session_km, parse_plan, planned, planned_activities, read_plan
 from riskload.rules import SEVERITIES
-from riskload.safe_envelope import largest
+from riskload.safe_envelope import crossing, largest
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CAUTION = SEVERITIES.index("caution")
@@ -148,6 +148,37 @@ def test_the_search_finds_the_largest_passing_value_asking_each_value_once(guess
         assert len(asked) <= 7 + 2 * len(guesses), (limit, guess, asked)
         if expected in guesses:
             assert len(asked) <= 2 * (guesses.index(expected) + 1), (limit, guess, asked)
+
+
+@pytest.mark.parametrize("figure, exact", [(lambda v: 3.0 * v + 2.0, True), (lambda v: 40.0 - 1.5 * v, True),
+                                           (lambda v: v * v, False), (lambda v: float(np.floor(v / 4.0)), False)])
+def test_the_search_goes_where_the_failing_plans_flags_point_and_still_finds_the_largest(figure, exact):
+    """A rule's figure passes its threshold at the limit: a straight line through the flags of two plans
+    that failed points at it. Where the figure is straight, two more trials end the search; where it is
+    not, the answer is the same and no value is asked twice."""
+    increasing = figure(1.0) > figure(0.0)
+    for limit in [0.0, 0.5, 3.0, 4.0, 9.5, 13.0, 19.5]:
+        threshold = figure(limit + 0.25)
+        asked, objected = [], {}
+
+        def ok(value):
+            asked.append(round(value, 6))
+            if (figure(value) > threshold) == increasing:
+                objected[value] = {("RL000", "2026-01-05", "week"): (figure(value), threshold)}
+                return False
+            return True
+
+        def estimate():
+            smallest = sorted(objected)[:2]
+            return crossing(objected[smallest[0]], objected[smallest[1]], *smallest) if len(smallest) == 2 else None
+
+        found = largest(ok, 0.0, 20.0, 0.5, estimate=estimate)
+        assert found == largest(lambda v: (figure(v) > threshold) != increasing, 0.0, 20.0, 0.5), (limit, asked)
+        assert len(asked) == len(set(asked)), (limit, asked)
+        assert len(asked) <= (7 if exact else 14), (limit, asked)  # 7: high, then six halvings at most
+        second_failed = [i for i, value in enumerate(asked) if value in objected][1:2]
+        if exact and second_failed:
+            assert len(asked) <= second_failed[0] + 3, (limit, asked)  # there, then the step above it
 
 
 def test_the_envelope_equals_the_one_worked_by_hand_in_sample_data():
