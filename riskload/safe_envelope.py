@@ -30,14 +30,18 @@ def own_cautions(load: Load, code: str, since) -> pd.DataFrame | None:
     return flags[(rank >= SEVERITIES.index("caution")) & (pd.DatetimeIndex(flags["date"]) >= since)]
 
 
-def crossing(smaller: dict, larger: dict, x_smaller: float, x_larger: float) -> float | None:
-    """The plan below which no flag raised by both of two larger plans would reach its threshold.
+def crossing(objected: dict) -> float | None:
+    """The plan below which no flag raised by both of the two smallest plans that failed would reach its
+    threshold; None before two have failed, or when no flag is in both with a figure that changed.
 
-    ``smaller`` and ``larger`` hold the flags of the plans ``x_smaller <
-    x_larger``, as ``(code, date, period)`` to ``(observed, threshold)``. Each
-    flag's figure is taken as a straight line through the two; None when no
-    flag is in both with a figure that changed.
+    ``objected`` maps each plan's value to its flags, as ``(code, date,
+    period)`` to ``(observed, threshold)``. Each flag's figure is taken as a
+    straight line through the two plans.
     """
+    if len(objected) < 2:
+        return None
+    x_smaller, x_larger = sorted(objected)[:2]
+    smaller, larger = objected[x_smaller], objected[x_larger]
     found = [x_smaller + (threshold - observed) * (x_larger - x_smaller) / (larger[key][0] - observed)
              for key, (observed, threshold) in smaller.items() if key in larger and larger[key][0] != observed]
     return min(found) if found else None
@@ -205,8 +209,8 @@ class _Search:
     def find(self, codes: tuple, day, plan_of, high: float, step: float, low: float = 0.0,
              guess: float | list | None = None) -> float | None:
         """The largest value whose plan (``plan_of(value)``) no rule of ``codes`` grades a caution from
-        ``day`` on (:func:`largest`, trying ``guess`` first, then where the flags of the two smallest plans
-        that failed point); None when a rule of ``codes`` cannot run."""
+        ``day`` on (:func:`largest`, trying ``guess`` first, then where the flags of the plans that failed
+        point, :func:`crossing`); None when a rule of ``codes`` cannot run."""
         objected: dict = {}
 
         def ok(value: float) -> bool:
@@ -215,11 +219,7 @@ class _Search:
                 objected[value] = found
             return not found
 
-        def estimate() -> float | None:
-            smallest = sorted(objected)[:2]
-            return crossing(objected[smallest[0]], objected[smallest[1]], *smallest) if len(smallest) == 2 else None
-
-        value = largest(ok, low, high, step, guess, estimate)
+        value = largest(ok, low, high, step, guess, lambda: crossing(objected))
         return None if any(code in self.silent for code in codes) else value
 
     def keep(self, what: str, day, codes: tuple, plan_of, value: float | None, high: float, step: float,

@@ -150,6 +150,19 @@ def test_the_search_finds_the_largest_passing_value_asking_each_value_once(guess
             assert len(asked) <= 2 * (guesses.index(expected) + 1), (limit, guess, asked)
 
 
+def test_the_failed_plans_point_where_the_last_flag_to_go_meets_its_threshold():
+    week = ("RL001", "2026-01-05", "week")
+    run = ("RL004", "2026-01-07", "run")
+    # a week's rise of 40 % at 56 km and 60 % at 64 km meets its 10 % at 44 km; a run's ratio of 1.5 and
+    # 1.7 meets its 1.1 at 40 km, so a plan passes both from 40 km down; the 80 km plan is not drawn on
+    objected = {64.0: {week: (60.0, 10.0), run: (1.7, 1.1)}, 56.0: {week: (40.0, 10.0), run: (1.5, 1.1)},
+                80.0: {week: (99.0, 10.0)}}
+    assert crossing(objected) == pytest.approx(40.0)
+    assert crossing({56.0: objected[56.0]}) is None  # one failed plan draws no line
+    assert crossing({56.0: {week: (40.0, 10.0)}, 64.0: {run: (1.5, 1.1)}}) is None  # no flag in both
+    assert crossing({56.0: {week: (40.0, 10.0)}, 64.0: {week: (40.0, 10.0)}}) is None  # a figure that did not move
+
+
 @pytest.mark.parametrize("figure, exact", [(lambda v: 3.0 * v + 2.0, True), (lambda v: 40.0 - 1.5 * v, True),
                                            (lambda v: v * v, False), (lambda v: float(np.floor(v / 4.0)), False)])
 def test_the_search_goes_where_the_failing_plans_flags_point_and_still_finds_the_largest(figure, exact):
@@ -168,11 +181,7 @@ def test_the_search_goes_where_the_failing_plans_flags_point_and_still_finds_the
                 return False
             return True
 
-        def estimate():
-            smallest = sorted(objected)[:2]
-            return crossing(objected[smallest[0]], objected[smallest[1]], *smallest) if len(smallest) == 2 else None
-
-        found = largest(ok, 0.0, 20.0, 0.5, estimate=estimate)
+        found = largest(ok, 0.0, 20.0, 0.5, estimate=lambda: crossing(objected))
         assert found == largest(lambda v: (figure(v) > threshold) != increasing, 0.0, 20.0, 0.5), (limit, asked)
         assert len(asked) == len(set(asked)), (limit, asked)
         assert len(asked) <= (7 if exact else 14), (limit, asked)  # 7: high, then six halvings at most
