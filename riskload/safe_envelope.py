@@ -44,6 +44,7 @@ def crossing(objected: dict) -> float | None:
     smaller, larger = objected[x_smaller], objected[x_larger]
     found = [x_smaller + (threshold - observed) * (x_larger - x_smaller) / (larger[key][0] - observed)
              for key, (observed, threshold) in smaller.items() if key in larger and larger[key][0] != observed]
+    found = [x for x in found if np.isfinite(x)]  # a figure without a value draws no line
     return min(found) if found else None
 
 

@@ -161,6 +161,10 @@ def test_the_failed_plans_point_where_the_last_flag_to_go_meets_its_threshold():
     assert crossing({56.0: objected[56.0]}) is None  # one failed plan draws no line
     assert crossing({56.0: {week: (40.0, 10.0)}, 64.0: {run: (1.5, 1.1)}}) is None  # no flag in both
     assert crossing({56.0: {week: (40.0, 10.0)}, 64.0: {week: (40.0, 10.0)}}) is None  # a figure that did not move
+    # a flag without a figure neither hides the others nor draws a line of its own
+    unknown = ("RL002", "2026-01-05", "week")
+    assert crossing({56.0: {unknown: (np.nan, 0.2), week: (40.0, 10.0)},
+                     64.0: {unknown: (np.nan, 0.2), week: (60.0, 10.0)}}) == pytest.approx(44.0)
 
 
 @pytest.mark.parametrize("figure, exact", [(lambda v: 3.0 * v + 2.0, True), (lambda v: 40.0 - 1.5 * v, True),
