@@ -298,16 +298,24 @@ def test_the_report_is_never_written_into_the_export(tmp_path):
     assert list(export.iterdir()) == []
 
 
-def test_only_the_weeks_of_the_summary_table_get_day_by_day_figures(tmp_path):
-    # a +50 % jump in week 2, then 14 steady weeks: the jump is older than the last 8 weeks
-    result = analysis(weeks(20, 30, *[30] * 14), as_of="2026-04-26")
-    assert list(result.flags["week_start"].astype(str)) == ["2026-01-12"]
-    assert report.detail_weeks(result) == [pd.Timestamp("2026-04-20")]
+def test_the_recent_weeks_that_stood_out_and_the_latest_get_day_by_day_figures(tmp_path):
+    # a +50 % jump in week 2, older than the last 8 weeks; in the last 8, a week of runs started cold
+    # (information alone) and a +20 % jump (a caution) the week after
+    distances = [20, 30] + [30] * 14
+    distances[13] = 36
+    cold = [0] * 12 + [30]
+    result = analysis(weeks(*[km if week != 12 else 0 for week, km in enumerate(distances)])
+                      + weeks(*cold, warmup=False), as_of="2026-04-26")
+    status = report.headlines(result.flags)["severity"]
+    assert status.to_dict() == {pd.Timestamp("2026-01-12"): "caution", pd.Timestamp("2026-03-30"): "info",
+                                pd.Timestamp("2026-04-06"): "caution"}
+    assert report.detail_weeks(result) == [pd.Timestamp("2026-04-20"), pd.Timestamp("2026-04-06")]
     page = (tmp_path / "out" / "report.html")
     report.write_report(result, tmp_path / "out", formats=["html"])
     text = page.read_text()
-    assert "1 earlier flagged week is in the flags table above" in text
-    assert 'href="#week-2026-01-12"' not in text and 'id="week-2026-04-20"' in text
+    assert "1 earlier week that stood out is there too" in text
+    assert 'id="week-2026-04-20"' in text and 'href="#week-2026-04-06"' in text
+    assert 'href="#week-2026-01-12"' not in text and 'href="#week-2026-03-30"' not in text
 
 
 def test_week_figures_are_drawn_once_and_again_only_when_their_week_changes(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from .diary import counted, red_flag_notice
 from .envelope import current_envelope, envelope_html, envelope_text
 from .html import render_html
 from .pdf import render_pdf
-from .severity import headlines
+from .severity import headlines, stands_out, worst_by_week
 from ..errors import RiskloadError
 from ..load import start_of_week
 from ..importers.cache import ActivityCache, default_cache_dir
@@ -37,8 +37,8 @@ use_script_fonts()
 FORMATS = ("html", "png", "csv", "json", "pdf")
 #: What a report holds unless asked otherwise; the PDF is for sharing, on request.
 DEFAULT_FORMATS = ("html", "png", "csv", "json")
-#: Weeks back from the latest whose flagged weeks get a day-by-day figure:
-#: those of the page's summary table. Older flags stay in the flags table,
+#: Weeks back from the latest among which those that stood out get a day-by-day
+#: figure: those of the page's summary table. Older flags stay in the flags table,
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
@@ -71,10 +71,12 @@ def since(analysis, first_day=None):
 
 
 def detail_weeks(analysis, weeks: int = DETAIL_WEEKS) -> list[pd.Timestamp]:
-    """The weeks that get a detail figure, newest first: among the last ``weeks``, the flagged ones and those
-    with a pain-diary day, and the latest."""
+    """The weeks that get a detail figure, newest first: among the last ``weeks``, those that stood out (a status
+    of :data:`~.severity.STANDS_OUT` or worse: a week of information alone has nothing to look at closer) and
+    those with a pain-diary day, and the latest."""
     recent = analysis.load.weekly.index[-weeks:]
-    marked = set(pd.DatetimeIndex(analysis.flags["week_start"]))
+    status = worst_by_week(analysis.flags, recent)
+    marked = set(status.index[stands_out(status)])
     if analysis.pain is not None:
         marked |= set(start_of_week(analysis.pain.diary.pain_days["date"], analysis.settings.week_start_day))
     return sorted((marked & set(recent)) | {recent[-1]}, reverse=True)

@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from ..rules import BY_CODE
 from .diary import draw_pain_days
 from .fonts import quiet_glyphs
-from .severity import COLORS, RANK, codes_by_week, worst_by_week
+from .severity import COLORS, RANK, codes_by_week, stands_out, worst_by_week
 from .units import Units, units as as_units
 
 BAR_DAYS = 6.0
@@ -212,7 +212,7 @@ def plot_overview(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, units: 
     x = _mid(weekly.index)
     distance = u.distance(weekly["distance_km"]).to_numpy(dtype=float)
     status = worst_by_week(flags, weekly.index)
-    stood_out = status.map(RANK).to_numpy() >= RANK["caution"]
+    stood_out = stands_out(status).to_numpy()
     colours = np.where(stood_out, status.map(COLORS).to_numpy(dtype=object), COLORS["none"])
     week_bars(ax, x, distance, colours)
     top = max(np.nanmax(np.append(distance, 1.0)), 1.0)

@@ -17,7 +17,7 @@ from ..rules import BY_CODE
 from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
-from .severity import COLORS, RANK, headlines, in_week, worst, worst_first
+from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
 
@@ -97,7 +97,7 @@ def _standout_section(analysis, shown: int = 6) -> str:
     if analysis.flags.empty:
         return "<p>No week of this history raised a flag.</p>"
     heads = headlines(analysis.flags).reset_index(drop=True)
-    heads = heads[heads["severity"].map(RANK) >= RANK["caution"]]
+    heads = heads[stands_out(heads["severity"])]
     if heads.empty:
         return "<p>No week of this history reached a caution: its flags are information.</p>"
     order = heads.assign(rank=heads["severity"].map(RANK)).sort_values(["rank", "week_start"], ascending=False)
@@ -217,13 +217,15 @@ def _weeks_section(analysis, week_images: dict, u: Units) -> str:
         opened = " open" if week == latest else ""
         parts.append(f'<details id="week-{week:%Y-%m-%d}"{opened}><summary>{escape(label)}</summary>'
                      f"{_img(week_images[week], label)}</details>")
-    starts = pd.DatetimeIndex(flags["week_start"])
-    older = starts[starts < min(week_images)].nunique()
+    heads = headlines(flags)
+    older = len(set(heads.index[stands_out(heads["severity"])]) - set(week_images))
+    note = (f"Drawn day by day: the weeks of the last {RECENT_WEEKS} that stood out or hold a pain day, and the "
+            "latest; a week whose flags are all information is in the flags table above only.")
     if older:
-        what = "1 earlier flagged week is" if older == 1 else f"{older} earlier flagged weeks are"
-        parts.append(f"<p>{what} in the flags table above; <code>riskload analyze --until DAY</code> draws "
-                     "the weeks up to that day.</p>")
-    return "".join(parts)
+        what = "1 earlier week that stood out is" if older == 1 else f"{older} earlier weeks that stood out are"
+        note += (f" {what} there too; <code>riskload analyze --until DAY</code> draws the weeks up to that "
+                 "day.")
+    return "".join(parts) + f"<p>{note}</p>"
 
 
 def _pain_section(analysis, u: Units) -> str:

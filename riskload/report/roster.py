@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..load import start_of_week
-from .severity import COLORS, RANK, in_week, worst
+from .severity import COLORS, RANK, in_week, stands_out, worst
 from .units import Units, units as as_units
 
 
@@ -41,7 +41,7 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
         now_worst, now_codes, now_km = _week_cell(analysis, this)
         then_worst, then_codes, then_km = _week_cell(analysis, last)
         recent = analysis.flags[(pd.DatetimeIndex(analysis.flags["week_start"]) >= this - pd.Timedelta(weeks=3))
-                                & (analysis.flags["severity"].map(RANK) >= RANK["caution"])]
+                                & stands_out(analysis.flags["severity"])]
         rows.append({
             "athlete": analysis.athlete, "folder": folder,
             f"this week {u.name}": None if now_km is None else round(u.distance(now_km), 1),

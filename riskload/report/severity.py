@@ -13,6 +13,16 @@ LEVELS = ("none",) + SEVERITIES
 RANK = {name: rank for rank, name in enumerate(LEVELS)}
 
 
+#: The least severity that makes a week stand out: its bar coloured on the overview, its line at the top of the
+#: page and its day-by-day figure. A week whose flags are all information does not.
+STANDS_OUT = "caution"
+
+
+def stands_out(severities: pd.Series) -> pd.Series:
+    """Whether each of ``severities`` (a flag's, or a week's status) is :data:`STANDS_OUT` or worse."""
+    return severities.map(RANK) >= RANK[STANDS_OUT]
+
+
 def worst(severities) -> str:
     """The worst of ``severities`` ("none" when there are none)."""
     return max(severities, key=RANK.__getitem__, default="none")

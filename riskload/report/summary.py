@@ -59,8 +59,8 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     return sentence + "."
 
 
-#: Weeks the page's summary table shows; the flagged ones among them get a
-#: day-by-day figure (:func:`riskload.report.detail_weeks`).
+#: Weeks the page's summary table shows; the ones among them that stood out
+#: get a day-by-day figure (:func:`riskload.report.detail_weeks`).
 RECENT_WEEKS = 8
 
 
