@@ -252,14 +252,20 @@ def rows_by_week(records: pd.DataFrame, run_week: pd.Series):
     runs it does not name belong to no week. A week's runs need not be next
     to each other in ``records``, so a measure over a week's records (a
     median) takes them by these positions, one week at a time, rather than
-    with a week label repeated over millions of records.
+    with a week label repeated over millions of records. ``rows`` is a slice
+    where the week's runs are next to each other (as in time order), so that
+    indexing by it copies nothing, else an array of positions.
     """
     starts, ids = run_blocks(records)
     ends = np.r_[starts[1:], len(records)]
     weeks = pd.DatetimeIndex(run_week.reindex(ids))
     order = np.argsort(weeks.asi8, kind="stable")
     for week, runs in pd.Series(order).groupby(weeks[order].to_numpy(), sort=True):
-        yield week, np.concatenate([np.arange(starts[i], ends[i]) for i in runs])
+        runs = runs.to_numpy()
+        if (np.diff(runs) == 1).all():
+            yield week, slice(starts[runs[0]], ends[runs[-1]])
+        else:
+            yield week, np.concatenate([np.arange(starts[i], ends[i]) for i in runs])
 
 
 @in_chunks

@@ -112,14 +112,19 @@ def test_records_derived_in_chunks_equal_them_derived_whole(sample_export, monke
     assert gps_speed.sum() > 10
 
 
-def test_rows_by_week_gather_each_weeks_runs_wherever_they_lie(recs):
+@pytest.mark.parametrize("layout", ["scattered", "in order"])
+def test_rows_by_week_gather_each_weeks_runs_wherever_they_lie(recs, layout):
     ids = pd.unique(recs["activity_id"].astype(str))
-    # nine weeks, each run of a week far from the others in the records
-    run_week = pd.Series(pd.Timestamp("2026-01-05") + pd.to_timedelta(np.arange(len(ids)) % 9 * 7, unit="D"),
-                         index=ids)
+    # scattered: nine weeks, each run of a week far from the others in the records;
+    # in order: three runs a week, one after the other, as a history in time order
+    week_number = np.arange(len(ids)) % 9 if layout == "scattered" else np.arange(len(ids)) // 3
+    run_week = pd.Series(pd.Timestamp("2026-01-05") + pd.to_timedelta(week_number * 7, unit="D"), index=ids)
     by_week = list(records.rows_by_week(recs, run_week))
     assert [week for week, _ in by_week] == sorted(set(run_week))
-    assert sorted(np.concatenate([rows for _, rows in by_week])) == list(range(len(recs)))
+    # where a week's records are one stretch they come as a slice, which indexes without a copy
+    assert all(isinstance(rows, slice) == (layout == "in order") for _, rows in by_week)
+    positions = np.arange(len(recs))
+    assert sorted(np.concatenate([positions[rows] for _, rows in by_week])) == list(range(len(recs)))
     cadence = recs["cadence_spm"].to_numpy()
     got = pd.Series({week: np.nanmedian(cadence[rows]) for week, rows in by_week})
     expected = recs["cadence_spm"].groupby(recs["activity_id"].astype(str).map(run_week)).median()

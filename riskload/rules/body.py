@@ -133,10 +133,10 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     del moving
     minutes, cadence = {}, {}
     for week, rows in records.rows_by_week(recs, load.runs.set_index("activity_id")["week_start"]):
-        usable = rows[(np.abs(speed[rows] - median_speed) <= median_speed * pace_band_pct / 100)
-                      & ~np.isnan(cadence_spm[rows])]
-        if len(usable):
-            minutes[week], cadence[week] = dt_s[usable].sum() / 60, np.median(cadence_spm[usable])
+        in_week = cadence_spm[rows]
+        usable = (np.abs(speed[rows] - median_speed) <= median_speed * pace_band_pct / 100) & ~np.isnan(in_week)
+        if usable.any():
+            minutes[week], cadence[week] = dt_s[rows][usable].sum() / 60, np.median(in_week[usable])
     minutes, cadence = pd.Series(minutes, dtype="float64"), pd.Series(cadence, dtype="float64")
     cadence = cadence[minutes >= min_minutes]
     baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
