@@ -106,9 +106,7 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     columns = {"timestamp": stamps[plausible].as_unit("ns")}
     for name in SAMPLE_COLUMNS:
         if name not in ("activity_id", "timestamp"):
-            values = (pd.to_numeric(samples[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                      if name in samples else np.full(len(samples), np.nan))
-            columns[name] = values[plausible]
+            columns[name] = _numbers(samples[name])[plausible] if name in samples else np.full(plausible.sum(), np.nan)
     columns["segment"] = np.nan_to_num(columns["segment"], nan=0.0).astype(SAMPLE_COLUMNS["segment"])
     for column, (lo, hi), what, unit in (("heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart-rate", "bpm"),
                                          ("cadence_spm", CADENCE_RANGE_SPM, "cadence", "steps/min")):
@@ -128,6 +126,13 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     return frame
 
 
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as floats, NaN where it holds no number (text that is not one, a missing value)."""
+    if column.dtype.kind not in "biuf":
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
 def plausible_parts(raw: RawActivity) -> list[RawActivity]:
     """``raw`` itself, or, when its samples span more than :data:`MAX_PLAUSIBLE_SPAN`, its outings.
 
@@ -142,7 +147,8 @@ def plausible_parts(raw: RawActivity) -> list[RawActivity]:
     if len(samples) < 2:
         return [raw]
     stamps = samples["timestamp"]
-    if stamps.max() - stamps.min() <= MAX_PLAUSIBLE_SPAN:
+    times = stamps.to_numpy("datetime64[ns]")
+    if times.max() - times.min() <= MAX_PLAUSIBLE_SPAN.to_timedelta64():
         return [raw]
     order = stamps.sort_values(kind="stable").index
     ordered = samples.loc[order].reset_index(drop=True)
@@ -208,7 +214,7 @@ def summarize(raw: RawActivity) -> dict:
     elapsed = claimed or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
-    has_gps = bool(samples[["latitude_deg", "longitude_deg"]].notna().all(axis=1).sum() >= 2)
+    has_gps = int((samples["latitude_deg"].notna().to_numpy() & samples["longitude_deg"].notna().to_numpy()).sum()) >= 2
     device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
 
@@ -285,14 +291,15 @@ def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: st
             down = float(device_down) if device_down is not None else np.nan
             return float(device_up), down, "device"
         notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; recomputed")
-    altitude = samples["altitude_m"]
-    if altitude.notna().sum() < 2:
+    altitude = samples["altitude_m"].to_numpy(dtype=float, na_value=np.nan)
+    if np.count_nonzero(~np.isnan(altitude)) < 2:
         return np.nan, np.nan, "none"
-    if (altitude.fillna(0) == 0).all():
+    if not np.nan_to_num(altitude, nan=0.0).any():
         notes.append("altitude is 0 throughout: taken as not recorded")
         return np.nan, np.nan, "none"
     # the profile tidy_samples smoothed, in time order
-    ascent, descent = track.hysteresis_gain_m(samples.sort_values("timestamp", kind="stable")["altitude_smooth_m"])
+    in_time = np.argsort(samples["timestamp"].to_numpy("datetime64[ns]"), kind="stable")
+    ascent, descent = track.hysteresis_gain_m(samples["altitude_smooth_m"].to_numpy(dtype=float)[in_time])
     if ascent > limit_m:
         notes.append(f"altitude profile climbs {ascent:.0f} m in {distance_m / 1000:.1f} km: too noisy to use")
         return np.nan, np.nan, "none"

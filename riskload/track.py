@@ -146,27 +146,42 @@ def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
 
 
 def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHING_S) -> pd.Series:
-    """Altitude [m] with single-point glitches removed and noise averaged out.
+    """Altitude [m] with single-point glitches removed and noise averaged out, by time (UTC).
 
     A 5-point rolling median takes out isolated spikes (a bad first fix, a
     barometer jump); a centred rolling mean over ``window_s`` seconds then
-    averages the remaining noise, whatever the recording interval.
+    averages the remaining noise, whatever the recording interval. The
+    points with an altitude are taken in time order, the first of any that
+    share a time.
     """
-    alt = samples.set_index("timestamp")["altitude_m"].astype(float).dropna()
-    if alt.empty:
-        return alt
-    alt = alt[~alt.index.duplicated()].sort_index()
-    despiked = alt.rolling(5, center=True, min_periods=1).median()
-    return despiked.rolling(pd.Timedelta(seconds=window_s), center=True, min_periods=1).mean()
+    times, smooth = _smoothed(samples, window_s)
+    return pd.Series(smooth, index=pd.DatetimeIndex(times).tz_localize("UTC"), name="altitude_m")
+
+
+def _smoothed(samples: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`smooth_altitude_m` as its times (UTC ``datetime64[ns]``, ascending) and its values."""
+    altitude = samples["altitude_m"].to_numpy(dtype=float, na_value=np.nan)
+    has = ~np.isnan(altitude)
+    stamps = samples["timestamp"].to_numpy("datetime64[ns]")[has]
+    # np.unique keeps each time's first point in the given order, which a stable sort keeps first
+    order = np.argsort(stamps, kind="stable")
+    times, first = np.unique(stamps[order], return_index=True)
+    despiked = pd.Series(altitude[has][order[first]]).rolling(5, center=True, min_periods=1).median().to_numpy()
+    by_time = pd.Series(despiked, index=pd.DatetimeIndex(times))
+    return times, by_time.rolling(pd.Timedelta(seconds=window_s), center=True, min_periods=1).mean().to_numpy()
 
 
 def smooth_altitude_at_samples(samples: pd.DataFrame) -> np.ndarray:
     """:func:`smooth_altitude_m` for each sample of one activity, NaN where it has no altitude."""
-    smooth = smooth_altitude_m(samples)
-    if smooth.empty:
-        return np.full(len(samples), np.nan)
-    values = smooth.reindex(pd.DatetimeIndex(samples["timestamp"])).to_numpy()
-    return np.where(samples["altitude_m"].notna().to_numpy(), values, np.nan)
+    times, smooth = _smoothed(samples, ELEVATION_SMOOTHING_S)
+    values = np.full(len(samples), np.nan)
+    if not len(times):
+        return values
+    stamps = samples["timestamp"].to_numpy("datetime64[ns]")
+    at = np.minimum(np.searchsorted(times, stamps), len(times) - 1)
+    found = (times[at] == stamps) & samples["altitude_m"].notna().to_numpy()
+    values[found] = smooth[at[found]]
+    return values
 
 
 def hysteresis_gain_m(altitude_m, threshold_m: float = ELEVATION_THRESHOLD_M) -> tuple[float, float]:

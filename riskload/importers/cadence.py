@@ -19,9 +19,11 @@ def steps_per_minute(cadence: pd.Series, sport: str) -> pd.Series:
     means per-leg values, which are doubled. Other on-foot sports are doubled
     when their median is below half of it (walking takes 90-130 steps/min).
     """
-    values = pd.to_numeric(cadence, errors="coerce")
+    values = pd.to_numeric(cadence, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     positive = values[values > 0]
-    if positive.empty:
-        return pd.Series(np.nan, index=cadence.index)
     limit = PER_LEG_BELOW if sport == "running" else PER_LEG_BELOW / 2
-    return values * 2.0 if positive.median() < limit else values
+    if not len(positive):
+        values = np.full(len(values), np.nan)
+    elif np.median(positive) < limit:
+        values = values * 2.0
+    return pd.Series(values, index=cadence.index)

@@ -6,6 +6,7 @@ import re
 
 import gpxpy
 import gpxpy.gpx
+import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, NoActivityDataError
@@ -81,7 +82,8 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         what = ("a planned route" if header.has_route else "waypoints only" if header.has_waypoints
                 else "no track points")
         raise NoActivityDataError(path, f"nothing was recorded: {what}")
-    frame = points[points["timestamp"].notna()].reset_index(drop=True)
+    timed = points["timestamp"].notna().to_numpy()
+    frame = points if timed.all() else points[timed].reset_index(drop=True)
     if len(frame) * 2 < len(points):
         raise NoActivityDataError(
             path, f"only {len(frame)} of {len(points)} points have a time: a route or planned track, not a recording"
@@ -100,7 +102,7 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     sport, sub = normalize_sport(track_type)
     if "cadence" in frame and sport in ON_FOOT_SPORTS:
         frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
-    backwards = int((frame["timestamp"].diff().dt.total_seconds() < 0).sum())
+    backwards = int((np.diff(frame["timestamp"].to_numpy("datetime64[ns]")) < np.timedelta64(0)).sum())
     if backwards:
         notes.append(f"time goes backwards at {backwards} points; their order in the file is kept")
     name = next((name for name, _ in header.tracks if name), None) or header.name or ""

@@ -111,8 +111,8 @@ def read(xml: bytes) -> tuple[pd.DataFrame, Header] | None:
     The points table has one row per ``<trkpt>`` in document order, with
     ``timestamp`` (UTC, NaT where a point has no time gpxpy reads), ``track``
     (the ``<trk>``'s number), ``segment`` (the ``<trkseg>``'s number across
-    tracks), ``latitude_deg``, ``longitude_deg``, ``altitude_m`` and, as text,
-    each extension column that some point has.
+    tracks), ``latitude_deg``, ``longitude_deg``, ``altitude_m`` and each
+    extension column that some point has (numbers where all are plain, else text).
     """
     try:
         # as text, so that expat reads it as UTF-8 whatever it declares, as gpxpy does
@@ -201,8 +201,20 @@ def _points(bodies: list[bytes], segment_tracks: list[int]) -> tuple[pd.DataFram
                 continue  # the pattern scans every block; most files hold two or three of the four
             values = pattern.findall(joined)[: len(found)]
             if any(values):
-                frame[column] = [value.decode().strip() if value else None for value in values]
+                frame[column] = _extension_values(values)
     return frame, without_zone
+
+
+#: Extension values joined with NUL, each one empty or a plain decimal number (what watches write).
+_PLAIN_NUMBERS = re.compile(rb"(?:\s*-?\d{1,15}(?:\.\d{1,15})?\s*)?(?:\x00(?:\s*-?\d{1,15}(?:\.\d{1,15})?\s*)?)*")
+
+
+def _extension_values(values: list[bytes]) -> np.ndarray | list:
+    """An extension column: as numbers where every value is a plain one (the later conversion of the text
+    gives the same), else each value's stripped text (None where a point has none), as gpxpy gives it."""
+    if _PLAIN_NUMBERS.fullmatch(b"\x00".join(values)):
+        return np.array([float(value) if value else np.nan for value in values])
+    return [value.decode().strip() if value else None for value in values]
 
 
 def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
