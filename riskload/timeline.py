@@ -97,7 +97,10 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     notes = notes if notes is not None else []
     if samples.empty:
         return empty_samples()
-    stamps = pd.to_datetime(samples["timestamp"], utc=True, errors="coerce").array
+    stamps = samples["timestamp"]
+    if not (isinstance(stamps.dtype, pd.DatetimeTZDtype) and str(stamps.dtype.tz) == "UTC"):
+        stamps = pd.to_datetime(stamps, utc=True, errors="coerce")
+    stamps = stamps.array
     timed = ~stamps.isna()
     plausible = np.asarray((stamps >= EARLIEST_PLAUSIBLE) & (stamps <= latest_plausible()), dtype=bool)
     if (timed & ~plausible).any() and plausible.any():
@@ -214,7 +217,8 @@ def summarize(raw: RawActivity) -> dict:
     elapsed = claimed or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
-    has_gps = int((samples["latitude_deg"].notna().to_numpy() & samples["longitude_deg"].notna().to_numpy()).sum()) >= 2
+    positions = _numbers(samples["latitude_deg"]) + _numbers(samples["longitude_deg"])  # NaN where either is
+    has_gps = bool(np.count_nonzero(~np.isnan(positions)) >= 2)
     device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
 
@@ -242,14 +246,12 @@ def summarize(raw: RawActivity) -> dict:
 
     ascent, descent, elevation_source = _elevation(samples, totals, distance, raw.sport, notes)
 
-    heart = samples["heart_rate_bpm"]
-    avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or (heart.mean() if heart.notna().any() else np.nan)
-    max_hr = _positive(totals.get("max_heart_rate_bpm")) or (heart.max() if heart.notna().any() else np.nan)
-    cadence = samples["cadence_spm"]
-    on_foot = raw.sport in ON_FOOT_SPORTS
+    heart = _numbers(samples["heart_rate_bpm"])
+    avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or _over_values(np.nanmean, heart)
+    max_hr = _positive(totals.get("max_heart_rate_bpm")) or _over_values(np.nanmax, heart)
     avg_cad = np.nan
-    if on_foot:
-        avg_cad = _positive(totals.get("avg_cadence_spm")) or (cadence.mean() if cadence.notna().any() else np.nan)
+    if raw.sport in ON_FOOT_SPORTS:
+        avg_cad = _positive(totals.get("avg_cadence_spm")) or _over_values(np.nanmean, _numbers(samples["cadence_spm"]))
 
     if elapsed > 24 * 3600:
         notes.append(f"spans {elapsed / 86400:.1f} days: the device clock or recording is suspect")
@@ -279,6 +281,11 @@ def summarize(raw: RawActivity) -> dict:
         "partial": raw.partial,
         "quality_notes": "; ".join(dict.fromkeys(notes)),
     }
+
+
+def _over_values(statistic, values: np.ndarray) -> float:
+    """``statistic`` (a NaN-skipping numpy one) of ``values``, NaN when none has a value."""
+    return float(statistic(values)) if not np.isnan(values).all() else np.nan
 
 
 def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: str, notes: list[str]):

@@ -100,6 +100,41 @@ def test_the_fast_reader_takes_plain_documents_and_reads_them_as_gpxpy(data, fas
     assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
+GARMIN = (b"\n  <ns3:TrackPointExtension>\n    <ns3:hr>{hr}</ns3:hr>\n    <ns3:cad>{cad}</ns3:cad>\n"
+          b"  </ns3:TrackPointExtension>\n")
+
+
+def garmin(n: int = 4, **changes) -> list[bytes]:
+    blocks = [GARMIN.replace(b"{hr}", b"%d" % (140 + i)).replace(b"{cad}", b"%d" % (80 + i)) for i in range(n)]
+    for i, block in changes.items():
+        blocks[int(i[1:])] = block
+    return blocks
+
+
+@pytest.mark.parametrize("blocks, alike", [
+    (garmin(), True),
+    ([b'<hr unit="bpm">150</hr><Cadence>88</Cadence>', b'<hr unit="bpm"> 151 </hr><Cadence></Cadence>'], True),
+    ([b"<x:hr/><X:HR>150</X:HR>", b"<x:hr/><X:HR>151</X:HR>"], True),  # the first element with text
+    ([b"<hr><v>1</v></hr><cad>80</cad>", b"<hr><v>1</v></hr><cad>81</cad>"], True),  # no text of its own
+    (garmin(b1=GARMIN.replace(b"<ns3:cad>{cad}</ns3:cad>", b"")), False),  # a point without cadence
+    (garmin(b2=b""), False),  # a point without extensions
+    (garmin(b0=b"<heartrate>150</heartrate><ns3:hr>150</ns3:hr>"), False),  # two for one column: the first wins
+    ([b"<hr></hr><hr>150</hr>", b"<hr>151</hr><hr></hr>"], False),
+    ([b"<a:b:hr>150</a:b:hr><cad>80</cad>", b"<a:b:hr>151</a:b:hr><cad>81</cad>"], False),  # a tag of another shape
+])
+def test_blocks_written_alike_are_read_with_one_pattern_as_each_column_reads_them(blocks, alike, monkeypatch):
+    def filled(columns):
+        return {column: list(values) for column, values in columns.items() if any(values)}
+
+    pattern = gpxfast._same_as(blocks[0])
+    assert (pattern is not None and len(pattern[0].findall(b"\x00" + b"\x00".join(blocks) + b"\x00")) == len(blocks)
+            ) is alike
+    fast = filled(gpxfast._extension_columns(blocks))
+    monkeypatch.setattr(gpxfast, "_same_as", lambda block: None)
+    assert fast == filled(gpxfast._extension_columns(blocks))
+    assert fast  # every case has a value to read
+
+
 @pytest.mark.parametrize("points, unplaced, added", [
     ('<trkpt lat="1" lon="2"/><trkpt lon="2" lat="1"></trkpt>', 0, 0),
     ('<trkpt lat="1" lon="2"></trkpt><trkpt lat="1"></trkpt>', 1, 1),  # no lon

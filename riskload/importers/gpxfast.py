@@ -194,15 +194,55 @@ def _points(bodies: list[bytes], segment_tracks: list[int]) -> tuple[pd.DataFram
         "altitude_m": _numbers(columns[4], empty_is_none=True),
     })
     if any(columns[6]):
-        joined = b"\x00" + b"\x00".join(columns[6]) + b"\x00"
-        lowered = joined.lower()
-        for column, (names, pattern) in _EXTENSION_PATTERNS.items():
-            if not any(name.encode() in lowered for name in names):
-                continue  # the pattern scans every block; most files hold two or three of the four
-            values = pattern.findall(joined)[: len(found)]
+        for column, values in _extension_columns(columns[6]).items():
             if any(values):
                 frame[column] = _extension_values(values)
     return frame, without_zone
+
+
+def _extension_columns(blocks: list[bytes]) -> dict[str, list[bytes]]:
+    """Each extension column's text in each point's ``<extensions>`` block (empty where it has none).
+
+    A watch writes every point's block alike; then one pattern made from the
+    first block (:func:`_same_as`) reads them all. Otherwise, or when a block
+    differs, each column's own pattern searches every block.
+    """
+    joined = b"\x00" + b"\x00".join(blocks) + b"\x00"
+    alike = _same_as(blocks[0])
+    if alike is not None:
+        pattern, names = alike
+        found = pattern.findall(joined)
+        if len(found) == len(blocks):
+            return dict(zip(names, zip(*found) if len(names) > 1 else [found]))
+    lowered = joined.lower()
+    return {column: pattern.findall(joined)[: len(blocks)] for column, (names, pattern) in _EXTENSION_PATTERNS.items()
+            # the pattern scans every block; most files hold two or three of the four
+            if any(name.encode() in lowered for name in names)}
+
+
+_TAG = re.compile(rb"<(?:[\w.\-]+:)?([\w.\-]+)(?:\s[^>]*)?/?>")
+
+
+def _same_as(block: bytes) -> tuple[re.Pattern, list[str]] | None:
+    """A pattern matching, after a NUL, a block written exactly as ``block`` but for the text of its
+    extension elements (:data:`EXTENSION_FIELDS`), each a group, and the columns of the groups; None
+    when ``block`` holds a tag of another shape or two elements for one column (the first with text wins,
+    which can differ from block to block)."""
+    pieces = re.split(rb"(<[^>]*>)", block)  # text, tag, text, ..., text
+    parts, names, column = [], [], None
+    for number, piece in enumerate(pieces):
+        if number % 2 == 0:
+            if column in names:
+                return None
+            parts.append(rb"([^<]*)" if column else re.escape(piece))
+            names += [column] if column else []
+            continue
+        tag = _TAG.fullmatch(piece)
+        if tag is None and not piece.startswith(b"</"):
+            return None
+        column = EXTENSION_FIELDS.get(tag[1].decode().lower()) if tag and not piece.endswith(b"/>") else None
+        parts.append(re.escape(piece))
+    return re.compile(rb"\x00" + b"".join(parts) + rb"(?=\x00)"), names
 
 
 #: Extension values joined with NUL, each one empty or a plain decimal number (what watches write).
