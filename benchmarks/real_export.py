@@ -13,8 +13,10 @@ the days ahead). Each is printed in seconds, as a ratio to the baseline and in
 MB/s of the folder's files. For the GPX and TCX files it also times the
 floor any Python reader of them stands on: the standard library's C XML
 parser building each file's tree and walking every element, on one core.
-Last comes the peak memory of riskload and its workers together. Nothing is
-written into FOLDER.
+Last comes the peak memory of riskload and its workers together, taken
+from a first pass of riskload's steps; a second pass gives the times,
+without the sampler, whose reads of ``/proc`` take about half a core from
+the import's workers. Nothing is written into FOLDER.
 """
 
 from __future__ import annotations
@@ -88,43 +90,55 @@ def xml_walk(files: list[tuple[Path, str]]) -> int:
     return visited
 
 
+def riskload_steps(folder: Path, timezone: str) -> tuple[list, tuple[int, int]]:
+    """Time riskload's cold import (a new cache), warm re-import and the two analyses with their reports:
+    the rows, and the activities and skipped files the import counted."""
+    from riskload import analyze, read_export, write_report
+
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch) / "cache"
+        cold_s, export = timed(read_export, folder, timezone=timezone, cache=cache)
+        rows.append((COLD, cold_s))
+        warm_s, _ = timed(read_export, folder, timezone=timezone, cache=cache)
+        rows.append(("riskload warm re-import", warm_s))
+        analyses = (("riskload analyze + report (warm)", None),
+                    ("... the day after the last run", day_after_last_run(export.activities)))
+        for label, as_of in analyses:
+            started = time.perf_counter()
+            analysis = analyze(folder, timezone=timezone, cache=cache, as_of=as_of)
+            write_report(analysis, Path(scratch) / f"report-{len(rows)}", export_folder=folder, cache=False)
+            rows.append((label, time.perf_counter() - started))
+            analysis = None
+    return rows, (len(export.activities), len(export.skipped))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--timezone", default="UTC", help="The runner's time zone (default UTC).")
     args = parser.parse_args()
-    from riskload import analyze, read_export, write_report
 
     files = activity_files(args.folder)
     size_mb = sum(path.stat().st_size for path, _ in files) / 1e6
     print(f"{args.folder}: {len(files)} files ({dict(Counter(kind for _, kind in files))}), {size_mb:.1f} MB")
+    base_s, decoded = timed(reference_loop, files)
+    rows = [("reference parsers, one process", base_s)]
+    if decoded["gpx"] or decoded["tcx"]:
+        rows.append((WALK, timed(xml_walk, files)[0]))
+    # riskload's steps twice: first for the peak memory alone, then for the times, without the sampler,
+    # whose reads of /proc take about half a core from the import's workers
     with TreeMemory() as memory:
-        base_s, decoded = timed(reference_loop, files)
-        rows = [("reference parsers, one process", base_s)]
-        if decoded["gpx"] or decoded["tcx"]:
-            rows.append((WALK, timed(xml_walk, files)[0]))
-        with tempfile.TemporaryDirectory() as scratch:
-            cache = Path(scratch) / "cache"
-            started = time.perf_counter()
-            export = read_export(args.folder, timezone=args.timezone, cache=cache)
-            rows.append((COLD, time.perf_counter() - started))
-            warm_s, _ = timed(read_export, args.folder, timezone=args.timezone, cache=cache)
-            rows.append(("riskload warm re-import", warm_s))
-            analyses = (("riskload analyze + report (warm)", None),
-                        ("... the day after the last run", day_after_last_run(export.activities)))
-            for label, as_of in analyses:
-                started = time.perf_counter()
-                analysis = analyze(args.folder, timezone=args.timezone, cache=cache, as_of=as_of)
-                write_report(analysis, Path(scratch) / f"report-{len(rows)}", export_folder=args.folder, cache=False)
-                rows.append((label, time.perf_counter() - started))
-    print(f"reference decoded: {dict(decoded)}; riskload: {len(export.activities)} activities, "
-          f"{len(export.skipped)} files skipped")
+        riskload_steps(args.folder, args.timezone)
+    steps, (activities, skipped) = riskload_steps(args.folder, args.timezone)
+    rows += steps
+    print(f"reference decoded: {dict(decoded)}; riskload: {activities} activities, {skipped} files skipped")
     for label, seconds in rows:
         print(f"{label:<34} {seconds:8.1f} s   {base_s / seconds:6.1f}x the baseline   {size_mb / seconds:6.1f} MB/s")
     times = dict(rows)
     if WALK in times:
         print(f"riskload's cold import / the C XML parser's walk: {times[COLD] / times[WALK]:.1f}")
-    print(f"peak memory of this process (the reference loop included) and riskload's workers: {memory.peak_mb:.0f} MB "
+    print(f"peak memory of riskload and its workers (measured in a pass of its own): {memory.peak_mb:.0f} MB "
           f"(Pss; resident sets added up: {memory.peak_rss_mb:.0f} MB)")
 
 
