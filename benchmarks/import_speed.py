@@ -21,10 +21,9 @@ process, each as seconds and as a ratio to the baseline:
   the first time and again (when the figures of unchanged weeks are cached),
   and once as of the day after the last run, when the report also works
   out the safe envelope of the days ahead;
-* the peak memory of this process and all its workers together. It is
-  taken from a first pass of riskload's steps; a second pass gives the
-  times, without the sampler, whose reads of ``/proc`` take about half a
-  core from the steps that use both.
+* the peak memory of riskload and all its workers together, from the
+  same steps run again in a new process (:func:`peak_memory`): sampling
+  it takes about half a core, which would slow the steps that use both.
 
 Nothing is asserted: the figures are printed against the targets.
 """
@@ -35,7 +34,6 @@ import argparse
 import gc
 import os
 import resource
-import select
 import shutil
 import subprocess
 import sys
@@ -77,43 +75,27 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
-class TreeMemory:
-    """The peak memory [MB] of this process and all its descendants together.
+def peak_memory(command: list[str]) -> tuple[float, float]:
+    """Run ``command`` in a new process and sample its process tree every 20 ms until it ends: the peaks [MB]
+    of its proportional set sizes (Pss) and of its resident sets, each added up over the tree.
 
-    Import workers are children of a fork server, not of this process, so
-    the kernel's per-child peak does not see them. A separate process
-    samples ``/proc`` every 20 ms instead (on Linux; elsewhere only this
-    process's own peak counts): a thread here would take the interpreter
-    from what is measured, and riskload forks its report child only when
-    the caller runs no other thread.
-
-    ``peak_mb`` adds up proportional set sizes (Pss), so a page that a
-    forked process shares with its parent counts once; ``peak_rss_mb`` adds
-    up resident sets, counting it in every process that maps it.
+    Import workers are children of a fork server, not of the process that
+    starts them, so the kernel's per-child peak does not see them; ``/proc``
+    does (on Linux; elsewhere only the largest process's own peak counts).
+    Pss counts a page that a forked process shares with its parent once;
+    resident sets count it in every process that maps it. The sampling
+    takes about half a core, so nothing is timed while it runs.
     """
-
-    def __init__(self):
-        self.peak_mb = self.peak_rss_mb = 0.0
-
-    def __enter__(self):
-        self._sampler = subprocess.Popen([sys.executable, __file__, "--watch-memory", str(os.getpid())],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        return self
-
-    def __exit__(self, *exc):
-        answer, _ = self._sampler.communicate("")
-        self.peak_mb, self.peak_rss_mb = (float(v) for v in answer.split())
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        self.peak_mb, self.peak_rss_mb = max(self.peak_mb, own), max(self.peak_rss_mb, own)
-
-
-def watch_memory(root: int) -> None:
-    """Sample the memory of ``root``'s process tree until stdin closes, then print the two peaks [MB]."""
+    child = subprocess.Popen(command)
     peak_pss = peak_rss = 0.0
-    while not select.select([sys.stdin], [], [], 0.02)[0]:
-        pss, rss = _tree_memory_mb(root)
+    while child.poll() is None:
+        pss, rss = _tree_memory_mb(child.pid)
         peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
-    print(peak_pss, peak_rss)
+        time.sleep(0.02)
+    if child.returncode:
+        raise SystemExit(f"the memory pass failed: {' '.join(command)} exited with {child.returncode}")
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return max(peak_pss, largest), max(peak_rss, largest)
 
 
 def _tree_memory_mb(root: int) -> tuple[float, float]:
@@ -203,15 +185,15 @@ def main() -> None:
     parser.add_argument("--export", type=Path, help="Build the export here, or reuse the one already there.")
     parser.add_argument("--baseline-files", type=int,
                         help="Time the baseline on this many files and scale it up (default: all of them).")
-    parser.add_argument("--watch-memory", type=int, metavar="PID", help=argparse.SUPPRESS)
+    parser.add_argument("--memory-pass", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.watch_memory:
-        watch_memory(args.watch_memory)
+    days_apart = args.years * 365.25 / args.runs
+    if args.memory_pass:
+        riskload_steps(args.export, args.memory_pass, args.runs, days_apart, args.minutes)
         return
 
     work = Path(tempfile.mkdtemp(prefix="riskload-bench-"))
     export = args.export or work / "export"
-    days_apart = args.years * 365.25 / args.runs
     existing = sorted(export.glob("*_RUN.fit")) if export.is_dir() else []
     if len(existing) != args.runs:
         shutil.rmtree(export, ignore_errors=True)
@@ -227,11 +209,10 @@ def main() -> None:
     sample = paths[: args.baseline_files] if args.baseline_files else paths
     base_s, messages = timed(baseline_loop, sample)
     base_s *= len(paths) / len(sample)
-    # the steps twice: first for the peak memory alone, as a process that has run nothing else holds it, then
-    # for the times, without the sampler, whose reads of /proc take about half a core from the steps that use both
-    with TreeMemory() as memory:
-        riskload_steps(export, work / "memory", args.runs, days_apart, args.minutes)
     t = riskload_steps(export, work / "timed", args.runs, days_apart, args.minutes)
+    peak_mb, peak_rss_mb = peak_memory([
+        sys.executable, str(Path(__file__).resolve()), "--memory-pass", str(work / "memory"), "--export", str(export),
+        "--runs", str(args.runs), "--years", str(args.years), "--minutes", str(args.minutes)])
 
     def row(label: str, seconds: float, note: str = "") -> None:
         ratio = base_s / seconds if seconds else float("inf")
@@ -254,8 +235,8 @@ def main() -> None:
         f"report {t.again_s:.2f} s: only changed weeks are drawn")
     row("rules + report the day after the last run", t.current_rules_s + t.current_report_s,
         f"report {t.current_report_s:.2f} s, the safe envelope of the days ahead included")
-    print(f"{'peak memory, all processes together':<44}{memory.peak_mb:>7.0f} MB   "
-          f"(Pss; {memory.peak_rss_mb:.0f} MB adding up resident sets, shared pages once per process)")
+    print(f"{'peak memory, all processes together':<44}{peak_mb:>7.0f} MB   "
+          f"(Pss; {peak_rss_mb:.0f} MB adding up resident sets, shared pages once per process)")
     print()
     checks = [
         ("cold import >= 1.8x faster than the baseline", base_s / t.cold_s >= 1.8, f"{base_s / t.cold_s:.1f}x"),
@@ -267,7 +248,7 @@ def main() -> None:
         ("rules + report < 2 s, weekly re-run", t.rules_s + t.again_s < 2, f"{t.rules_s + t.again_s:.2f} s"),
         ("rules + report < 2 s, the day after the last run", t.current_rules_s + t.current_report_s < 2,
          f"{t.current_rules_s + t.current_report_s:.2f} s"),
-        ("peak memory < 1.5 GB", memory.peak_mb < 1536, f"{memory.peak_mb:.0f} MB"),
+        ("peak memory < 1.5 GB", peak_mb < 1536, f"{peak_mb:.0f} MB"),
     ]
     for label, met, figure in checks:
         print(f"{'met    ' if met else 'MISSED '} {label}: {figure}")

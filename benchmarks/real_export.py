@@ -13,10 +13,9 @@ the days ahead). Each is printed in seconds, as a ratio to the baseline and in
 MB/s of the folder's files. For the GPX and TCX files it also times the
 floor any Python reader of them stands on: the standard library's C XML
 parser building each file's tree and walking every element, on one core.
-Last comes the peak memory of riskload and its workers together, taken
-from a first pass of riskload's steps; a second pass gives the times,
-without the sampler, whose reads of ``/proc`` take about half a core from
-the import's workers. Nothing is written into FOLDER.
+Last comes the peak memory of riskload and its workers together, from the
+same steps run again in a new process: sampling it takes about half a
+core, which would slow the import's workers. Nothing is written into FOLDER.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ import gpxpy
 from fitparse import FitFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_speed import TreeMemory, day_after_last_run, timed  # noqa: E402
+from import_speed import day_after_last_run, peak_memory, timed  # noqa: E402
 
 
 COLD = "riskload cold import"
@@ -117,7 +116,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--timezone", default="UTC", help="The runner's time zone (default UTC).")
+    parser.add_argument("--memory-pass", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_pass:
+        riskload_steps(args.folder, args.timezone)
+        return
 
     files = activity_files(args.folder)
     size_mb = sum(path.stat().st_size for path, _ in files) / 1e6
@@ -126,20 +129,18 @@ def main() -> None:
     rows = [("reference parsers, one process", base_s)]
     if decoded["gpx"] or decoded["tcx"]:
         rows.append((WALK, timed(xml_walk, files)[0]))
-    # riskload's steps twice: first for the peak memory alone, then for the times, without the sampler,
-    # whose reads of /proc take about half a core from the import's workers
-    with TreeMemory() as memory:
-        riskload_steps(args.folder, args.timezone)
     steps, (activities, skipped) = riskload_steps(args.folder, args.timezone)
     rows += steps
+    peak_mb, peak_rss_mb = peak_memory([sys.executable, str(Path(__file__).resolve()), str(args.folder),
+                                        "--timezone", args.timezone, "--memory-pass"])
     print(f"reference decoded: {dict(decoded)}; riskload: {activities} activities, {skipped} files skipped")
     for label, seconds in rows:
         print(f"{label:<34} {seconds:8.1f} s   {base_s / seconds:6.1f}x the baseline   {size_mb / seconds:6.1f} MB/s")
     times = dict(rows)
     if WALK in times:
         print(f"riskload's cold import / the C XML parser's walk: {times[COLD] / times[WALK]:.1f}")
-    print(f"peak memory of riskload and its workers (measured in a pass of its own): {memory.peak_mb:.0f} MB "
-          f"(Pss; resident sets added up: {memory.peak_rss_mb:.0f} MB)")
+    print(f"peak memory of riskload and its workers (the same steps in a new process): {peak_mb:.0f} MB "
+          f"(Pss; resident sets added up: {peak_rss_mb:.0f} MB)")
 
 
 if __name__ == "__main__":
