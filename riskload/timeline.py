@@ -109,7 +109,7 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     columns = {"timestamp": stamps[plausible].as_unit("ns")}
     for name in SAMPLE_COLUMNS:
         if name not in ("activity_id", "timestamp"):
-            columns[name] = _numbers(samples[name])[plausible] if name in samples else np.full(plausible.sum(), np.nan)
+            columns[name] = _floats(samples[name])[plausible] if name in samples else np.full(plausible.sum(), np.nan)
     columns["segment"] = np.nan_to_num(columns["segment"], nan=0.0).astype(SAMPLE_COLUMNS["segment"])
     for column, (lo, hi), what, unit in (("heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart-rate", "bpm"),
                                          ("cadence_spm", CADENCE_RANGE_SPM, "cadence", "steps/min")):
@@ -129,7 +129,7 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     return frame
 
 
-def _numbers(column: pd.Series) -> np.ndarray:
+def _floats(column: pd.Series) -> np.ndarray:
     """A column as floats, NaN where it holds no number (text that is not one, a missing value)."""
     if column.dtype.kind not in "biuf":
         column = pd.to_numeric(column, errors="coerce")
@@ -217,7 +217,7 @@ def summarize(raw: RawActivity) -> dict:
     elapsed = claimed or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
-    positions = _numbers(samples["latitude_deg"]) + _numbers(samples["longitude_deg"])  # NaN where either is
+    positions = _floats(samples["latitude_deg"]) + _floats(samples["longitude_deg"])  # NaN where either is
     has_gps = bool(np.count_nonzero(~np.isnan(positions)) >= 2)
     device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
@@ -246,12 +246,13 @@ def summarize(raw: RawActivity) -> dict:
 
     ascent, descent, elevation_source = _elevation(samples, totals, distance, raw.sport, notes)
 
-    heart = _numbers(samples["heart_rate_bpm"])
-    avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or _over_values(np.nanmean, heart)
-    max_hr = _positive(totals.get("max_heart_rate_bpm")) or _over_values(np.nanmax, heart)
+    heart = _floats(samples["heart_rate_bpm"])
+    avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or _nan_statistic(np.nanmean, heart)
+    max_hr = _positive(totals.get("max_heart_rate_bpm")) or _nan_statistic(np.nanmax, heart)
     avg_cad = np.nan
     if raw.sport in ON_FOOT_SPORTS:
-        avg_cad = _positive(totals.get("avg_cadence_spm")) or _over_values(np.nanmean, _numbers(samples["cadence_spm"]))
+        cadence = _floats(samples["cadence_spm"])
+        avg_cad = _positive(totals.get("avg_cadence_spm")) or _nan_statistic(np.nanmean, cadence)
 
     if elapsed > 24 * 3600:
         notes.append(f"spans {elapsed / 86400:.1f} days: the device clock or recording is suspect")
@@ -283,7 +284,7 @@ def summarize(raw: RawActivity) -> dict:
     }
 
 
-def _over_values(statistic, values: np.ndarray) -> float:
+def _nan_statistic(statistic, values: np.ndarray) -> float:
     """``statistic`` (a NaN-skipping numpy one) of ``values``, NaN when none has a value."""
     return float(statistic(values)) if not np.isnan(values).all() else np.nan
 
