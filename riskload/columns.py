@@ -75,6 +75,13 @@ def empty_frame(spec: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in spec.items()})
 
 
+def as_floats(column: pd.Series) -> np.ndarray:
+    """A column as floats, NaN where it holds no number (text that is not one, a missing value)."""
+    if column.dtype.kind not in "biuf":
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
 def conform(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
     """Return ``frame`` with exactly the columns of ``spec``, in order and typed.
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import track
-from .columns import SAMPLE_COLUMNS
+from .columns import SAMPLE_COLUMNS, as_floats
 from .sports import ON_FOOT_SPORTS, RUNNING_SPORTS
 
 #: Times before this are a device that never set its clock (FIT counts from
@@ -109,7 +109,7 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     columns = {"timestamp": stamps[plausible].as_unit("ns")}
     for name in SAMPLE_COLUMNS:
         if name not in ("activity_id", "timestamp"):
-            columns[name] = _floats(samples[name])[plausible] if name in samples else np.full(plausible.sum(), np.nan)
+            columns[name] = as_floats(samples[name])[plausible] if name in samples else np.full(plausible.sum(), np.nan)
     columns["segment"] = np.nan_to_num(columns["segment"], nan=0.0).astype(SAMPLE_COLUMNS["segment"])
     for column, (lo, hi), what, unit in (("heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart-rate", "bpm"),
                                          ("cadence_spm", CADENCE_RANGE_SPM, "cadence", "steps/min")):
@@ -127,13 +127,6 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     frame = pd.DataFrame(columns)  # in the order, and of the types, of SAMPLE_COLUMNS
     frame["altitude_smooth_m"] = track.smooth_altitude_at_samples(frame)
     return frame
-
-
-def _floats(column: pd.Series) -> np.ndarray:
-    """A column as floats, NaN where it holds no number (text that is not one, a missing value)."""
-    if column.dtype.kind not in "biuf":
-        column = pd.to_numeric(column, errors="coerce")
-    return column.to_numpy(dtype=float, na_value=np.nan)
 
 
 def plausible_parts(raw: RawActivity) -> list[RawActivity]:
@@ -217,7 +210,7 @@ def summarize(raw: RawActivity) -> dict:
     elapsed = claimed or max(span_s, _positive(totals.get("moving_time_s")) or 0.0)
 
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
-    positions = _floats(samples["latitude_deg"]) + _floats(samples["longitude_deg"])  # NaN where either is
+    positions = as_floats(samples["latitude_deg"]) + as_floats(samples["longitude_deg"])  # NaN where either is
     has_gps = bool(np.count_nonzero(~np.isnan(positions)) >= 2)
     device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
@@ -246,12 +239,12 @@ def summarize(raw: RawActivity) -> dict:
 
     ascent, descent, elevation_source = _elevation(samples, totals, distance, raw.sport, notes)
 
-    heart = _floats(samples["heart_rate_bpm"])
+    heart = as_floats(samples["heart_rate_bpm"])
     avg_hr = _positive(totals.get("avg_heart_rate_bpm")) or _nan_statistic(np.nanmean, heart)
     max_hr = _positive(totals.get("max_heart_rate_bpm")) or _nan_statistic(np.nanmax, heart)
     avg_cad = np.nan
     if raw.sport in ON_FOOT_SPORTS:
-        cadence = _floats(samples["cadence_spm"])
+        cadence = as_floats(samples["cadence_spm"])
         avg_cad = _positive(totals.get("avg_cadence_spm")) or _nan_statistic(np.nanmean, cadence)
 
     if elapsed > 24 * 3600:
@@ -299,7 +292,7 @@ def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: st
             down = float(device_down) if device_down is not None else np.nan
             return float(device_up), down, "device"
         notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; recomputed")
-    altitude = samples["altitude_m"].to_numpy(dtype=float, na_value=np.nan)
+    altitude = as_floats(samples["altitude_m"])
     if np.count_nonzero(~np.isnan(altitude)) < 2:
         return np.nan, np.nan, "none"
     if not np.nan_to_num(altitude, nan=0.0).any():

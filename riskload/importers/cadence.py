@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..columns import as_floats
+
 #: A running cadence whose median is below this [1/min] is counted per leg
 #: (strides); runners take 140-200 steps/min, i.e. 70-100 strides/min.
 #: Heuristic for GPX and TCX, whose schemas do not fix the unit.
@@ -19,7 +21,7 @@ def steps_per_minute(cadence: pd.Series, sport: str) -> pd.Series:
     means per-leg values, which are doubled. Other on-foot sports are doubled
     when their median is below half of it (walking takes 90-130 steps/min).
     """
-    values = pd.to_numeric(cadence, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = as_floats(cadence)
     positive = values[values > 0]
     limit = PER_LEG_BELOW if sport == "running" else PER_LEG_BELOW / 2
     if not len(positive):
