@@ -288,32 +288,43 @@ def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeInd
     over ``acute_days`` and ``chronic_days`` ``acute_km``, ``chronic_km``
     and their ratio ``acwr`` (NaN until the history covers ``chronic_days``).
     """
-    g = runs.groupby("local_date")
-    daily = pd.DataFrame({
-        "distance_km": g["distance_km"].sum(),
-        "moving_time_min": g["moving_time_min"].sum(),
-        "runs": g.size(),
-        "longest_run_km": g["distance_km"].max(),
-        "ascent_m": g["ascent_m"].sum(),
-        "descent_m": g["descent_m"].sum(),
-        "steep_descent_m": g["steep_descent_m"].sum(),
-        "high_hr_min": g["high_hr_min"].sum(),
-        "trimp": g["trimp"].sum(),
-    }).reindex(days, fill_value=0.0).fillna(0.0)
-    daily["runs"] = daily["runs"].astype(int)
-    daily["rest_day"] = daily["runs"] == 0
-    daily["strength_sessions"] = strength.groupby("local_date").size().reindex(days, fill_value=0).astype(int)
+    day, inside = _positions(runs["local_date"], days)
+    n = len(days)
+
+    def per_day(column: str) -> np.ndarray:
+        values = np.nan_to_num(runs[column].to_numpy(dtype=float, na_value=np.nan)[inside], nan=0.0)
+        return np.bincount(day, weights=values, minlength=n)
+
+    longest = np.zeros(n)
+    np.maximum.at(longest, day, np.nan_to_num(runs["distance_km"].to_numpy(dtype=float, na_value=np.nan)[inside]))
+    count = np.bincount(day, minlength=n)
+    daily = pd.DataFrame({"distance_km": per_day("distance_km"), "moving_time_min": per_day("moving_time_min"),
+                          "runs": count, "longest_run_km": longest,
+                          **{name: per_day(name) for name in ("ascent_m", "descent_m", "steep_descent_m",
+                                                                "high_hr_min", "trimp")},
+                          "rest_day": count == 0,
+                          "strength_sessions": np.bincount(_positions(strength["local_date"], days)[0], minlength=n)},
+                         index=pd.DatetimeIndex(days, name="date"))
     daily["acute_km"] = daily["distance_km"].ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
     daily["chronic_km"] = daily["distance_km"].ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
-    ratio = daily["acute_km"] / daily["chronic_km"].where(daily["chronic_km"] > 0)
-    daily["acwr"] = ratio.where(np.arange(len(daily)) >= chronic_days - 1)
-    daily.index.name = "date"
+    chronic = daily["chronic_km"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = daily["acute_km"].to_numpy() / np.where(chronic > 0, chronic, np.nan)
+    daily["acwr"] = np.where(np.arange(n) >= chronic_days - 1, ratio, np.nan)
     return daily
+
+
+def _positions(dates: pd.Series, days: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Each date's row in ``days`` (consecutive days), for the dates inside them; and which those are."""
+    offset = (pd.DatetimeIndex(dates) - days[0]).days.to_numpy() if len(days) else np.zeros(0, int)
+    inside = (offset >= 0) & (offset < len(days))
+    return offset[inside].astype(np.intp), inside
 
 
 def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, first_day: int,
                  as_of: pd.Timestamp) -> pd.DataFrame:
-    """One row per week (``week_start``), dense, from the daily table.
+    """One row per week (``week_start``), dense, from the daily table (whole weeks of ``first_day`` on, as
+    :attr:`Load.daily` makes it).
 
     Adds ``complete`` (False for the week holding ``as_of`` and later),
     ``rest_days``, ``ascent_m_per_km``, ``median_cadence_spm`` (all running
@@ -321,26 +332,35 @@ def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame, recs: pd.DataFrame, fi
     distances, rest days as 0) and ``strain`` (weekly distance x monotony),
     and ``acwr_max``, the week's highest daily acute:chronic ratio.
     """
-    week = start_of_week(daily.index, first_day)
-    g = daily.groupby(week)
-    sums = g[["distance_km", "moving_time_min", "runs", "ascent_m", "descent_m", "steep_descent_m", "high_hr_min",
-              "trimp", "strength_sessions"]].sum()
-    weekly = sums.assign(
-        rest_days=g["rest_day"].sum().astype(int),
-        longest_run_km=g["longest_run_km"].max(),
-    )
-    weekly.index.name = "week_start"
-    weekly["complete"] = (weekly.index + pd.Timedelta(days=7)) <= as_of
-    weekly["ascent_m_per_km"] = (weekly["ascent_m"] / weekly["distance_km"]).where(weekly["distance_km"] > 0, 0.0)
-    run_week = runs.set_index("activity_id")["week_start"]
+    weeks = len(daily) // 7
+    if len(daily) % 7 or (weeks and daily.index[0].day_of_week != first_day):
+        raise ValueError("the daily table must hold whole weeks")
+    index = pd.DatetimeIndex(daily.index.to_numpy()[::7], name="week_start")
+
+    def by_week(column: str) -> np.ndarray:
+        return daily[column].to_numpy().reshape(weeks, 7)
+
+    weekly = pd.DataFrame({name: by_week(name).sum(axis=1) for name in (
+        "distance_km", "moving_time_min", "runs", "ascent_m", "descent_m", "steep_descent_m", "high_hr_min", "trimp",
+        "strength_sessions", "rest_day")}, index=index).rename(columns={"rest_day": "rest_days"})
+    weekly["longest_run_km"] = by_week("longest_run_km").max(axis=1)
+    weekly["complete"] = (index + pd.Timedelta(days=7)) <= as_of
+    distance = weekly["distance_km"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weekly["ascent_m_per_km"] = np.where(distance > 0, weekly["ascent_m"].to_numpy() / distance, 0.0)
+        mean, sd = by_week("distance_km").mean(axis=1), by_week("distance_km").std(axis=1)
+        weekly["median_cadence_spm"] = _median_cadence(runs, recs).reindex(index).to_numpy()
+        weekly["monotony"] = np.where(mean > 0, mean / sd, np.nan)  # inf: the same distance every day
+    weekly["strain"] = distance * weekly["monotony"].to_numpy()
+    weekly["acwr_max"] = np.fmax.reduce(by_week("acwr"), axis=1) if weeks else np.zeros(0)
+    return weekly
+
+
+def _median_cadence(runs: pd.DataFrame, recs: pd.DataFrame) -> pd.Series:
+    """The median cadence of each week's running records [spm] (NaN where none has one)."""
     cadence_spm = recs["cadence_spm"].to_numpy()
     cadence = {}
-    for week, rows in records.rows_by_week(recs, run_week):
+    for week, rows in records.rows_by_week(recs, runs.set_index("activity_id")["week_start"]):
         values = cadence_spm[rows][~np.isnan(cadence_spm[rows])]
         cadence[week] = np.median(values) if len(values) else np.nan
-    weekly["median_cadence_spm"] = pd.Series(cadence, dtype="float64").reindex(weekly.index)
-    mean, sd = g["distance_km"].mean(), g["distance_km"].std(ddof=0)
-    weekly["monotony"] = (mean / sd).where(mean > 0)  # inf: the same distance every day
-    weekly["strain"] = weekly["distance_km"] * weekly["monotony"]
-    weekly["acwr_max"] = g["acwr"].max()
-    return weekly
+    return pd.Series(cadence, dtype="float64")

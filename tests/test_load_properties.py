@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from riskload.load import weekly_table
 from riskload.rules import run_rules
 
 from .synthetic import history, run
@@ -38,6 +39,32 @@ def test_weekly_distance_sums_to_the_runs_and_weeks_are_contiguous(spec):
     assert all(day.day_name() == "Monday" for day in load.weekly.index)
     assert (load.weekly["rest_days"] == 7 - load.daily.groupby(
         load.daily.index.to_period("W-SUN"))["runs"].apply(lambda r: (r > 0).sum()).to_numpy()).all()
+
+
+
+@examples
+@given(runs_strategy, st.sampled_from(["monday", "thursday", "sunday"]))
+def test_each_week_is_made_of_its_own_seven_days(spec, week_start):
+    load = history(_activities(spec), week_start=week_start)
+    first_day = load.settings.week_start_day
+    daily, weekly = load.daily, load.weekly
+    week = daily.index - pd.to_timedelta((daily.index.day_of_week - first_day) % 7, unit="D")
+    by_week = daily.groupby(week)
+    assert (weekly.index.day_of_week == first_day).all()
+    for column in ("distance_km", "moving_time_min", "trimp", "high_hr_min"):
+        assert weekly[column].to_numpy() == pytest.approx(by_week[column].sum().to_numpy())
+    assert (weekly["runs"].to_numpy() == by_week["runs"].sum().to_numpy()).all()
+    assert (weekly["longest_run_km"].to_numpy() == by_week["longest_run_km"].max().to_numpy()).all()
+    monotony = by_week["distance_km"].mean() / by_week["distance_km"].std(ddof=0)
+    assert weekly["monotony"].to_numpy() == pytest.approx(monotony.where(by_week["distance_km"].mean() > 0).to_numpy(),
+                                                          nan_ok=True)
+    assert weekly["acwr_max"].to_numpy() == pytest.approx(by_week["acwr"].max().to_numpy(), nan_ok=True)
+
+
+def test_a_daily_table_of_part_weeks_is_refused():
+    load = history(_activities([(3, 10.0, 6), (12, 8.0, 6)]))
+    with pytest.raises(ValueError, match="whole weeks"):
+        weekly_table(load.daily.iloc[1:], load.runs, load.records, 0, load.as_of)
 
 
 def _key(flags):
