@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import records
-from .columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, conform
+from .columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, conform, typed_rows
 from .errors import ConfigError
 from .load import Load, assemble_load, measure_runs, start_of_week
 from .rules import rule_thresholds, run_rules
@@ -225,9 +225,7 @@ def planned_activities(plan: pd.DataFrame, habits: Habits, *,
             "avg_heart_rate_bpm": float(np.nanmean(heart)) if habits.max_bpm is not None else np.nan,
             "n_samples": len(t), "has_gps": False, "name": f"planned {kind} run", "partial": False,
             "quality_notes": ""})
-    activities = conform(pd.DataFrame(acts), ACTIVITY_COLUMNS) if acts else conform(pd.DataFrame(),
-                                                                                     ACTIVITY_COLUMNS)
-    return activities, _sample_table(samples, habits.cadence_spm)
+    return typed_rows(acts, ACTIVITY_COLUMNS), _sample_table(samples, habits.cadence_spm)
 
 
 def _sample_table(runs: list[dict], cadence_spm: float) -> pd.DataFrame:

@@ -66,11 +66,11 @@ def join_sessions(runs: pd.DataFrame) -> pd.DataFrame:
     """
     runs = runs.sort_values("start_time", kind="stable")
     key = runs["session_id"].fillna(runs["activity_id"])
+    if not key.duplicated().any():  # every session in one part
+        return runs.assign(activity_id=key.to_numpy(), part_ids=[[a] for a in runs["activity_id"]])
     parts = runs.groupby(key, sort=False)["activity_id"].agg(list)
     single = key.map(parts.str.len()) == 1
     alone = runs[single.to_numpy()].assign(part_ids=[[a] for a in runs.loc[single.to_numpy(), "activity_id"]])
-    if single.all():
-        return alone.assign(activity_id=key[single.to_numpy()].to_numpy())
     many = runs[~single.to_numpy()].assign(_key=key[~single.to_numpy()].to_numpy())
     weight = many["moving_time_s"].fillna(0.0)
     many = many.assign(_hr=many["avg_heart_rate_bpm"] * weight, _hr_w=weight.where(many["avg_heart_rate_bpm"].notna()),

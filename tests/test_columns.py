@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from riskload.columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform
+from riskload.columns import ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS, conform, typed_rows
 
 
 @pytest.mark.parametrize("spec", [ACTIVITY_COLUMNS, SAMPLE_COLUMNS, SKIPPED_COLUMNS])
@@ -35,3 +35,15 @@ def test_present_columns_are_converted_and_extra_ones_dropped():
     assert table["distance_m"].iloc[0] == 12.5 and pd.isna(table["distance_m"].iloc[1])
     assert table["start_time"].iloc[0] == pd.Timestamp("2026-03-01 07:00", tz="UTC")
     assert table["activity_id"].tolist() == ["b", "a"]
+
+
+@pytest.mark.parametrize("spec", [ACTIVITY_COLUMNS, SAMPLE_COLUMNS])
+def test_rows_of_typed_values_make_the_table_conform_makes(spec):
+    given = conform(pd.DataFrame({"activity_id": ["b", "a", None], "is_running": [True, False, True],
+                                  "n_samples": [3, 0, 7], "distance_m": [12.5, float("nan"), 3.0],
+                                  "timestamp": ["2026-03-01T07:00:00Z", None, "2026-03-01T07:00:01Z"],
+                                  "start_time": ["2026-03-01T07:00:00Z", None, "2026-03-02T07:00:00Z"],
+                                  "local_date": ["2026-03-01", "2026-03-02", None], "name": ["x", None, "z"],
+                                  "segment": [0, 1, 1]}), spec)
+    pd.testing.assert_frame_equal(typed_rows(given.to_dict("records"), spec), given, check_exact=True)
+    pd.testing.assert_frame_equal(typed_rows([], spec), conform(pd.DataFrame(), spec), check_exact=True)

@@ -85,15 +85,18 @@ class Rule:
         return doc.split("References\n----------", 1)[1].strip()
 
 
+_NO_FLAGS = pd.DataFrame({c: pd.Series(dtype="object") for c in RULE_COLUMNS})
+
+
 def no_flags() -> pd.DataFrame:
     """An empty rule result."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in RULE_COLUMNS})
+    return _NO_FLAGS.copy()
 
 
 def flags(period: str, date, severity, observed, threshold, unit: str, message, activity_ids) -> pd.DataFrame:
     """A rule result from aligned columns (scalars are broadcast)."""
-    frame = pd.DataFrame({"date": pd.to_datetime(pd.Series(date)).reset_index(drop=True)})
-    n = len(frame)
+    dates = pd.to_datetime(pd.Series(date)).reset_index(drop=True)
+    n = len(dates)
 
     def column(value):
         if isinstance(value, (pd.Series, pd.Index, np.ndarray, list, tuple)):
@@ -103,14 +106,10 @@ def flags(period: str, date, severity, observed, threshold, unit: str, message, 
             return values
         return [value] * n
 
-    frame["period"] = period
-    frame["severity"] = column(severity)
-    frame["observed"] = column(observed)
-    frame["threshold"] = column(threshold)
-    frame["unit"] = unit
-    frame["message"] = column(message)
-    frame["activity_ids"] = [list(ids) for ids in activity_ids] if n else []
-    return frame[RULE_COLUMNS]
+    return pd.DataFrame({"period": [period] * n, "date": dates, "severity": column(severity),
+                         "observed": column(observed), "threshold": column(threshold), "unit": [unit] * n,
+                         "message": column(message),
+                         "activity_ids": [list(ids) for ids in activity_ids] if n else []}, columns=RULE_COLUMNS)
 
 
 def rounded_ratio(now, before, digits: int = 2):
@@ -141,8 +140,10 @@ def pct_change(now: pd.Series, before: pd.Series) -> pd.Series:
 
 def run_ids(runs: pd.DataFrame, key: str) -> pd.Series:
     """Activity ids of the runs grouped by ``key`` (e.g. ``week_start``), in start order."""
-    ordered = runs[runs[key].notna()].sort_values([key, "start_time"], kind="stable")
-    keys, ids = ordered[key].to_numpy(), ordered["activity_id"].to_numpy(dtype=object)
+    chosen = runs[key].notna().to_numpy()
+    keys, starts = runs[key].to_numpy()[chosen], pd.DatetimeIndex(runs["start_time"]).asi8[chosen]
+    order = np.lexsort((starts, pd.factorize(keys, sort=True)[0]))
+    keys, ids = keys[order], runs["activity_id"].to_numpy(dtype=object)[chosen][order]
     bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
     return pd.Series([list(part) for part in np.split(ids, bounds)] if len(ids) else [],
                      index=pd.Index(keys[np.r_[0, bounds]] if len(ids) else keys, name=key),
@@ -168,15 +169,20 @@ def coverage(runs: pd.DataFrame, weeks, column: str, what: str) -> Coverage:
     so, and is one grade lower when those runs hold half of the week's
     moving time or more.
     """
-    missing = runs[column].isna()
-    table = runs.assign(missing=missing, missing_min=runs["moving_time_min"].where(missing, 0.0))
-    per_week = table.groupby("week_start").agg(runs=("missing", "size"), missing=("missing", "sum"),
-                                               missing_min=("missing_min", "sum"), minutes=("moving_time_min", "sum"))
-    per_week = per_week.reindex(pd.DatetimeIndex(weeks)).fillna(0)
-    notes = [f"; {int(m)} of {int(n)} runs had no {what}" if m else "" for m, n in zip(per_week["missing"],
-                                                                                  per_week["runs"])]
-    thin = ((per_week["missing_min"] > 0) & (per_week["missing_min"] >= per_week["minutes"] / 2)).to_numpy()
-    return Coverage(notes, thin)
+    weeks = pd.DatetimeIndex(weeks)
+    distinct = weeks.unique()
+    chosen = runs[runs["week_start"].isin(distinct)]
+    week = distinct.get_indexer(chosen["week_start"])
+    missing = chosen[column].isna().to_numpy()
+    minutes = chosen["moving_time_min"].to_numpy(dtype=float)
+
+    def per_week(values) -> np.ndarray:
+        return np.bincount(week, weights=values, minlength=len(distinct))[distinct.get_indexer(weeks)]
+
+    n, lacking = per_week(np.ones(len(chosen))), per_week(missing.astype(float))
+    lacking_min, total_min = per_week(np.where(missing, minutes, 0.0)), per_week(minutes)
+    notes = [f"; {int(m)} of {int(k)} runs had no {what}" if m else "" for m, k in zip(lacking, n)]
+    return Coverage(notes, (lacking_min > 0) & (lacking_min >= total_min / 2))
 
 
 #: Earlier cases a habit needs before it is known.

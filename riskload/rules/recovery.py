@@ -47,7 +47,7 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
     ran = ~load.daily["rest_day"]
     streak = ran.groupby((~ran).cumsum()).cumsum()
     ends = streak[(streak >= streak_warning_days) & (streak.shift(-1, fill_value=0) == 0)]
-    by_day = load.runs.sort_values("start_time").groupby("local_date")["activity_id"].agg(list)
+    by_day = run_ids(load.runs, "local_date") if len(ends) else {}
     streak_ids = [sum((by_day.get(day, []) for day in pd.date_range(end - pd.Timedelta(days=n - 1), end)), [])
                   for end, n in ends.items()]
     streaks = flags("day", ends.index, "warning", ends.to_numpy(), streak_warning_days, "days",
