@@ -361,6 +361,7 @@ def _median_cadence(runs: pd.DataFrame, recs: pd.DataFrame) -> pd.Series:
     cadence_spm = recs["cadence_spm"].to_numpy()
     cadence = {}
     for week, rows in records.rows_by_week(recs, runs.set_index("activity_id")["week_start"]):
-        values = cadence_spm[rows][~np.isnan(cadence_spm[rows])]
+        values = cadence_spm[rows]
+        values = values[~np.isnan(values)]
         cadence[week] = np.median(values) if len(values) else np.nan
     return pd.Series(cadence, dtype="float64")

@@ -260,8 +260,10 @@ def rows_by_week(records: pd.DataFrame, run_week: pd.Series):
     ends = np.r_[starts[1:], len(records)]
     weeks = pd.DatetimeIndex(run_week.reindex(ids))
     order = np.argsort(weeks.asi8, kind="stable")
-    for week, runs in pd.Series(order).groupby(weeks[order].to_numpy(), sort=True):
-        runs = runs.to_numpy()
+    order = order[weeks[order].notna()]
+    keys = weeks.asi8[order]
+    for runs in np.split(order, np.flatnonzero(keys[1:] != keys[:-1]) + 1) if len(order) else []:
+        week = weeks[runs[0]]
         if (np.diff(runs) == 1).all():
             yield week, slice(starts[runs[0]], ends[runs[-1]])
         else:
