@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import heart, records
+from .columns import as_floats
 from .errors import RiskloadError
 from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
@@ -291,12 +292,14 @@ def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeInd
     day, inside = _positions(runs["local_date"], days)
     n = len(days)
 
+    def of_runs(column: str) -> np.ndarray:
+        return np.nan_to_num(as_floats(runs[column])[inside], nan=0.0)
+
     def per_day(column: str) -> np.ndarray:
-        values = np.nan_to_num(runs[column].to_numpy(dtype=float, na_value=np.nan)[inside], nan=0.0)
-        return np.bincount(day, weights=values, minlength=n)
+        return np.bincount(day, weights=of_runs(column), minlength=n)
 
     longest = np.zeros(n)
-    np.maximum.at(longest, day, np.nan_to_num(runs["distance_km"].to_numpy(dtype=float, na_value=np.nan)[inside]))
+    np.maximum.at(longest, day, of_runs("distance_km"))
     count = np.bincount(day, minlength=n)
     daily = pd.DataFrame({"distance_km": per_day("distance_km"), "moving_time_min": per_day("moving_time_min"),
                           "runs": count, "longest_run_km": longest,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .columns import as_floats
+
 #: Mean Earth radius [m] (IUGG), used by the haversine formula.
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -160,7 +162,7 @@ def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHI
 
 def _smoothed(samples: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
     """:func:`smooth_altitude_m` as its times (UTC ``datetime64[ns]``, ascending) and its values."""
-    altitude = samples["altitude_m"].to_numpy(dtype=float, na_value=np.nan)
+    altitude = as_floats(samples["altitude_m"])
     has = ~np.isnan(altitude)
     stamps = samples["timestamp"].to_numpy("datetime64[ns]")[has]
     # np.unique keeps each time's first point in the given order, which a stable sort keeps first
