@@ -122,3 +122,24 @@ def _listed(outcomes) -> list:
     return [[(path, str(got) if isinstance(got, Exception) else
               [(a.row["activity_id"], a.row["start_time"], len(a)) for a in got]) for path, got in sources]
             for sources in outcomes]
+
+
+LOADED_FOR_DRAWING = ("sorted(name for name in __import__('sys').modules "
+                      "if name.split('.')[0] == 'matplotlib' or name.startswith(('riskload.report', 'riskload.rules')))")
+
+
+def test_the_import_workers_load_only_what_decoding_needs():
+    # matplotlib alone took about a second to import, which each cold import waited for before a worker started
+    from riskload.processes import worker_pool
+
+    with worker_pool(1) as pool:
+        loaded = pool.submit(eval, LOADED_FOR_DRAWING).result(timeout=300)
+    assert loaded == []
+
+
+def test_every_public_name_is_there_when_first_used():
+    done = subprocess.run([sys.executable, "-c", "import riskload\n"
+                           "print(all(getattr(riskload, name) is not None for name in riskload.__all__), "
+                           "sorted(set(riskload.__all__) - set(dir(riskload))))"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.stdout.split(maxsplit=1) == ["True", "[]\n"], done.stderr
