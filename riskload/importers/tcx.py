@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from xml.etree import ElementTree
 
@@ -11,6 +12,7 @@ import pandas as pd
 from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import RawActivity, tidy_samples
+from . import tcxfast
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
@@ -46,17 +48,56 @@ def read_tcx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         No activity with a time in it.
     """
     try:
-        root, notes, partial = parse_repairing(prepare_xml(data, path), ElementTree.fromstring, _XML_ERRORS,
-                                               "Trackpoint")
+        (root, points_of), notes, partial = parse_repairing(prepare_xml(data, path), _parse, _XML_ERRORS, "Trackpoint")
     except _XML_ERRORS as exc:
         raise CorruptFileError(path, f"not well-formed XML ({exc})") from exc
     if local(root.tag) != "TrainingCenterDatabase":
         raise CorruptFileError(path, f"a <{local(root.tag)}> document, not TCX")
-    activities = [_activity(el) for el in root.iter() if local(el.tag) == "Activity"]
+    activities = [_activity(el, points_of) for el in root.iter() if local(el.tag) == "Activity"]
     activities = [replace(a, notes=notes + a.notes, partial=a.partial or partial) for a in activities if a is not None]
     if not activities:
         raise NoActivityDataError(path, "no activity with a recorded time")
     return activities
+
+
+def _parse(xml: bytes) -> tuple[ElementTree.Element, Callable[[ElementTree.Element], dict]]:
+    """The document's tree and how to read a ``<Track>``'s points from it: the points :func:`tcxfast.read` took
+    from the bytes where it could read the document, else the whole tree (and its errors) and
+    :func:`_tree_points`."""
+    fast = tcxfast.read(xml, _POINT_FIELDS)
+    if fast is None:
+        return ElementTree.fromstring(xml), _tree_points
+    root, tracks = fast
+    return root, lambda track: tracks[int(track.get(tcxfast.TRACK_NUMBER))]
+
+
+def _tree_points(track) -> dict:
+    """The points of a ``<Track>`` of the tree, as :func:`tcxfast.read` gives them: each ``<Trackpoint>``'s
+    time, and for each column the value of its last element (at any depth) that fills the column."""
+    points = [c for c in track if local(c.tag) == "Trackpoint"]
+    columns: dict[str, np.ndarray] = {}
+    for number, point in enumerate(points):
+        for child in point.iter():
+            column = _POINT_FIELDS.get(local(child.tag))
+            if column is not None:
+                if column not in columns:
+                    columns[column] = np.full(len(points), np.nan)
+                columns[column][number] = _float(child.text)
+    return {"timestamp": [_text(point, "Time") for point in points], **columns}
+
+
+def _samples(tracks: list[dict]) -> pd.DataFrame:
+    """One table of the points of ``tracks``, each track its own ``segment``; NaN where a track has no column."""
+    sizes = [len(track["timestamp"]) for track in tracks]
+    if not sum(sizes):
+        return pd.DataFrame()
+    names = dict.fromkeys(name for track in tracks for name in track if name != "timestamp")
+    return pd.DataFrame({
+        "timestamp": [time for track in tracks for time in track["timestamp"]],
+        "segment": np.repeat(np.arange(len(tracks)), sizes),
+        **{name: np.concatenate([track.get(name, np.full(size, np.nan)) for track, size in zip(tracks, sizes)])
+           for name in names},
+    })
 
 
 def _child(element, name):
@@ -81,9 +122,9 @@ def _float(text) -> float:
         return np.nan
 
 
-def _activity(element) -> RawActivity | None:
+def _activity(element, points_of) -> RawActivity | None:
     sport, sub = normalize_sport(element.get("Sport"))
-    rows, laps, segment = [], [], 0
+    tracks, laps = [], []
     for lap in (c for c in element if local(c.tag) == "Lap"):
         laps.append(
             {
@@ -94,16 +135,8 @@ def _activity(element) -> RawActivity | None:
                 "max_hr": _float(_text(lap, "MaximumHeartRateBpm", "Value")),
             }
         )
-        for trk in (c for c in lap if local(c.tag) == "Track"):
-            for point in (c for c in trk if local(c.tag) == "Trackpoint"):
-                row = {"timestamp": _text(point, "Time"), "segment": segment}
-                for child in point.iter():
-                    column = _POINT_FIELDS.get(local(child.tag))
-                    if column is not None:
-                        row[column] = _float(child.text)
-                rows.append(row)
-            segment += 1
-    frame = pd.DataFrame(rows)
+        tracks += [points_of(trk) for trk in lap if local(trk.tag) == "Track"]
+    frame = _samples(tracks)
     if not frame.empty:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce", format="ISO8601")
         if "cadence" in frame and sport in ON_FOOT_SPORTS:
