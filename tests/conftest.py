@@ -6,6 +6,7 @@ import csv
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from riskload.importers.parse import gunzip, sniff
@@ -25,6 +26,36 @@ def files_of_format(folder: Path, kind: str) -> dict[str, bytes]:
         if sniff(data) == kind:
             found[path.relative_to(folder).as_posix()] = data
     return found
+
+
+def read_both_ways(read, data: bytes, name: str, module, monkeypatch, fast: bool):
+    """``read(data, name)``'s activities, or the error it raised, with ``module.read`` (a fast reader that
+    returns None to decline) as it is or made to decline every document."""
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(module, "read", lambda *_args: None)
+        try:
+            return read(data, name)
+        except Exception as exc:  # the same error, or none, either way
+            return type(exc), str(exc)
+
+
+def assert_same_activities(fast, slow) -> None:
+    """Two results of :func:`read_both_ways` are equal: the same error, or the same activities and samples."""
+    if isinstance(slow, tuple):
+        assert fast == slow
+        return
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow):
+        pd.testing.assert_frame_equal(a.samples, b.samples)
+        assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
+
+
+def changed(document: bytes, old: str, new: str) -> bytes:
+    """``document`` with the first ``old`` replaced by ``new`` (which must be there)."""
+    result = document.replace(old.encode(), new.encode(), 1)
+    assert result != document
+    return result
 
 
 def part_of(sizes: dict, parts: int, part: int) -> list:

@@ -8,28 +8,11 @@ import pytest
 from riskload.importers import gpx, gpxfast
 from riskload.importers.xmlsafe import prepare_xml
 
-from .conftest import files_of_format
+from .conftest import assert_same_activities, changed, files_of_format, read_both_ways
 
 
 def read(data: bytes, monkeypatch, fast: bool):
-    """``read_gpx``'s activities, or the error it raised, with or without the fast walk."""
-    with monkeypatch.context() as patch:
-        if not fast:
-            patch.setattr(gpxfast, "read", lambda _xml: None)
-        try:
-            return gpx.read_gpx(data, "x.gpx")
-        except Exception as exc:  # the same error, or none, either way
-            return type(exc), str(exc)
-
-
-def assert_same(fast, slow) -> None:
-    if isinstance(slow, tuple):
-        assert fast == slow
-        return
-    assert len(fast) == len(slow)
-    for a, b in zip(fast, slow):
-        pd.testing.assert_frame_equal(a.samples, b.samples)
-        assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
+    return read_both_ways(gpx.read_gpx, data, "x.gpx", gpxfast, monkeypatch, fast)
 
 
 def takes(data: bytes) -> bool:
@@ -42,7 +25,7 @@ def test_every_corpus_gpx_reads_the_same_with_and_without_the_fast_walk(corpus, 
     taken = [name for name, data in files.items() if takes(data)]
     assert (len(files), len(taken)) == (40, 29)  # the rest: GPX 1.0, no version, broken XML, odd values
     for name, data in files.items():
-        assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+        assert_same_activities(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
 @pytest.mark.slow
@@ -50,7 +33,7 @@ def test_a_garmin_gpx_history_takes_the_fast_walk_and_reads_the_same(histories, 
     files = files_of_format(histories / "ericzzz-garmin-gpx" / "export", "gpx")
     assert len(files) == 230 and all(takes(data) for data in files.values())
     for data in files.values():
-        assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+        assert_same_activities(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
 POINT = ('<trkpt lat="47.0" lon="11.0"><ele>512.5</ele><time>2026-01-05T08:00:{s:02d}Z</time>'
@@ -68,9 +51,7 @@ PLAIN = document("".join(POINT.format(s=s, hr=120 + s) for s in range(0, 60, 5))
 
 
 def variant(old: str, new: str) -> bytes:
-    changed = PLAIN.replace(old.encode(), new.encode(), 1)
-    assert changed != PLAIN
-    return changed
+    return changed(PLAIN, old, new)
 
 
 @pytest.mark.parametrize("data, fast", [
@@ -97,7 +78,7 @@ def variant(old: str, new: str) -> bytes:
 ])
 def test_the_fast_reader_takes_plain_documents_and_reads_them_as_gpxpy(data, fast, monkeypatch):
     assert (gpxfast.read(data) is not None) is fast
-    assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+    assert_same_activities(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
 GARMIN = (b"\n  <ns3:TrackPointExtension>\n    <ns3:hr>{hr}</ns3:hr>\n    <ns3:cad>{cad}</ns3:cad>\n"

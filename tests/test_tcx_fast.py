@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from riskload.importers import tcx, tcxfast
 from riskload.importers.xmlsafe import prepare_xml
 
-from .conftest import files_of_format
+from .conftest import assert_same_activities, changed, files_of_format, read_both_ways
 
 
 def read(data: bytes, monkeypatch, fast: bool):
-    """``read_tcx``'s activities, or the error it raised, with or without the fast reader."""
-    with monkeypatch.context() as patch:
-        if not fast:
-            patch.setattr(tcxfast, "read", lambda _xml, _fields: None)
-        try:
-            return tcx.read_tcx(data, "x.tcx")
-        except Exception as exc:  # the same error, or none, either way
-            return type(exc), str(exc)
-
-
-def assert_same(fast, slow) -> None:
-    if isinstance(slow, tuple):
-        assert fast == slow
-        return
-    assert len(fast) == len(slow)
-    for a, b in zip(fast, slow):
-        pd.testing.assert_frame_equal(a.samples, b.samples)
-        assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
+    return read_both_ways(tcx.read_tcx, data, "x.tcx", tcxfast, monkeypatch, fast)
 
 
 def takes(data: bytes) -> bool:
@@ -42,7 +24,7 @@ def test_every_corpus_tcx_reads_the_same_with_and_without_the_fast_reader(corpus
     taken = [name for name, data in files.items() if takes(data)]
     assert (len(files), len(taken)) == (28, 26)  # the rest: not a TCX document, a point of another shape
     for data in files.values():
-        assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+        assert_same_activities(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
 POINT = ("<Trackpoint><Time>2026-01-05T08:00:{s:02d}Z</Time>"
@@ -68,9 +50,7 @@ PLAIN = document("".join(POINT.format(s=s, d=3 * s, hr=120 + s) for s in range(0
 
 
 def variant(old: str, new: str) -> bytes:
-    changed = PLAIN.replace(old.encode(), new.encode(), 1)
-    assert changed != PLAIN
-    return changed
+    return changed(PLAIN, old, new)
 
 
 @pytest.mark.parametrize("data, fast", [
@@ -98,7 +78,7 @@ def variant(old: str, new: str) -> bytes:
 ])
 def test_the_fast_reader_takes_plain_documents_and_reads_them_as_the_tree(data, fast, monkeypatch):
     assert takes(data) is fast
-    assert_same(read(data, monkeypatch, True), read(data, monkeypatch, False))
+    assert_same_activities(read(data, monkeypatch, True), read(data, monkeypatch, False))
 
 
 def test_the_fast_reader_gives_each_point_its_values():
