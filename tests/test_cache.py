@@ -359,6 +359,18 @@ def test_the_snapshot_checksum_summed_window_by_window_is_the_checksum_of_the_wh
             assert cache.file_body_crc(file) == whole
 
 
+def test_a_snapshot_is_summed_when_a_later_run_reads_it_not_when_read_back_after_writing(copy_of_b, tmp_path,
+                                                                                         monkeypatch):
+    summed = []
+    monkeypatch.setattr(snapshot, "file_body_crc", lambda file, summing=cache.file_body_crc: summed.append(1)
+                        or summing(file))
+    cold = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert summed == []  # read back with the checksum it was written with
+    warm = read_export(copy_of_b, cache=tmp_path / "c", workers=1)
+    assert (len(summed), warm.stats.from_cache) == (1, 68)
+    assert_same_export(warm, cold)
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads this process's memory map (Linux only)")
 def test_a_cold_import_hands_back_the_snapshot_mapped_not_the_tables_it_built(copy_of_b, tmp_path):
     # mapped, a column no step reads never enters memory; the table built from the files would hold them all

@@ -264,6 +264,11 @@ def pack(magic: bytes, meta: dict, chunks: list) -> list:
     return [_HEAD.pack(magic, len(text), crc), text, *chunks]
 
 
+def packed_crc(head: bytes) -> int:
+    """The checksum a head :func:`pack` made holds."""
+    return _HEAD.unpack_from(head)[2]
+
+
 def unpack(buffer, magic: bytes, body_crc: int | None = None) -> tuple[dict, memoryview] | None:
     """The meta and the raw part of a file :func:`pack` made; None unless its
     magic, checksum and generation all match.

@@ -123,7 +123,7 @@ def read_export(
 
     tables, stats = _assemble(root, files, store, strict=strict, workers=workers, progress=progress)
     state = snapshot.folder_state(store, root, files) if store and not strict else None
-    problem = snapshot.save(store, root, state, tables) if state else ""
+    problem, written_crc = snapshot.save(store, root, state, tables) if state else ("", None)
     if problem and len(stats.cache_problems) < 3:
         stats.cache_problems.append(problem)
     if state and not problem:
@@ -133,7 +133,7 @@ def read_export(
         # power half a GB of them); a snapshot that cannot be read back is made up from the files' entries
         tables = None
         release_freed_memory()  # the activities' arrays: thousands of small blocks the allocator would keep
-        tables = snapshot.load(store, root, state) or _assemble(root, files, store, strict=strict)[0]
+        tables = snapshot.load(store, root, state, written_crc) or _assemble(root, files, store, strict=strict)[0]
     return _finish(tables, timezone, stats, session_gap_min)
 
 

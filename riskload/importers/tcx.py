@@ -158,9 +158,8 @@ def _activity(element, points_of) -> RawActivity | None:
         notes.append(f"laps add up to {lap_distance:.0f} m but the track's own counter says {point_distance:.0f} m")
     creator = _child(element, "Creator")
     device = " ".join(filter(None, [_text(creator, "Name") if creator is not None else None]))
-    return RawActivity(
-        samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(element.get("Sport")), start_time=start, totals=totals, device=device, notes=notes
-    )
+    return RawActivity(samples=samples, sport=sport, sub_sport=sub, sport_raw=raw_sport(element.get("Sport")),
+                       start_time=start, totals=totals, device=device, notes=notes)
 
 
 def _lap_totals(laps: list[dict]) -> dict:
