@@ -30,6 +30,8 @@ from xml.parsers import expat
 
 import numpy as np
 
+from .xmlsafe import local
+
 #: The attribute each ``<Track>`` of the cut document carries: which of the cut contents is its own.
 TRACK_NUMBER = "riskload-track"
 
@@ -64,15 +66,17 @@ def read(xml: bytes, fields: dict[str, str]) -> tuple[ElementTree.Element, list[
     its points in the list. A track's points are a dict of ``timestamp`` (the
     stripped text of each point's ``<Time>``, None where it has none) and a
     float array for each column of ``fields`` (element name to column) that
-    some point holds an element for: the value of the point's last such
-    element, NaN where it has none or its text is not a number.
+    some point gives a value or an extension element for: the value of the
+    point's last such element, NaN where it has none or its text is not a
+    number. (The walk of the tree also keeps a column whose elements all
+    lack text, as NaN; the samples made from either are the same.)
     """
     try:
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.Parse(xml, True)
         skeleton, bodies = _cut_tracks(xml)
         root = ElementTree.fromstring(skeleton)
-        if sum(1 for element in root.iter() if element.tag.rsplit("}", 1)[-1] == "Track") != len(bodies):
+        if sum(1 for element in root.iter() if local(element.tag) == "Track") != len(bodies):
             raise _Declined  # a track written another way, whose points are still in the tree
         points = [_points(body, _field_pattern(tuple(fields)), fields) for body in bodies]
     except (_Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
@@ -141,7 +145,7 @@ def _points(body: bytes, pattern: re.Pattern, fields: dict[str, str]) -> dict:
 
 
 def _numbers(texts: tuple) -> np.ndarray:
-    """Each text as :func:`_float` reads it, most of them at once."""
+    """Each text as :func:`_float` reads it: ``float`` straight from the bytes, unless one is not a number."""
     try:
         return np.array([float(text) if text else np.nan for text in texts], dtype=float)
     except ValueError:
