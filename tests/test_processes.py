@@ -124,8 +124,8 @@ def _listed(outcomes) -> list:
             for sources in outcomes]
 
 
-LOADED_FOR_DRAWING = ("sorted(name for name in __import__('sys').modules "
-                      "if name.split('.')[0] == 'matplotlib' or name.startswith(('riskload.report', 'riskload.rules')))")
+LOADED_FOR_DRAWING = ("sorted(name for name in __import__('sys').modules if name.split('.')[0] == 'matplotlib' "
+                      "or name.startswith(('riskload.report', 'riskload.rules')))")
 
 
 def test_the_import_workers_load_only_what_decoding_needs():
