@@ -32,6 +32,8 @@ from xml.parsers import expat
 import numpy as np
 import pandas as pd
 
+from .xmlsafe import Declined, has_markup_of_its_own
+
 #: Track-point extension element names (Garmin TrackPointExtension v1/v2,
 #: Cluetrust, Strava, Suunto and others, matched without their prefix and
 #: case) and the column each one fills; the first element that has text wins.
@@ -101,10 +103,6 @@ _EXTENSION_PATTERNS = {
 }
 
 
-class _Declined(Exception):
-    """Something this reader does not read exactly as gpxpy would."""
-
-
 def read(xml: bytes) -> tuple[pd.DataFrame, Header] | None:
     """The points and header of ``xml`` (run through :func:`~.xmlsafe.prepare_xml`), or None to ask gpxpy.
 
@@ -120,9 +118,9 @@ def read(xml: bytes) -> tuple[pd.DataFrame, Header] | None:
         skeleton, bodies = _cut_segments(xml)
         header, segment_tracks = _walk_skeleton(skeleton)
         if len(segment_tracks) != len(bodies):
-            raise _Declined  # a <trkseg> somewhere gpxpy does not look
+            raise Declined  # a <trkseg> somewhere gpxpy does not look
         points, header.times_without_zone = _points(bodies, segment_tracks)
-    except (_Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
+    except (Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
         return None
     return points, header
 
@@ -138,10 +136,10 @@ def _cut_segments(xml: bytes) -> tuple[bytes, list[bytes]]:
             position = opening_end + 2
             continue
         if not xml.startswith(b">", opening_end):
-            raise _Declined  # attributes, or another element's name
+            raise Declined  # attributes, or another element's name
         end = xml.find(b"</trkseg>", opening_end)
         if end < 0:
-            raise _Declined
+            raise Declined
         pieces.append(xml[position : opening_end + 1])
         bodies.append(xml[opening_end + 1 : end])
         position = end
@@ -153,7 +151,7 @@ def _walk_skeleton(skeleton: bytes) -> tuple[Header, list[int]]:
     """The header, and the track number of each ``<trkseg>`` in document order, as gpxpy walks the tree."""
     root = ElementTree.XML(_DEFAULT_NAMESPACE.sub("", skeleton.decode("utf-8"), count=1))
     if root.get("version") != "1.1":
-        raise _Declined  # gpxpy reads other versions with another field list
+        raise Declined  # gpxpy reads other versions with another field list
     tracks, segment_tracks = [], []
     for number, node in enumerate(n for n in root if n.tag == "trk"):
         name, kind = node.find("name"), node.find("type")
@@ -166,7 +164,7 @@ def _walk_skeleton(skeleton: bytes) -> tuple[Header, list[int]]:
                     extensions=list(extensions) if extensions is not None else [],
                     has_route=any(n.tag == "rte" for n in root), has_waypoints=any(n.tag == "wpt" for n in root))
     if sum(1 for _ in root.iter("trkseg")) != len(segment_tracks):
-        raise _Declined
+        raise Declined
     return header, segment_tracks
 
 
@@ -174,11 +172,11 @@ def _points(bodies: list[bytes], segment_tracks: list[int]) -> tuple[pd.DataFram
     """The points table of :func:`read`, and whether a time among them has no zone."""
     found, tracks, segments = [], [], []
     for number, (body, track) in enumerate(zip(bodies, segment_tracks)):
-        if b"&" in body or b"<!" in body or b"<?" in body:
-            raise _Declined  # an entity, a comment or CDATA: ElementTree's reading, not the bytes
+        if has_markup_of_its_own(body):
+            raise Declined
         points = _POINT.findall(body)
         if any(point[7] for point in points):
-            raise _Declined  # a point of another shape, or something else
+            raise Declined  # a point of another shape, or something else
         found += points
         tracks.append(np.full(len(points), track))
         segments.append(np.full(len(points), number))
@@ -263,7 +261,7 @@ def _numbers(texts, empty_is_none: bool = False) -> np.ndarray:
     if empty_is_none:
         texts = [text if text else b"nan" for text in texts]
     if not all(texts):
-        raise _Declined  # an empty mandatory value: gpxpy refuses the file
+        raise Declined  # an empty mandatory value: gpxpy refuses the file
     return np.array([float(text) for text in texts], dtype=float)
 
 
@@ -272,14 +270,14 @@ def _times(texts) -> tuple[pd.Series, bool]:
     and whether a time has no zone."""
     given = b"".join(text + b"\n" for text in texts if text)
     if not _TIMES.fullmatch(given):
-        raise _Declined
+        raise Declined
     if (alike := _alike_utc_times(given, texts)) is not None:
         return alike, False  # every time in UTC
     strings = iter(given.decode().split("\n"))
     times = pd.to_datetime(pd.Series([next(strings) if text else None for text in texts], dtype=object),
                            utc=True, format="ISO8601", errors="coerce")
     if int(times.isna().sum()) != sum(1 for text in texts if not text):
-        raise _Declined  # a date that does not exist: gpxpy's own handling
+        raise Declined  # a date that does not exist: gpxpy's own handling
     return times.dt.floor("us"), _ZONELESS.search(given) is not None
 
 

@@ -13,6 +13,7 @@ from ..errors import CorruptFileError, NoActivityDataError
 from ..sports import ON_FOOT_SPORTS, normalize_sport, raw_sport
 from ..timeline import RawActivity, tidy_samples
 from . import tcxfast
+from .tcxfast import number
 from .cadence import steps_per_minute
 from .xmlsafe import local, parse_repairing, prepare_xml
 
@@ -76,13 +77,13 @@ def _tree_points(track) -> dict:
     time, and for each column the value of its last element (at any depth) that fills the column."""
     points = [c for c in track if local(c.tag) == "Trackpoint"]
     columns: dict[str, np.ndarray] = {}
-    for number, point in enumerate(points):
+    for index, point in enumerate(points):
         for child in point.iter():
             column = _POINT_FIELDS.get(local(child.tag))
             if column is not None:
                 if column not in columns:
                     columns[column] = np.full(len(points), np.nan)
-                columns[column][number] = _float(child.text)
+                columns[column][index] = number(child.text)
     return {"timestamp": [_text(point, "Time") for point in points], **columns}
 
 
@@ -115,13 +116,6 @@ def _text(element, *names):
     return element.text.strip() if element is not None and element.text else None
 
 
-def _float(text) -> float:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return np.nan
-
-
 def _activity(element, points_of) -> RawActivity | None:
     sport, sub = normalize_sport(element.get("Sport"))
     tracks, laps = [], []
@@ -129,10 +123,10 @@ def _activity(element, points_of) -> RawActivity | None:
         laps.append(
             {
                 "start": lap.get("StartTime"),
-                "time_s": _float(_text(lap, "TotalTimeSeconds")),
-                "distance_m": _float(_text(lap, "DistanceMeters")),
-                "avg_hr": _float(_text(lap, "AverageHeartRateBpm", "Value")),
-                "max_hr": _float(_text(lap, "MaximumHeartRateBpm", "Value")),
+                "time_s": number(_text(lap, "TotalTimeSeconds")),
+                "distance_m": number(_text(lap, "DistanceMeters")),
+                "avg_hr": number(_text(lap, "AverageHeartRateBpm", "Value")),
+                "max_hr": number(_text(lap, "MaximumHeartRateBpm", "Value")),
             }
         )
         tracks += [points_of(trk) for trk in lap if local(trk.tag) == "Track"]

@@ -24,13 +24,14 @@ otherwise:
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
 import numpy as np
 
-from .xmlsafe import local
+from .xmlsafe import Declined, has_markup_of_its_own, local
 
 #: The attribute each ``<Track>`` of the cut document carries: which of the cut contents is its own.
 TRACK_NUMBER = "riskload-track"
@@ -55,10 +56,6 @@ _POINT = re.compile(
 _POINT_ELEMENTS = ("LatitudeDegrees", "LongitudeDegrees", "AltitudeMeters", "DistanceMeters", "Value", "Cadence")
 
 
-class _Declined(Exception):
-    """Something this reader does not read exactly as the walk of the tree would."""
-
-
 def read(xml: bytes, fields: dict[str, str]) -> tuple[ElementTree.Element, list[dict]] | None:
     """The tree of ``xml`` without its tracks' contents, and each track's points; None to build the whole tree.
 
@@ -77,9 +74,10 @@ def read(xml: bytes, fields: dict[str, str]) -> tuple[ElementTree.Element, list[
         skeleton, bodies = _cut_tracks(xml)
         root = ElementTree.fromstring(skeleton)
         if sum(1 for element in root.iter() if local(element.tag) == "Track") != len(bodies):
-            raise _Declined  # a track written another way, whose points are still in the tree
-        points = [_points(body, _field_pattern(tuple(fields)), fields) for body in bodies]
-    except (_Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
+            raise Declined  # a track written another way, whose points are still in the tree
+        pattern = _field_pattern(tuple(fields))
+        points = [_points(body, pattern, fields) for body in bodies]
+    except (Declined, ValueError, expat.ExpatError, ElementTree.ParseError):
         return None
     return root, points
 
@@ -89,7 +87,7 @@ def _cut_tracks(xml: bytes) -> tuple[bytes, list[bytes]]:
     pieces, bodies, position = [], [], 0
     for match in _TRACK.finditer(xml):
         if match.start() < position:
-            raise _Declined  # a track inside a track
+            raise Declined  # a track inside a track
         number = f' {TRACK_NUMBER}="{len(bodies)}"'.encode()
         pieces.append(xml[position : match.start()])
         if match[1]:
@@ -99,7 +97,7 @@ def _cut_tracks(xml: bytes) -> tuple[bytes, list[bytes]]:
             continue
         end = xml.find(b"</Track>", match.end())
         if end < 0:
-            raise _Declined
+            raise Declined
         pieces.append(b"<Track" + number + b">")
         bodies.append(xml[match.end() : end])
         position = end
@@ -107,25 +105,21 @@ def _cut_tracks(xml: bytes) -> tuple[bytes, list[bytes]]:
     return b"".join(pieces), bodies
 
 
-_PATTERNS: dict[tuple, re.Pattern] = {}
-
-
+@functools.cache
 def _field_pattern(names: tuple) -> re.Pattern:
     """After a NUL that starts each point, every start tag named one of ``names`` (with any prefix): whether it
     closes itself, and the text after it (ElementTree's ``text`` of the element when it does not)."""
-    if names not in _PATTERNS:
-        alternatives = b"|".join(re.escape(name.encode()) for name in names)
-        _PATTERNS[names] = re.compile(rb"(\x00)|<(?:[\w.\-]+:)?(" + alternatives + rb")(?:\s[^>]*?)?(/?)>([^<]*)")
-    return _PATTERNS[names]
+    alternatives = b"|".join(re.escape(name.encode()) for name in names)
+    return re.compile(rb"(\x00)|<(?:[\w.\-]+:)?(" + alternatives + rb")(?:\s[^>]*?)?(/?)>([^<]*)")
 
 
 def _points(body: bytes, pattern: re.Pattern, fields: dict[str, str]) -> dict:
     """The points of one track's content (see :func:`read`)."""
-    if b"&" in body or b"<!" in body or b"<?" in body:
-        raise _Declined  # an entity, a comment or CDATA: ElementTree's reading, not the bytes
+    if has_markup_of_its_own(body):
+        raise Declined
     found = _POINT.findall(body)
     if any(point[-1] for point in found):
-        raise _Declined  # not a plain trackpoint, or something else in the track
+        raise Declined  # not a plain trackpoint, or something else in the track
     groups = list(zip(*found)) or [()] * 10
     # a value the point does not hold and one without text are both NaN: a column that no point holds is left
     # out, one that no point has a value in is all NaN, and the samples are the same either way
@@ -140,20 +134,21 @@ def _points(body: bytes, pattern: re.Pattern, fields: dict[str, str]) -> dict:
             column = fields[name.decode()]
             if column not in columns:
                 columns[column] = np.full(len(found), np.nan)
-            columns[column][point] = np.nan if closed else _float(text)
+            columns[column][point] = np.nan if closed else number(text.decode())
     return {"timestamp": [time.decode().strip() if time else None for time in groups[0]], **columns}
 
 
 def _numbers(texts: tuple) -> np.ndarray:
-    """Each text as :func:`_float` reads it: ``float`` straight from the bytes, unless one is not a number."""
+    """Each text as :func:`number` reads it: ``float`` straight from the bytes, unless one is not a number."""
     try:
         return np.array([float(text) if text else np.nan for text in texts], dtype=float)
     except ValueError:
-        return np.array([_float(text) for text in texts], dtype=float)
+        return np.array([number(text.decode()) for text in texts], dtype=float)
 
 
-def _float(text: bytes) -> float:
+def number(text: str | None) -> float:
+    """A TCX value's text as a number: NaN where there is none or it is not one."""
     try:
-        return float(text.decode())
-    except ValueError:
+        return float(text)
+    except (TypeError, ValueError):
         return np.nan

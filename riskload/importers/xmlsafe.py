@@ -58,6 +58,16 @@ def root_name(data: bytes) -> str:
         return match.group(2).decode("ascii", "replace") if match else ""
 
 
+class Declined(Exception):
+    """A document a fast reader (:mod:`~.gpxfast`, :mod:`~.tcxfast`) cannot read exactly as the tree would."""
+
+
+def has_markup_of_its_own(body: bytes) -> bool:
+    """Whether ``body`` holds an entity, a comment, CDATA or a processing instruction: things the tree reads
+    (entities decoded, comments dropped) and a pattern over the bytes would not."""
+    return b"&" in body or b"<!" in body or b"<?" in body
+
+
 @functools.lru_cache(maxsize=1024)
 def local(tag: str) -> str:
     """Tag name without its ``{namespace}`` (remembered: a document repeats a few tags a million times)."""
