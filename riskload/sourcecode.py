@@ -8,10 +8,17 @@ change meanwhile.
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
+import re
 from pathlib import Path
+
+#: A relative import statement (``from .x import a, b`` or ``from .. import (a,\n b)``), also indented or
+#: after a ``;``: its dots, its module and what it imports. Reading the text rather than parsing the module
+#: costs a millisecond where ``ast.parse`` costs a few hundred for the package; a test holds the two equal.
+_RELATIVE_IMPORT = re.compile(
+    rb"(?:^|;)[ \t]*from[ \t]+(\.+)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\\\n;]|\\\n)*)", re.M)
+_COMMENT = re.compile(rb"#[^\n]*")
 
 
 @functools.cache
@@ -28,8 +35,8 @@ def imported_modules(*modules: str) -> dict[str, Path]:
 
     A cached result depends on the code that computed it, not on all of
     riskload. The imports are read from the source (relative imports, also
-    inside functions); a package's ``__init__`` counts only where it is
-    imported itself.
+    inside functions, :data:`_RELATIVE_IMPORT`); a package's ``__init__``
+    counts only where it is imported itself.
     """
     package = Path(__file__).resolve().parent
     found: dict[str, Path] = {}
@@ -52,10 +59,9 @@ def _module_path(package: Path, name: str) -> Path | None:
 def _relative_imports(package: Path, name: str, path: Path) -> set[str]:
     here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     found = set()
-    for node in ast.walk(ast.parse(path.read_bytes())):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = ".".join(here[:len(here) - node.level + 1] + ([node.module] if node.module else []))
-            submodules = [f"{base}.{alias.name}" for alias in node.names
-                          if _module_path(package, f"{base}.{alias.name}")]
-            found.update(submodules or [base])
+    for dots, module, names in _RELATIVE_IMPORT.findall(path.read_bytes()):
+        base = ".".join(here[:len(here) - len(dots) + 1] + ([module.decode()] if module else []))
+        aliases = _COMMENT.sub(b"", names).strip(b"()").replace(b"\\\n", b" ").split(b",")
+        submodules = [f"{base}.{alias.split()[0].decode()}" for alias in aliases if alias.strip()]
+        found.update([m for m in submodules if _module_path(package, m)] or [base])
     return found
