@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
 
 from .. import __version__
 from ..load import start_of_week
@@ -27,6 +27,9 @@ from .fonts import quiet_glyphs
 from .summary import status_sentence
 from .units import Units, units as as_units
 from .week import draw_week_figure, week_data
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_pdf import PdfPages
 
 A4 = (8.27, 11.69)
 LINES_PER_PAGE = 78
@@ -147,6 +150,8 @@ def render_pdf(analysis, *, units: str | Units = "km", recent_weeks: list | None
     recent_weeks : list of Timestamp, optional
         Weeks that get a figure besides those around the pain.
     """
+    from matplotlib.backends.backend_pdf import PdfPages  # here: with fontTools it costs every run 0.15-0.25 s
+
     u = as_units(units)
     buffer = io.BytesIO()
     metadata = {"Title": f"riskload: {printable(analysis.athlete)}", "Creator": f"riskload {__version__}",
