@@ -148,6 +148,7 @@ def test_every_public_name_is_there_when_first_used():
 def test_the_report_loads_the_pdf_backend_only_to_make_a_pdf():
     # matplotlib's PDF backend brings fontTools: a quarter of a second on every run that made no PDF
     done = subprocess.run([sys.executable, "-c", "import sys, riskload.report\n"
-                           "print('matplotlib.backends.backend_pdf' in sys.modules, 'fontTools.subset' in sys.modules)"],
+                           "print(*(name in sys.modules for name in ('matplotlib.backends.backend_pdf', "
+                           "'fontTools.subset')))"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.stdout.split() == ["False", "False"], done.stderr

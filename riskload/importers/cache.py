@@ -347,6 +347,6 @@ def _to_json(value):
 def _from_json(value):
     if isinstance(value, dict) and _TAG in value:
         if value[_TAG] == "timestamp":
-            return pd.Timestamp(value["ns"], unit="ns", tz=value["tz"]) if value["tz"] else pd.Timestamp(value["ns"], unit="ns")
+            return pd.Timestamp(value["ns"], unit="ns", tz=value["tz"] or None)
         return tuple(_from_json(v) for v in value["items"])
     return value

@@ -118,7 +118,8 @@ def read_fit(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
 
     starts = [s["start_time"] for s in sessions]
     if not records.empty and all(s is not None for s in starts):
-        owner = np.searchsorted(np.array([s.value for s in starts]), records["timestamp"].astype("int64").to_numpy(), side="right") - 1
+        at = records["timestamp"].astype("int64").to_numpy()
+        owner = np.searchsorted(np.array([s.value for s in starts]), at, side="right") - 1
         owner = np.clip(owner, 0, len(sessions) - 1)
     else:
         owner = np.zeros(len(records), dtype=int)
@@ -294,7 +295,8 @@ def _records(messages: list[dict], anchor: pd.Timestamp | None) -> pd.DataFrame:
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     for column in ("latitude_deg", "longitude_deg"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce") * SEMICIRCLES_TO_DEG
-    for column in ("altitude_m", "distance_m", "speed_m_s", "heart_rate_bpm", "cadence", "fractional_cadence", "power_w"):
+    for column in ("altitude_m", "distance_m", "speed_m_s", "heart_rate_bpm", "cadence", "fractional_cadence",
+                   "power_w"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["cadence_spm"] = np.nan
     return frame.sort_values("timestamp", kind="stable").reset_index(drop=True)

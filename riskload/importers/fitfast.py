@@ -13,7 +13,8 @@ It takes only files it fully understands: one FIT file whose header and
 file checksums are right, whose framing it can follow to the end, with no
 compressed-timestamp headers, and whose record fields hold one value of their
 type. A field too short or long for whole values of its type (COROS) is
-read as raw bytes, as the fitparse path reads it, so its values are unknown. :func:`decode_clean` returns None for anything else, and the caller
+read as raw bytes, as the fitparse path reads it, so its values are
+unknown. :func:`decode_clean` returns None for anything else, and the caller
 decodes such files with fitparse alone (its workarounds for damaged files
 live in :mod:`riskload.importers.fit`).
 """
