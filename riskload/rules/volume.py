@@ -19,9 +19,11 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     fortnight as it was. When this week stays at or below the highest of
     the previous ``peak_weeks`` weeks, it is a *rebound* to a level already
     carried (info). Above that peak it is a *new high*: caution, or warning
-    above ``warning_pct``. Weeks after one under ``min_previous_km`` are not
-    compared (RL007 covers returns). An unfinished week is flagged once its
-    distance so far is past the limit.
+    above ``warning_pct``. A week (or fortnight) under ``min_previous_km`` is
+    taken as that much, so that small numbers make no huge percentages while
+    a jump from them is still judged (24.7 km after 9.9 km counts as after
+    10 km). An unfinished week is flagged once its distance so far is past
+    the limit.
 
     Why it matters
     --------------
@@ -40,7 +42,9 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
         Rise of a new high that is a warning [%]. Nielsen et al. 2014 found
         more injuries above +30 % over two weeks.
     min_previous_km : float
-        Last week's distance below which no ratio is taken [km].
+        The least a week (or two) is taken as, in the ratios [km].
+        Heuristic: below it a percentage says little (3 km after 1 km is
+        +200 %), and 10 km is a short week for anyone who runs regularly.
     peak_weeks : int
         Weeks before this one whose highest distance separates rebound from
         new high: half a year, so that the highest of four weeks after a
@@ -62,23 +66,28 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     w = load.weekly
     before = w["distance_km"].shift(1)
     peak = before.rolling(peak_weeks, min_periods=1).max()
-    change = pct_change(w["distance_km"], before.where(at_least_km(before, min_previous_km)))
+    change = pct_change(w["distance_km"], before.clip(lower=min_previous_km))
     fortnight = w["distance_km"].rolling(2, min_periods=2).sum()
     fortnight_before = fortnight.shift(2)
-    fortnight_change = pct_change(fortnight, fortnight_before.where(at_least_km(fortnight_before, min_previous_km)))
+    fortnight_change = pct_change(fortnight, fortnight_before.clip(lower=min_previous_km))
     fired = (change > limit_pct) & ~(fortnight_change <= fortnight_pct)
     if not fired.any():
         return no_flags()
-    w, change, before, peak = w[fired], change[fired], before[fired], peak[fired]
+    w, change, before, peak, fortnight_before = w[fired], change[fired], before[fired], peak[fired], \
+        fortnight_before[fired]
     new_high = w["distance_km"] > peak
     severity = np.where(~new_high, "info", np.where(change > warning_pct, "warning", "caution"))
     kind = np.where(new_high, [f"a new high (the peak of the previous {peak_weeks} weeks was {km(p)})" for p in peak],
                     [f"a rebound to the {km(p)} of the previous {peak_weeks} weeks, not a new high" for p in peak])
     fortnight_change = fortnight_change[fired]
-    message = [f"{km(now)} after {km(last)} last week: +{c:.1f} %, above the {limit_pct:g} % limit"
-               + (f" (the last two weeks +{f:.1f} % on the two before)" if f == f else "") + f"; {k}{s}"
-               for now, last, c, f, k, s in zip(w["distance_km"], before, change, fortnight_change, kind,
-                                                 in_progress(load.weekly, fired))]
+
+    def taken(km_before: float) -> str:
+        return f", taken as {min_previous_km:g} km" if km_before < min_previous_km else ""
+
+    message = [f"{km(now)} after {km(last)} last week{taken(last)}: +{c:.1f} %, above the {limit_pct:g} % limit"
+               + (f" (the last two weeks +{f:.1f} % on the two before{taken(fb)})" if f == f else "") + f"; {k}{s}"
+               for now, last, c, f, fb, k, s in zip(w["distance_km"], before, change, fortnight_change,
+                                                     fortnight_before, kind, in_progress(load.weekly, fired))]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
     return flags("week", w.index, severity, change, limit_pct, "%", message, ids.apply(listed))
 
