@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -54,8 +55,8 @@ def worker_pool(workers: int):
     # riskload and died. PYTHONSAFEPATH (Python 3.11+) keeps the current folder off the path.
     os.environ["PYTHONSAFEPATH"] = "1"
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with_caller,
-                                 initargs=(lifeline,)) as pool:
+        with _script_not_rerun(), ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                      initializer=_end_with_caller, initargs=(lifeline,)) as pool:
             yield pool
     finally:
         if unsafe_path is None:
@@ -75,3 +76,31 @@ def _end_with_caller(lifeline) -> None:
         os._exit(1)
 
     threading.Thread(target=wait_for_end, name="riskload-lifeline", daemon=True).start()
+
+
+@contextmanager
+def _script_not_rerun():
+    """Workers that do not run the caller's script again.
+
+    A process started by a fork server or spawned runs the main module
+    (``__main__``'s ``__file__``, or the module its ``__spec__`` names) before
+    it works, so that functions defined there can reach it. A script that
+    calls riskload at its top level, without ``if __name__ == "__main__":``,
+    thus ran again in every worker, which tried to start workers of its own,
+    failed with a long ``RuntimeError`` and died: the import went on in one
+    process, slower, after two tracebacks. riskload's workers run riskload's
+    functions only, so while they start the main module looks as an
+    interactive session's does, which is not run again.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)

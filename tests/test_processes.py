@@ -35,6 +35,20 @@ def test_workers_start_from_a_folder_that_holds_a_folder_named_riskload(tmp_path
     assert "Traceback" not in done.stderr
 
 
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(tmp_path):
+    # spawned and fork-server workers run the main module first: here each one ran the import again
+    script = tmp_path / "unguarded.py"
+    script.write_text("import sys\nfrom riskload import read_export\nprint('the script ran')\n"
+                      "export = read_export(sys.argv[1], workers=2, cache=False)\n"
+                      "print(export.stats.workers, len(export.activities), repr(export.stats.worker_problem))\n"
+                      "print(__file__ == sys.argv[0], __spec__)\n")
+    done = subprocess.run([sys.executable, str(script), os.path.join(ROOT, "sample_data", "athlete-b")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["the script ran", "2 72 ''", "True None"], done.stderr
+    assert "Traceback" not in done.stderr
+
+
 class _BrokenPool:
     def __init__(self, workers):
         pass
