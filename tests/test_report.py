@@ -74,6 +74,17 @@ def test_the_allowed_increase_dash_is_last_week_plus_the_limit(jumped):
     assert bar_colours(ax)[3] == COLORS["none"]  # 33 km after 30 km is exactly +10 %: on the dash, no flag
 
 
+def test_the_dash_takes_a_small_week_as_the_weekly_jump_does():
+    # RL001 holds a week after one of 4 km, or after an empty one, to 10 km + 10 %; the break's second empty week,
+    # with no running before or in it, gets no dash
+    result = analysis(weeks(30, 4, 0, 0, 12), as_of="2026-03-01")
+    ax = report.plot_weekly_distance(result.load.weekly, result.flags)
+    dashes = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
+    heights = [round(seg[0][1], 6) for seg in dashes if len(seg) and np.isfinite(seg[0][1])]
+    assert heights == [33.0, 11.0, 11.0, 13.2]  # the last: the empty week after the 12 km
+    assert "last week (at least 10.0 km) + 10 %" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
 def test_panels_draw_on_the_axes_they_are_given_and_return_it(jumped):
     fig, axes = plt.subplots(3)
     assert report.plot_weekly_distance(jumped.load.weekly, jumped.flags, ax=axes[0]) is axes[0]

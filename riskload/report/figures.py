@@ -113,15 +113,17 @@ def _label_room(ax, span_days: float, fontsize: float, chars: int, upright: bool
 
 
 def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, units: str | Units = "km",
-                         limit_pct: float | None = None, since=None):
+                         limit_pct: float | None = None, min_previous_km: float | None = None, since=None):
     """Weekly running distance as bars coloured by the week's status (its headline flag).
 
     Each flagged week carries its headline code above the bar: upright where
     the weeks are wide enough, else turned on its side, and on long
     histories the labels of lesser weeks are thinned so that none overlap
-    (the colour stays). A short dash on each bar marks last week's distance
-    plus ``limit_pct`` (the weekly-increase guideline, RL001), so a jump
-    shows as a bar above its dash. The unfinished week is hatched.
+    (the colour stays). A short dash on each bar marks last week's distance,
+    taken as at least ``min_previous_km``, plus ``limit_pct`` (the weekly
+    jump RL001 holds it to), so a jump shows as a bar above its dash; weeks
+    of a break, with no running before or in them, get none. The unfinished
+    week is hatched.
 
     Parameters
     ----------
@@ -133,6 +135,8 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
     units : {"km", "mi"}
     limit_pct : float, optional
         The allowed weekly rise [%] drawn as the dash (default: RL001's ``limit_pct``).
+    min_previous_km : float, optional
+        The least last week is taken as [km] (default: RL001's ``min_previous_km``).
     since : date, optional
         Draw the weeks from this one on (the first one's dash still comes
         from the week before it).
@@ -144,9 +148,11 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
     ax = _axes(ax)
     u = as_units(units)
     limit_pct = threshold("RL001", "limit_pct") if limit_pct is None else limit_pct
+    floor_km = threshold("RL001", "min_previous_km") if min_previous_km is None else min_previous_km
     every = u.distance(weekly["distance_km"]).to_numpy(dtype=float)
     before = np.r_[np.nan, every[:-1]]
-    every_allowed = np.where(before > 0, before * (1 + limit_pct / 100), np.nan)
+    judged = ~np.isnan(before) & ((before > 0) | (every > 0))
+    every_allowed = np.where(judged, np.fmax(before, u.distance(floor_km)) * (1 + limit_pct / 100), np.nan)
     shown = np.ones(len(weekly), dtype=bool) if since is None else weekly.index >= pd.Timestamp(since)
     weekly, distance, allowed = weekly[shown], every[shown], every_allowed[shown]
     weeks = weekly.index
@@ -186,7 +192,8 @@ def plot_weekly_distance(weekly: pd.DataFrame, flags: pd.DataFrame, *, ax=None, 
 
     present = [s for s in ("info", "caution", "warning", "high") if (worst == s).any()]
     handles = [Patch(color=COLORS["none"], label="no flag")] + [Patch(color=COLORS[s], label=s) for s in present]
-    handles.append(Line2D([], [], color="#222222", lw=1.2, label=f"last week + {limit_pct:g} %"))
+    handles.append(Line2D([], [], color="#222222", lw=1.2,
+                          label=f"last week (at least {u.format_distance(floor_km)}) + {limit_pct:g} %"))
     if unfinished.any():
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////", label="week in progress"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), fontsize=8, ncols=len(handles),
@@ -401,7 +408,7 @@ def main_figure(analysis, *, units: str | Units = "km", panel_weeks: int = PANEL
     middle.sharex(top)
     bottom.sharex(top)
     plot_weekly_distance(weekly, flags, ax=top, units=units, limit_pct=used["RL001"]["limit_pct"],
-                         since=since)
+                         min_previous_km=used["RL001"]["min_previous_km"], since=since)
     if long:
         top.set_title(f"The last {panel_weeks} weeks", loc="right", fontsize=9, color="#555555")
     plot_terrain_and_rest(recent, ax=middle, units=units,
