@@ -73,13 +73,12 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     fired = (change > limit_pct) & ~(fortnight_change <= fortnight_pct)
     if not fired.any():
         return no_flags()
-    w, change, before, peak, fortnight_before = w[fired], change[fired], before[fired], peak[fired], \
-        fortnight_before[fired]
+    w, change, before, peak = w[fired], change[fired], before[fired], peak[fired]
+    fortnight_before, fortnight_change = fortnight_before[fired], fortnight_change[fired]
     new_high = w["distance_km"] > peak
     severity = np.where(~new_high, "info", np.where(change > warning_pct, "warning", "caution"))
     kind = np.where(new_high, [f"a new high (the peak of the previous {peak_weeks} weeks was {km(p)})" for p in peak],
                     [f"a rebound to the {km(p)} of the previous {peak_weeks} weeks, not a new high" for p in peak])
-    fortnight_change = fortnight_change[fired]
 
     def taken(km_before: float) -> str:
         return f", taken as {min_previous_km:g} km" if km_before < min_previous_km else ""
