@@ -92,10 +92,7 @@ def _script_not_rerun():
     functions only, so while they start the main module looks as an
     interactive session's does, which is not run again.
     """
-    main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
+    main = sys.modules["__main__"]
     saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__spec__ = None
