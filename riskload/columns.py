@@ -75,8 +75,11 @@ def empty_frame(spec: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in spec.items()})
 
 
-def as_floats(column: pd.Series) -> np.ndarray:
-    """A column as floats, NaN where it holds no number (text that is not one, a missing value)."""
+def as_floats(column: pd.Series | np.ndarray) -> np.ndarray:
+    """A column (or an array) as floats, NaN where it holds no number (text that is not one, a missing value)."""
+    if isinstance(column, np.ndarray):
+        numbers = column if column.dtype.kind in "biuf" else pd.to_numeric(column, errors="coerce")
+        return numbers.astype(float, copy=False)
     if column.dtype.kind not in "biuf":
         column = pd.to_numeric(column, errors="coerce")
     return column.to_numpy(dtype=float, na_value=np.nan)

@@ -124,9 +124,8 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     bad_position = ~((lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)) | ((lat == 0) & (lon == 0))
     for name in ("latitude_deg", "longitude_deg"):
         columns[name] = np.where(bad_position, np.nan, columns[name])
-    frame = pd.DataFrame(columns)  # in the order, and of the types, of SAMPLE_COLUMNS
-    frame["altitude_smooth_m"] = track.smooth_altitude_at_samples(frame)
-    return frame
+    columns["altitude_smooth_m"] = track.smooth_altitude_at_samples(columns)
+    return pd.DataFrame(columns)  # in the order, and of the types, of SAMPLE_COLUMNS
 
 
 def plausible_parts(raw: RawActivity) -> list[RawActivity]:
@@ -176,11 +175,12 @@ def _positive(value) -> float | None:
     return number if number > 0 and np.isfinite(number) else None
 
 
-def summarize(raw: RawActivity) -> dict:
+def summarize(raw: RawActivity, samples: track.Samples | None = None) -> dict:
     """The activity row of :data:`riskload.columns.ACTIVITY_COLUMNS` for ``raw``.
 
     Identity and path columns (``activity_id``, ``source_path``, local time)
-    are filled by the caller. Rules, in order of preference:
+    are filled by the caller, who may also give ``raw.samples`` as its
+    columns' arrays, which are read faster. Rules, in order of preference:
 
     - start: the device's start time, else the first sample;
     - elapsed time: device total, else first to last sample;
@@ -190,18 +190,19 @@ def summarize(raw: RawActivity) -> dict:
     - ascent and descent: device totals when plausible, else the smoothed
       profile with the hysteresis threshold.
     """
-    samples = raw.samples
+    samples = raw.samples if samples is None else samples
+    times = track.sample_times(samples)
     notes = list(raw.notes)
     totals = {k: v for k, v in raw.totals.items() if v is not None}
-    has_time = len(samples) > 0
-    start = raw.start_time if raw.start_time is not None else (samples["timestamp"].iloc[0] if has_time else None)
+    has_time = len(times) > 0
+    start = raw.start_time if raw.start_time is not None else (pd.Timestamp(times[0], tz="UTC") if has_time else None)
     if start is None:
         raise ValueError("an activity needs a start time")
     start = pd.Timestamp(start).tz_convert("UTC") if pd.Timestamp(start).tzinfo else pd.Timestamp(start, tz="UTC")
 
-    span_s = (samples["timestamp"].max() - start).total_seconds() if has_time else 0.0
+    span_s = (pd.Timestamp(times.max(), tz="UTC") - start).total_seconds() if has_time else 0.0
     claimed = _positive(totals.get("elapsed_time_s"))
-    if claimed and not raw.partial and len(samples) >= 2 and claimed > span_s + max(ELAPSED_SLACK_S, 0.1 * span_s):
+    if claimed and not raw.partial and len(times) >= 2 and claimed > span_s + max(ELAPSED_SLACK_S, 0.1 * span_s):
         notes.append(f"the device's elapsed time of {claimed:.0f} s is far longer than its samples span "
                      f"({span_s:.0f} s): the samples' span is used")
         claimed = None
@@ -212,11 +213,13 @@ def summarize(raw: RawActivity) -> dict:
     max_speed = track.MAX_SPEED_M_S.get(raw.sport, track.DEFAULT_MAX_SPEED_M_S)
     positions = as_floats(samples["latitude_deg"]) + as_floats(samples["longitude_deg"])  # NaN where either is
     has_gps = bool(np.count_nonzero(~np.isnan(positions)) >= 2)
-    device_legs = track.device_leg_distances_m(samples, max_speed) if samples["distance_m"].notna().any() else None
+    device_distance = as_floats(samples["distance_m"])
+    has_device_distance = not np.isnan(device_distance).all()
+    device_legs = track.device_leg_distances_m(samples, max_speed) if has_device_distance else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
 
     if device_legs is not None:
-        backwards = int((samples["distance_m"].dropna().diff() < 0).sum())
+        backwards = int((np.diff(device_distance[~np.isnan(device_distance)]) < 0).sum())
         if backwards:
             notes.append(f"the device's distance goes backwards {backwards} times; nothing is subtracted or added "
                          "for it")
@@ -268,7 +271,7 @@ def summarize(raw: RawActivity) -> dict:
         "max_heart_rate_bpm": float(max_hr),
         "avg_cadence_spm": float(avg_cad),
         "profile_resting_hr_bpm": float(_positive(totals.get("profile_resting_hr_bpm")) or np.nan),
-        "n_samples": int(len(samples)),
+        "n_samples": int(len(times)),
         "has_gps": has_gps,
         "device": raw.device,
         "name": raw.name,
@@ -282,7 +285,7 @@ def _nan_statistic(statistic, values: np.ndarray) -> float:
     return float(statistic(values)) if not np.isnan(values).all() else np.nan
 
 
-def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: str, notes: list[str]):
+def _elevation(samples: track.Samples, totals: dict, distance_m: float, sport: str, notes: list[str]):
     if sport in NO_CLIMB_SPORTS:
         return np.nan, np.nan, "none"
     limit_m = MAX_ASCENT_M_PER_KM * max(distance_m / 1000.0, 1.0)
@@ -299,8 +302,8 @@ def _elevation(samples: pd.DataFrame, totals: dict, distance_m: float, sport: st
         notes.append("altitude is 0 throughout: taken as not recorded")
         return np.nan, np.nan, "none"
     # the profile tidy_samples smoothed, in time order
-    in_time = np.argsort(samples["timestamp"].to_numpy("datetime64[ns]"), kind="stable")
-    ascent, descent = track.hysteresis_gain_m(samples["altitude_smooth_m"].to_numpy(dtype=float)[in_time])
+    in_time = np.argsort(track.sample_times(samples), kind="stable")
+    ascent, descent = track.hysteresis_gain_m(as_floats(samples["altitude_smooth_m"])[in_time])
     if ascent > limit_m:
         notes.append(f"altitude profile climbs {ascent:.0f} m in {distance_m / 1000:.1f} km: too noisy to use")
         return np.nan, np.nan, "none"

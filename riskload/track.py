@@ -6,10 +6,15 @@ and TCX is measured the same way wherever the device gave no total of its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from .columns import as_floats
+
+#: One activity's samples: their table, or its columns' arrays (``timestamp`` as UTC ``datetime64[ns]``).
+Samples = pd.DataFrame | Mapping[str, np.ndarray]
 
 #: Mean Earth radius [m] (IUGG), used by the haversine formula.
 EARTH_RADIUS_M = 6_371_008.8
@@ -44,13 +49,18 @@ def haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _seconds(timestamps: pd.Series) -> np.ndarray:
-    # on the array rather than the Series: the same seconds, a third of the time per activity
-    stamps = timestamps.array
-    return np.asarray((stamps - stamps[0]).total_seconds()) if len(stamps) else np.array([])
+def sample_times(samples) -> np.ndarray:
+    """The samples' times as UTC ``datetime64[ns]``, from a table or from its columns' arrays."""
+    return np.asarray(samples["timestamp"], dtype="datetime64[ns]")
 
 
-def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarray:
+def _seconds(samples) -> np.ndarray:
+    """Seconds since the first sample, as pandas counts them (its rounding kept)."""
+    times = sample_times(samples)
+    return np.asarray(pd.TimedeltaIndex(times - times[0]).total_seconds()) if len(times) else np.array([])
+
+
+def gps_leg_distances_m(samples: Samples, max_speed_m_s: float) -> np.ndarray:
     """Distance [m] covered by each leg (point ``i-1`` to ``i``) from positions.
 
     Element 0 is 0. A leg that crosses a segment boundary counts 0; one that
@@ -61,19 +71,17 @@ def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarr
 
     Parameters
     ----------
-    samples : DataFrame
+    samples : Samples
         ``timestamp``, ``latitude_deg``, ``longitude_deg``, ``segment``.
     max_speed_m_s : float
         Fastest plausible speed for the sport [m/s].
     """
-    n = len(samples)
-    legs = np.zeros(n)
-    if n < 2:
+    lat, lon = as_floats(samples["latitude_deg"]), as_floats(samples["longitude_deg"])
+    legs = np.zeros(len(lat))
+    if len(lat) < 2:
         return legs
-    lat = samples["latitude_deg"].to_numpy(dtype=float)
-    lon = samples["longitude_deg"].to_numpy(dtype=float)
-    t = _seconds(samples["timestamp"])
-    seg = samples["segment"].to_numpy()
+    t = _seconds(samples)
+    seg = np.asarray(samples["segment"])
     has = ~(np.isnan(lat) | np.isnan(lon))
     idx = np.flatnonzero(has)
     if len(idx) < 2:
@@ -89,37 +97,39 @@ def gps_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarr
         bypass = haversine_m(plat[:-2], plon[:-2], plat[2:], plon[2:])
         bypass_dt = np.maximum(np.abs(pt[2:] - pt[:-2]), 1.0)
         spike[1:-1] = fast[:-1] & fast[1:] & (bypass / bypass_dt <= max_speed_m_s)
-    kept = ~spike
-    k_lat, k_lon, k_t, k_seg, k_idx = plat[kept], plon[kept], pt[kept], pseg[kept], idx[kept]
-    if len(k_idx) < 2:
-        return legs
-    d = haversine_m(k_lat[:-1], k_lon[:-1], k_lat[1:], k_lon[1:])
-    dt = np.maximum(np.abs(np.diff(k_t)), 1.0)
+    k_seg, k_idx = pseg, idx
+    if spike.any():  # the legs again, without the spikes
+        kept = ~spike
+        k_lat, k_lon, k_t, k_seg, k_idx = plat[kept], plon[kept], pt[kept], pseg[kept], idx[kept]
+        if len(k_idx) < 2:
+            return legs
+        d = haversine_m(k_lat[:-1], k_lon[:-1], k_lat[1:], k_lon[1:])
+        dt = np.maximum(np.abs(np.diff(k_t)), 1.0)
     valid = (d / dt <= max_speed_m_s) & (k_seg[1:] == k_seg[:-1])
     legs[k_idx[1:]] = np.where(valid, d, 0.0)
     legs[1:][~has[1:] | ~has[:-1]] = np.nan
     return legs
 
 
-def device_leg_distances_m(samples: pd.DataFrame, max_speed_m_s: float) -> np.ndarray:
+def device_leg_distances_m(samples: Samples, max_speed_m_s: float) -> np.ndarray:
     """Leg distances [m] from the device's cumulative distance; NaN where unknown.
 
     A counter that goes backwards (a reset, or a glitch) counts 0 for that
     leg, and so does a step faster than ``max_speed_m_s`` (a glitch's way back
     up), so neither adds distance that was never run.
     """
-    dist = samples["distance_m"].to_numpy(dtype=float)
+    dist = as_floats(samples["distance_m"])
     legs = np.full(len(dist), np.nan)
     if len(dist) >= 2:
         filled = pd.Series(dist).ffill().to_numpy()
         step = np.diff(filled)
-        seconds = np.maximum(np.diff(_seconds(samples["timestamp"])), 1.0)
+        seconds = np.maximum(np.diff(_seconds(samples)), 1.0)
         legs[1:] = np.where((step < 0) | (step > max_speed_m_s * seconds), 0.0, step)
         legs[0] = 0.0
     return legs
 
 
-def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
+def moving_time_s(samples: Samples, legs_m: np.ndarray | None) -> float:
     """Time [s] the athlete was moving, from the points of a recording.
 
     A leg between two consecutive points of one segment counts when the
@@ -132,12 +142,12 @@ def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
     files carry it): within 2 % on 98.9 % of them; counting every leg of
     30 s or less, as a timer without auto-pause does, 91.6 %.
     """
-    if len(samples) < 2:
+    t = _seconds(samples)
+    if len(t) < 2:
         return 0.0
-    t = _seconds(samples["timestamp"])
     dt = np.diff(t)
     dt = np.where(dt > 0, dt, 0.0)
-    seg = samples["segment"].to_numpy()
+    seg = np.asarray(samples["segment"])
     same = seg[1:] == seg[:-1]
     short = dt <= PAUSE_GAP_S
     if legs_m is None:
@@ -147,7 +157,7 @@ def moving_time_s(samples: pd.DataFrame, legs_m: np.ndarray | None) -> float:
     return float(dt[same & np.where(known, covered, short)].sum())
 
 
-def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHING_S) -> pd.Series:
+def smooth_altitude_m(samples: Samples, window_s: float = ELEVATION_SMOOTHING_S) -> pd.Series:
     """Altitude [m] with single-point glitches removed and noise averaged out, by time (UTC).
 
     A 5-point rolling median takes out isolated spikes (a bad first fix, a
@@ -160,11 +170,11 @@ def smooth_altitude_m(samples: pd.DataFrame, window_s: float = ELEVATION_SMOOTHI
     return pd.Series(smooth, index=pd.DatetimeIndex(times).tz_localize("UTC"), name="altitude_m")
 
 
-def _smoothed(samples: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
+def _smoothed(samples: Samples, window_s: float) -> tuple[np.ndarray, np.ndarray]:
     """:func:`smooth_altitude_m` as its times (UTC ``datetime64[ns]``, ascending) and its values."""
     altitude = as_floats(samples["altitude_m"])
     has = ~np.isnan(altitude)
-    stamps = samples["timestamp"].to_numpy("datetime64[ns]")[has]
+    stamps = sample_times(samples)[has]
     # np.unique keeps each time's first point in the given order, which a stable sort keeps first
     order = np.argsort(stamps, kind="stable")
     times, first = np.unique(stamps[order], return_index=True)
@@ -173,15 +183,15 @@ def _smoothed(samples: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.nd
     return times, by_time.rolling(pd.Timedelta(seconds=window_s), center=True, min_periods=1).mean().to_numpy()
 
 
-def smooth_altitude_at_samples(samples: pd.DataFrame) -> np.ndarray:
+def smooth_altitude_at_samples(samples: Samples) -> np.ndarray:
     """:func:`smooth_altitude_m` for each sample of one activity, NaN where it has no altitude."""
     times, smooth = _smoothed(samples, ELEVATION_SMOOTHING_S)
-    values = np.full(len(samples), np.nan)
+    stamps = sample_times(samples)
+    values = np.full(len(stamps), np.nan)
     if not len(times):
         return values
-    stamps = samples["timestamp"].to_numpy("datetime64[ns]")
     at = np.minimum(np.searchsorted(times, stamps), len(times) - 1)
-    found = (times[at] == stamps) & samples["altitude_m"].notna().to_numpy()
+    found = (times[at] == stamps) & ~np.isnan(as_floats(samples["altitude_m"]))
     values[found] = smooth[at[found]]
     return values
 

@@ -52,13 +52,6 @@ class ParsedActivity:
     row: dict
     columns: dict[str, np.ndarray]
 
-    @classmethod
-    def from_frame(cls, row: dict, samples: pd.DataFrame) -> "ParsedActivity":
-        """From tidy samples (:func:`riskload.timeline.tidy_samples`)."""
-        columns = {name: samples[name].to_numpy() for name in SAMPLE_ARRAYS if name != "timestamp"}
-        columns["timestamp"] = samples["timestamp"].dt.tz_convert(None).to_numpy("datetime64[ns]")
-        return cls(row, columns)
-
     def __len__(self) -> int:
         return len(self.columns["timestamp"])
 
@@ -70,6 +63,13 @@ class ParsedActivity:
 
 #: The sample columns an activity carries as arrays.
 SAMPLE_ARRAYS = [name for name in SAMPLE_COLUMNS if name != "activity_id"]
+
+
+def sample_arrays(samples: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Tidy samples (:func:`riskload.timeline.tidy_samples`) as the arrays of :attr:`ParsedActivity.columns`."""
+    columns = {name: samples[name].to_numpy() for name in SAMPLE_ARRAYS if name != "timestamp"}
+    columns["timestamp"] = samples["timestamp"].dt.tz_convert(None).to_numpy("datetime64[ns]")
+    return columns
 
 #: Bytes of one sample row in the table, at most (8 for each number).
 ROW_BYTES = 8 * len(SAMPLE_ARRAYS)
@@ -287,7 +287,8 @@ def summarize_all(raws, payload: bytes, kind: str, path: str = "<memory>") -> li
     latest = latest_plausible()
     parts = [part for raw in raws for part in plausible_parts(raw)]
     for index, raw in enumerate(parts):
-        row = summarize(raw)
+        columns = sample_arrays(raw.samples)
+        row = summarize(raw, columns)
         if row["start_time"] > latest:
             future.append(row["start_time"])
             continue
@@ -295,14 +296,14 @@ def summarize_all(raws, payload: bytes, kind: str, path: str = "<memory>") -> li
             continue
         row["activity_id"] = activity_id(payload, index)
         row["source_format"] = kind
-        row["richness"] = _richness(raw.samples, kind, row["partial"])
-        parsed.append(ParsedActivity.from_frame(row, raw.samples))
+        row["richness"] = _richness(columns, kind, row["partial"])
+        parsed.append(ParsedActivity(row, columns))
     if future and not parsed:
         raise NoActivityDataError(path, f"dated {future[0]:%Y-%m-%d}, in the future: the device clock was set wrong")
     return parsed
 
 
-def _richness(samples: pd.DataFrame, kind: str, partial: bool) -> tuple:
+def _richness(columns: dict[str, np.ndarray], kind: str, partial: bool) -> tuple:
     channels = ("latitude_deg", "altitude_m", "heart_rate_bpm", "cadence_spm", "power_w", "distance_m")
-    present = sum(int(not np.isnan(samples[c].to_numpy(dtype=float)).all()) for c in channels)
-    return (not partial, present, FORMAT_RANK.get(kind, 0), len(samples))
+    present = sum(int(not np.isnan(columns[c]).all()) for c in channels)
+    return (not partial, present, FORMAT_RANK.get(kind, 0), len(columns["timestamp"]))
