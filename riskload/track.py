@@ -49,12 +49,12 @@ def haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def sample_times(samples) -> np.ndarray:
+def sample_times(samples: Samples) -> np.ndarray:
     """The samples' times as UTC ``datetime64[ns]``, from a table or from its columns' arrays."""
     return np.asarray(samples["timestamp"], dtype="datetime64[ns]")
 
 
-def _seconds(samples) -> np.ndarray:
+def _seconds(samples: Samples) -> np.ndarray:
     """Seconds since the first sample, as pandas counts them (its rounding kept)."""
     times = sample_times(samples)
     return np.asarray(pd.TimedeltaIndex(times - times[0]).total_seconds()) if len(times) else np.array([])

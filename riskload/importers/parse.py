@@ -71,6 +71,7 @@ def sample_arrays(samples: pd.DataFrame) -> dict[str, np.ndarray]:
     columns["timestamp"] = samples["timestamp"].dt.tz_convert(None).to_numpy("datetime64[ns]")
     return columns
 
+
 #: Bytes of one sample row in the table, at most (8 for each number).
 ROW_BYTES = 8 * len(SAMPLE_ARRAYS)
 
