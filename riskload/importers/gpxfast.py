@@ -175,12 +175,12 @@ def _points(bodies: list[bytes], segment_tracks: list[int]) -> tuple[pd.DataFram
         if has_markup_of_its_own(body):
             raise Declined
         points = _POINT.findall(body)
-        if any(point[7] for point in points):
-            raise Declined  # a point of another shape, or something else
         found += points
         tracks.append(np.full(len(points), track))
         segments.append(np.full(len(points), number))
     columns = list(zip(*found)) or [()] * 8
+    if any(columns[7]):
+        raise Declined  # a point of another shape, or something else
     times, without_zone = _times(columns[5])
     frame = pd.DataFrame({
         "timestamp": times,
