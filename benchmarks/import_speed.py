@@ -202,8 +202,8 @@ def main() -> None:
     paths = sorted(export.glob("*_RUN.fit"))
     size_mb = sum(p.stat().st_size for p in paths) / 1e6
     cores = available_cores()
-    print(f"{len(paths)} {args.minutes}-minute 1 Hz FIT runs over {args.years:g} years, {size_mb:.0f} MB; {cores} cores; "
-          f"riskload {riskload.__version__}, Python {sys.version.split()[0]}")
+    print(f"{len(paths)} {args.minutes}-minute 1 Hz FIT runs over {args.years:g} years, {size_mb:.0f} MB; "
+          f"{cores} cores; riskload {riskload.__version__}, Python {sys.version.split()[0]}")
     print()
 
     sample = paths[: args.baseline_files] if args.baseline_files else paths

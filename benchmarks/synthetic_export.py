@@ -80,7 +80,8 @@ def fit_run(start: pd.Timestamp, rng: np.random.Generator, seconds: int = RUN_SE
     body += _definition(2, 18, _SESSION)
     body += struct.pack("<BIIBBIIIBBBHH", 2, end, first, 1, 0, (seconds - 1) * 1000, (seconds - 1) * 1000,
                         int(round(distance[-1] * 100)), int(round(heart_rate.mean())), int(round(heart_rate.max())),
-                        int(round(per_leg.mean())), int(round(climb[climb > 0].sum())), int(round(-climb[climb < 0].sum())))
+                        int(round(per_leg.mean())), int(round(climb[climb > 0].sum())),
+                        int(round(-climb[climb < 0].sum())))
     body += _definition(3, 34, _ACTIVITY)
     body += struct.pack("<BIIHBI", 3, end, (seconds - 1) * 1000, 1, 0, end + 3600)
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")

@@ -97,10 +97,13 @@ def warn_about_workers(export: Export) -> None:
 
 @main.command("import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the activities table here (.csv, or .parquet).")
-@timezone_option("The athlete's IANA time zone, for files that recorded no UTC offset (default: the settings' time zone).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the activities table here (.csv, or .parquet).")
+@timezone_option("The athlete's IANA time zone, for files that recorded no UTC offset "
+                 "(default: the settings' time zone).")
 @settings_option
-@click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True, help="List the skipped files by reason.")
+@click.option("--skipped/--no-skipped", "list_skipped", default=True, show_default=True,
+              help="List the skipped files by reason.")
 @cache_options
 def import_command(folder: Path, out: Path | None, timezone: str | None, config: Path | None,
                    list_skipped: bool, cache_dir: Path | None, no_cache: bool) -> None:
@@ -184,12 +187,14 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
         lines.append("")
         by_sport = (
             acts.groupby("sport")
-            .agg(n=("activity_id", "size"), km=("distance_m", "sum"), hours=("moving_time_s", "sum"), up=("ascent_m", "sum"))
+            .agg(n=("activity_id", "size"), km=("distance_m", "sum"), hours=("moving_time_s", "sum"),
+                 up=("ascent_m", "sum"))
             .sort_values(["n", "km"], ascending=False)
         )
         lines.append(f"  {'sport':<22}{'count':>6}{'distance km':>13}{'moving h':>10}{'ascent m':>10}")
         for sport, row in by_sport.iterrows():
-            lines.append(f"  {printable(sport):<22}{int(row.n):>6}{row.km / 1000:>13.1f}{row.hours / 3600:>10.1f}{row.up:>10.0f}")
+            lines.append(f"  {printable(sport):<22}{int(row.n):>6}{row.km / 1000:>13.1f}"
+                         f"{row.hours / 3600:>10.1f}{row.up:>10.0f}")
         lines.append(
             f"  {'total':<22}{len(acts):>6}{acts['distance_m'].sum() / 1000:>13.1f}"
             f"{acts['moving_time_s'].sum() / 3600:>10.1f}{acts['ascent_m'].sum():>10.0f}"
@@ -198,7 +203,8 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
         noted = int((acts["quality_notes"].fillna("") != "").sum())
         if partial or noted:
             lines.append("")
-            lines.append(f"{partial} partial (damaged files, recovered up to the damage); {noted} with data-quality notes")
+            lines.append(f"{partial} partial (damaged files, recovered up to the damage); "
+                         f"{noted} with data-quality notes")
     skipped = export.skipped
     if len(skipped):
         lines.append("")

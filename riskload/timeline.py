@@ -294,7 +294,8 @@ def _elevation(samples: track.Samples, totals: dict, distance_m: float, sport: s
         if float(device_up) <= limit_m:
             down = float(device_down) if device_down is not None else np.nan
             return float(device_up), down, "device"
-        notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; recomputed")
+        notes.append(f"device ascent {float(device_up):.0f} m is implausible for {distance_m / 1000:.1f} km; "
+                     "recomputed")
     altitude = as_floats(samples["altitude_m"])
     if np.count_nonzero(~np.isnan(altitude)) < 2:
         return np.nan, np.nan, "none"

@@ -22,8 +22,9 @@ STEP_S = 20
 
 
 def run(day: int, km: float, *, hour: float = 8, speed_m_s: float = 3.0, hr_bpm: float = 140.0,
-        hard_min: float = 0.0, hard_hr_bpm: float = 178.0, warmup: bool = True, warmup_factor: float = 0.85, cadence_spm: float | None = 170.0,
-        ascent_m: float = 0.0, steep_m: float = 0.0, gear: str = "", step_s: int = STEP_S) -> RawActivity:
+        hard_min: float = 0.0, hard_hr_bpm: float = 178.0, warmup: bool = True, warmup_factor: float = 0.85,
+        cadence_spm: float | None = 170.0, ascent_m: float = 0.0, steep_m: float = 0.0, gear: str = "",
+        step_s: int = STEP_S) -> RawActivity:
     """A run ``day`` days after :data:`MONDAY`.
 
     The first 10 minutes run at ``warmup_factor`` of the speed (unless ``warmup`` is False), then

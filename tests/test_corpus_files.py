@@ -108,7 +108,8 @@ def test_corpus_file_imports_or_is_skipped_for_the_expected_reason(corpus, row):
 
 def test_every_manifest_file_is_covered(corpus):
     listed = {r["local_path"] for r in ROWS}
-    on_disk = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file() and p.suffix not in (".tsv", ".md")}
+    on_disk = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*")
+               if p.is_file() and p.suffix not in (".tsv", ".md")}
     assert on_disk <= listed
     assert set(EXPECTED_SKIPS) <= listed
     assert len(listed) == 192

@@ -35,7 +35,8 @@ def assert_same_activities(fast: list, slow: list) -> None:
     assert len(fast) == len(slow)
     for a, b in zip(fast, slow):
         pd.testing.assert_frame_equal(a.samples, b.samples)
-        assert {k: v for k, v in vars(a).items() if k != "samples"} == {k: v for k, v in vars(b).items() if k != "samples"}
+        assert ({k: v for k, v in vars(a).items() if k != "samples"}
+                == {k: v for k, v in vars(b).items() if k != "samples"})
 
 
 def assert_decoded_alike(data: bytes, monkeypatch) -> bool:

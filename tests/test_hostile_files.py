@@ -50,8 +50,8 @@ def hostile_documents(secret: Path) -> dict[str, bytes]:
         "outside.gpx": gpx(outside, "&x;").encode(),
         "bomb.tcx": tcx(bomb, "&l9;").encode(),
         "outside.tcx": tcx(outside, "&x;").encode(),
-        "outside-utf16.gpx": b"\xff\xfe" + gpx(outside, "&x;").replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
-        .encode("utf-16-le"),
+        "outside-utf16.gpx": b"\xff\xfe" + gpx(outside, "&x;")
+        .replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16-le"),
     }
 
 
@@ -65,7 +65,8 @@ def test_entity_bombs_and_external_entities_are_refused_and_the_rest_imported(tm
     skipped = result.skipped.set_index("path")
     for name in ("bomb.gpx", "outside.gpx", "bomb.tcx", "outside.tcx"):
         assert skipped.loc[name, "kind"] == "corrupt"
-        assert skipped.loc[name, "reason"] == "refused: the XML declares a DTD or entities, which activity files never need"
+        assert skipped.loc[name, "reason"] == ("refused: the XML declares a DTD or entities, which activity files "
+                                               "never need")
     # UTF-16 is not taken for GPX at all: skipped unread
     assert skipped.loc["outside-utf16.gpx", "kind"] == "unsupported format"
     everything = result.activities.to_csv() + result.skipped.to_csv()

@@ -186,7 +186,8 @@ def test_garmin_account_export_nested_zips(corpus, tmp_path):
     assert len(export.activities) == 1
     assert export.activities.iloc[0]["distance_m"] == pytest.approx(4330.0)
     kinds = dict(zip(export.skipped["path"], export.skipped["kind"]))
-    member = "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!UploadedFiles_0-_Part1.zip!user@example.com_1002.fit"
+    member = ("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!UploadedFiles_0-_Part1.zip!"
+              "user@example.com_1002.fit")
     assert kinds == {member: "not an activity", "DI_CONNECT/DI-Connect-Fitness/summary.json": "unsupported format"}
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing extracted
 
@@ -210,7 +211,8 @@ def test_gzip_copy_matches_the_plain_file(corpus):
 
 def _gpx(start_utc: str) -> str:
     points = "".join(
-        f'<trkpt lat="{47.0 + i * 0.0001:.4f}" lon="11.0"><time>{pd.Timestamp(start_utc) + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>'
+        f'<trkpt lat="{47.0 + i * 0.0001:.4f}" lon="11.0">'
+        f"<time>{pd.Timestamp(start_utc) + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
         for i in range(30)
     )
     return f'<gpx version="1.1" creator="t"><trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>'

@@ -39,7 +39,8 @@ print(json.dumps({
     "stood_out": [len(stood_out), int((heads["severity"] != "info").sum())],
     "episodes": [len(pain.episodes), list(pain.red_flags["sign"])],
     "what_if": [len(what_if_pain.episodes), list(what_if_pain.before[1]["code"])],
-    "envelope": [len(ahead.days), float(ahead.days["longest_run_km"].iloc[0]), float(ahead.weeks["distance_km"].iloc[0])],
+    "envelope": [len(ahead.days), float(ahead.days["longest_run_km"].iloc[0]),
+                 float(ahead.weeks["distance_km"].iloc[0])],
     "weekend": sorted(set(riskload.check_plan(before_thursday, weekend)["code"])),
 }))
 """

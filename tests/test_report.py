@@ -289,7 +289,8 @@ def test_json_tables_give_plain_values_for_every_column_type():
         "at": pd.to_datetime(["2026-01-05 06:30", None, "2026-01-07 18:00"]).tz_localize("UTC"),
     })
     text = to_json(frame)
-    assert text.startswith("[\n{") and text.endswith("}\n]\n") and text.count("\n") == len(frame) + 2  # a record per line
+    # a record per line
+    assert text.startswith("[\n{") and text.endswith("}\n]\n") and text.count("\n") == len(frame) + 2
     assert "\\u202e" in text  # the bidi override stays, escaped
     assert json.loads(text) == [
         {"km": 1.5, "n": 1, "ok": True, "maybe": 1, "note": "a", "ids": ["x", "y"], "day": "2026-01-05",

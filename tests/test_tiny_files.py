@@ -16,8 +16,8 @@ RUNS, EMPTY, NOTES = 1500, 800, 700
 
 def _tiny_gpx(i: int) -> bytes:
     start = datetime(2025, 1, 1, 6, tzinfo=timezone.utc) + timedelta(hours=7 * i)
-    points = "".join(f'<trkpt lat="{47 + k * 0.0003:.4f}" lon="11.0"><time>{start + timedelta(seconds=10 * k):%Y-%m-%dT%H:%M:%SZ}'
-                     "</time></trkpt>" for k in range(6))
+    points = "".join(f'<trkpt lat="{47 + k * 0.0003:.4f}" lon="11.0">'
+                     f"<time>{start + timedelta(seconds=10 * k):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>" for k in range(6))
     return (f'<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
             f"<trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>").encode()
 

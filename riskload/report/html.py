@@ -30,7 +30,8 @@ h1 { margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #d
 img { max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; } td.date { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f2f2f2; } td.date { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sev { display: inline-block; padding: 0 0.5em; border-radius: 3px; color: #000; font-weight: 600; }
 .sev-warning, .sev-high { color: #fff; }
 details { margin: 0.4em 0; } summary { cursor: pointer; font-weight: 600; }
@@ -102,7 +103,8 @@ def _standout_section(analysis, shown: int = 6) -> str:
         return "<p>No week of this history reached a caution: its flags are information.</p>"
     order = heads.assign(rank=heads["severity"].map(RANK)).sort_values(["rank", "week_start"], ascending=False)
     items = [f'<li><a href="#{_week_anchor(flag["week_start"])}">{escape(week_label(flag["week_start"]))}</a> '
-             f'{_badge(flag["severity"])} {escape(_headline_text(flag))}</li>' for _, flag in order.head(shown).iterrows()]
+             f'{_badge(flag["severity"])} {escape(_headline_text(flag))}</li>'
+             for _, flag in order.head(shown).iterrows()]
     more = (f'<p class="meta">and {len(order) - shown} more; all {len(order)} are in the '
             '<a href="#flags">flags</a> below.</p>') if len(order) > shown else ""
     weeks = pd.DatetimeIndex(analysis.load.weekly.index)
@@ -155,7 +157,8 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
         for flag in chosen:
             rule = BY_CODE[flag["code"]]
             rows.append([f"{pd.Timestamp(flag['date']):%a %d %b}",
-                         f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> {escape(rule.name.replace("_", " "))}',
+                         f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> '
+                         f'{escape(rule.name.replace("_", " "))}',
                          _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
                          _activities_cell(list(flag["activity_ids"]), labels)])
             attributes.append(f'data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}"')

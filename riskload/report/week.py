@@ -161,8 +161,9 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
     ax.spines[:].set_visible(False)
     total = u.distance(runs["distance_km"].sum())
     rest = int((height == 0).sum())
-    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} run{'s' if len(runs) != 1 else ''}, "
-                 f"{rest} rest day{'s' if rest != 1 else ''}", loc="left", fontsize=11, y=1.0)
+    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} "
+                 f"run{'s' if len(runs) != 1 else ''}, {rest} rest day{'s' if rest != 1 else ''}",
+                 loc="left", fontsize=11, y=1.0)
     return ax
 
 

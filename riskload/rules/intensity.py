@@ -10,8 +10,8 @@ from ..load import HIGH_HR_RESERVE_FRACTION, Load
 from .base import coverage, flags, habit_share, in_progress, listed, no_flags, pct_change, require, run_ids
 
 
-def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION, limit_pct: float = 25.0, chronic_weeks: int = 4,
-                   min_chronic_min: float = 20.0, min_rise_min: float = 20.0,
+def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION, limit_pct: float = 25.0,
+                   chronic_weeks: int = 4, min_chronic_min: float = 20.0, min_rise_min: float = 20.0,
                    extreme_pct: float = 200.0) -> pd.DataFrame:
     """RL005: minutes at high heart rate well above the runner's own recent level.
 
@@ -102,9 +102,10 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     hard session started cold, not a steady run started steady: a cold start
     is flagged (info) when the run is hard, or when the runner usually warms
     up (fewer than half of their judged runs of the previous ``habit_days``
-    days started cold; with fewer than 4 such runs no habit is known). When most of a week's judged runs start cold against
-    that habit, the week is graded a caution (then weighed by the rule's
-    heuristic evidence, :mod:`riskload.rules.evidence`).
+    days started cold; with fewer than 4 such runs no habit is known). When
+    most of a week's judged runs start cold against that habit, the week is
+    graded a caution (then weighed by the rule's heuristic evidence,
+    :mod:`riskload.rules.evidence`).
 
     Why it matters
     --------------

@@ -82,7 +82,8 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
 
 
 def usual(values: pd.Series, ran: pd.Series, weeks: int) -> pd.Series:
-    """Per week, the mean of ``values`` over the previous ``weeks`` weeks with running (NaN until there are that many)."""
+    """Per week, the mean of ``values`` over the previous ``weeks`` weeks with running (NaN until there are that
+    many)."""
     running = values[ran].shift(1).rolling(weeks, min_periods=weeks).mean()
     return running.reindex(values.index).ffill().where(ran.cumsum() > weeks)
 
