@@ -77,11 +77,10 @@ def empty_frame(spec: dict[str, str]) -> pd.DataFrame:
 
 def as_floats(column: pd.Series | np.ndarray) -> np.ndarray:
     """A column (or an array) as floats, NaN where it holds no number (text that is not one, a missing value)."""
-    if isinstance(column, np.ndarray):
-        numbers = column if column.dtype.kind in "biuf" else pd.to_numeric(column, errors="coerce")
-        return numbers.astype(float, copy=False)
     if column.dtype.kind not in "biuf":
         column = pd.to_numeric(column, errors="coerce")
+    if isinstance(column, np.ndarray):
+        return column.astype(float, copy=False)
     return column.to_numpy(dtype=float, na_value=np.nan)
 
 

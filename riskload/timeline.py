@@ -214,8 +214,7 @@ def summarize(raw: RawActivity, samples: track.Samples | None = None) -> dict:
     positions = as_floats(samples["latitude_deg"]) + as_floats(samples["longitude_deg"])  # NaN where either is
     has_gps = bool(np.count_nonzero(~np.isnan(positions)) >= 2)
     device_distance = as_floats(samples["distance_m"])
-    has_device_distance = not np.isnan(device_distance).all()
-    device_legs = track.device_leg_distances_m(samples, max_speed) if has_device_distance else None
+    device_legs = track.device_leg_distances_m(samples, max_speed) if not np.isnan(device_distance).all() else None
     gps_legs = track.gps_leg_distances_m(samples, max_speed) if has_gps else None
 
     if device_legs is not None:
