@@ -20,6 +20,7 @@ from .columns import as_floats
 from .errors import RiskloadError
 from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
+from .wording import counted
 from .settings import Settings
 
 # The thresholds the tables share with a rule: the rule's defaults, which the
@@ -202,7 +203,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     weeks = len(load.weekly)  # the tables made now, so that their temporary arrays go with the rest
     release_freed_memory()  # the temporary arrays of millions of records
     if weeks < 8:
-        notes.append(f"The export covers only {weeks} weeks: the rules that compare with earlier weeks "
+        notes.append(f"The export covers only {counted(weeks, 'week')}: the rules that compare with earlier weeks "
                      "have little to go on, and a new runner's first weeks cannot be judged.")
     if hr.resting_source != "settings" and hr.max_bpm is not None:
         notes.append(f"Resting heart rate not set: {hr.resting_bpm:.0f} bpm, {hr.resting_source} "

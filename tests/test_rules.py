@@ -128,3 +128,17 @@ def test_a_short_recovery_names_when_the_previous_hard_session_ended():
     ended = first["start_time_local"] + (first["end_time"] - first["start_time"])
     assert ended > first["start_time_local"] + pd.Timedelta(minutes=50)  # 10 km at 3 m/s, not its start
     assert f"the previous hard one ended ({ended:%a %H:%M})" in flag["message"]
+
+
+def test_counts_in_messages_agree_with_their_number():
+    six_days = [run(7 * week + day, 8) for week in range(6) for day in range(6)]  # Sunday off
+    load = history(six_days)
+    rest = BY_CODE["RL003"].function(load, min_rest_days=2)["message"]
+    assert rest.iloc[0] == "1 rest day this week (6 runs on 6 days); at least 2 needed"
+    assert "0 rest days this week (7 runs on 7 days)" in BY_CODE["RL003"].function(
+        history(six_days + [run(7 * week + 6, 8) for week in range(6)]))["message"].iloc[0]
+    monotony = BY_CODE["RL015"].function(load)["message"]
+    assert len(monotony) == 6 and monotony.str.contains(r"km/day, 1 rest day\)").all()
+    hard = weeks(*[20] * 5, hard_min=5) + weeks(20, first_day=35, hard_min=30)
+    intensity = BY_CODE["RL005"].function(history(hard))["message"]
+    assert intensity.str.contains(" a week over the previous 4 weeks: +").all() and len(intensity) == 1

@@ -16,7 +16,7 @@ from .fonts import use_script_fonts
 from .figures import (figure_png, main_figure, plot_acwr, plot_overview, plot_terrain_and_rest,
                       plot_weekly_distance, thin)
 from .calendar import envelope_ics
-from .diary import counted, red_flag_notice
+from .diary import red_flag_notice
 from .envelope import current_envelope, envelope_html, envelope_text
 from .html import render_html
 from .pdf import render_pdf
@@ -26,6 +26,7 @@ from ..load import start_of_week
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
+from ..wording import counted
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, to_csv, write_tables
 from .roster import roster_html, roster_table

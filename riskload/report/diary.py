@@ -38,11 +38,6 @@ def red_flag_notice(pain) -> str | None:
             "pain these can mean a nerve is involved; they need a medical examination, not a training plan.")
 
 
-def counted(n: int, word: str) -> str:
-    """``1 week``, ``3 weeks``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 

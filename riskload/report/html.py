@@ -15,7 +15,8 @@ import pandas as pd
 from .. import __version__
 from ..rules import BY_CODE
 from .envelope import envelope_html
-from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
+from ..wording import counted
+from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
 from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
@@ -179,8 +180,9 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
     level_options = '<option value="0">any</option>' + "".join(
         f'<option value="{RANK[s]}">{s} or worse</option>' for s in ("caution", "warning", "high"))
     weeks = len(groups)
-    return (f"<p>{len(flags)} flags in {weeks} weeks, newest week first; in each week the flag that matters most "
-            f"comes first. The last {open_weeks} weeks are open; click an older week to unfold it.</p>"
+    return (f"<p>{counted(len(flags), 'flag')} in {counted(weeks, 'week')}, newest week first; in each week the "
+            f"flag that matters most comes first. The last {counted(open_weeks, 'week')} are open; click an older "
+            "week to unfold it.</p>"
             f'<form class="filter" id="flag-filter" hidden>Show <select id="filter-rule">{rule_options_html}</select>'
             f'severity <select id="filter-severity">{level_options}</select><span id="filter-count"></span></form>'
             + "".join(groups) + f"<script>{FILTER_SCRIPT}</script>")

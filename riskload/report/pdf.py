@@ -20,7 +20,8 @@ from .. import __version__
 from ..load import start_of_week
 from ..output import write_bytes
 from ..safetext import printable
-from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, counted, episode_summary, red_flag_notice
+from ..wording import counted
+from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE
 from .figures import main_figure
 from .fonts import quiet_glyphs

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load
+from ..wording import counted
 from .base import flags, habit_share, listed, no_flags, run_ids
 
 
@@ -40,7 +41,8 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
     short = w["complete"] & (w["rest_days"] < min_rest_days)
     ids = run_ids(load.runs, "week_start")
     weeks = flags("week", w.index[short], "caution", w.loc[short, "rest_days"], min_rest_days, "rest days",
-                  [f"{r} rest days this week ({n} runs on {7 - r} days); at least {min_rest_days} needed"
+                  [f"{counted(r, 'rest day')} this week ({counted(n, 'run')} on {counted(7 - r, 'day')}); "
+                   f"at least {min_rest_days} needed"
                    for r, n in zip(w.loc[short, "rest_days"], w.loc[short, "runs"])],
                   ids.reindex(w.index[short]).apply(listed))
 

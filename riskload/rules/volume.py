@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import ACUTE_DAYS, CHRONIC_DAYS, Load, week_of
+from ..wording import counted
 from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
@@ -357,7 +358,8 @@ def monotony(load: Load, *, limit: float = 2.0) -> pd.DataFrame:
     if not fired.any():
         return no_flags()
     w, value = w[fired], value[fired]
-    message = [f"monotony {m:.2f} (mean {d / 7:.1f} km/day, {r} rest days), strain {s:.0f}: above {limit:g}"
+    message = [f"monotony {m:.2f} (mean {d / 7:.1f} km/day, {counted(r, 'rest day')}), strain {s:.0f}: "
+               f"above {limit:g}"
                for m, d, r, s in zip(value, w["distance_km"], w["rest_days"], w["strain"])]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
     return flags("week", w.index, "info", value, limit, "monotony", message, ids.apply(listed))
