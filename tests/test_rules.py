@@ -142,3 +142,15 @@ def test_counts_in_messages_agree_with_their_number():
     hard = weeks(*[20] * 5, hard_min=5) + weeks(20, first_day=35, hard_min=30)
     intensity = BY_CODE["RL005"].function(history(hard))["message"]
     assert intensity.str.contains(" a week over the previous 4 weeks: +").all() and len(intensity) == 1
+
+
+@pytest.mark.parametrize("week_km, run_ascent_m, said", [
+    (10, 60, "240 m of climbing over 10.0 km (24.0 m/km; limit 20 m/km), 2.4 times the 10.0 m/km of a usual "
+             "running week"),  # hilly, though it climbed less than usual: no "0.8 times the 300 m"
+    (50, 100, "400 m of climbing over 50.0 km (8.0 m/km; limit 20 m/km), 1.3 times the 300 m of a usual running week"),
+    (30, 200, "800 m of climbing over 30.0 km (26.7 m/km; limit 20 m/km), 2.7 times the 10.0 m/km and 2.7 times "
+              "the 300 m of a usual running week"),
+])
+def test_a_hilly_week_is_held_against_what_made_it_hilly(week_km, run_ascent_m, said):
+    load = history(weeks(*[30] * 4, ascent_m=75) + weeks(week_km, first_day=28, ascent_m=run_ascent_m))
+    assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]

@@ -63,16 +63,27 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
         return no_flags()
     extreme = (jump & (w["ascent_m"] > extreme_factor * trailing_ratio * mean)
                & (w["ascent_m"] >= extreme_factor * min_ascent_m))[fired]
-    w, per_km, mean, hilly = w[fired], per_km[fired], mean[fired], hilly[fired]
+    usual_per_km = (mean / usual_km)[fired]
+    w, per_km, mean, hilly, jump = w[fired], per_km[fired], mean[fired], hilly[fired], jump[fired]
     observed = np.where(hilly, per_km, w["ascent_m"].round(0))
     threshold = np.where(hilly, ascent_per_km_limit, (trailing_ratio * mean).round(0))
     unit = "m/km or m"
+
+    def against_usual(ascent_m, climb_per_km, mean_m, mean_per_km, is_hilly, is_jump) -> str:
+        if mean_m == 0:
+            return ", after weeks without climbing"
+        said = []
+        if is_hilly and mean_per_km > 0:
+            said.append(f"{climb_per_km / mean_per_km:.1f} times the {mean_per_km:.1f} m/km")
+        if is_jump:
+            said.append(f"{ascent_m / mean_m:.1f} times the {mean_m:.0f} m")
+        return ", " + " and ".join(said) + " of a usual running week" if said else ""
+
     message = [
         f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km)"
-        + (f", {a / m:.1f} times the {m:.0f} m of a usual running week" if m > 0 else
-           ", after weeks without climbing" if m == 0 else "")
-        + s
-        for a, d, p, m, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, in_progress(load.weekly, fired))
+        + against_usual(a, p, m, mk, h, j) + s
+        for a, d, p, m, mk, h, j, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, usual_per_km, hilly, jump,
+                                           in_progress(load.weekly, fired))
     ]
     ids = run_ids(load.runs, "week_start").reindex(w.index)
     covered = coverage(load.runs, w.index, "ascent_m", "altitude")
