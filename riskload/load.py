@@ -28,6 +28,8 @@ from .settings import Settings
 #: EWMA spans of the acute:chronic workload ratio [days] (RL014; Williams et al.
 #: 2017, Br J Sports Med 51:209, lambda = 2 / (N + 1)).
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
+#: The least chronic load the ratio is taken against, as a week [km] (RL014): RL001's smallest week.
+MIN_CHRONIC_WEEK_KM = 10.0
 #: Fraction of the heart-rate reserve counted as "high" (RL005).
 HIGH_HR_RESERVE_FRACTION = 0.80
 #: What counts as a steep descent (RL006): grade [%] over a segment [m].
@@ -94,7 +96,8 @@ class Load:
         return daily_table(self.runs, self.activities[self.activities["sport"] == "strength"],
                            pd.date_range(start, end, freq="D"),
                            int(shared_threshold(settings, "RL014", "acute_days", ACUTE_DAYS)),
-                           int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)))
+                           int(shared_threshold(settings, "RL014", "chronic_days", CHRONIC_DAYS)),
+                           shared_threshold(settings, "RL014", "min_chronic_week_km", MIN_CHRONIC_WEEK_KM))
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
@@ -281,14 +284,13 @@ def shoe_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeIndex, acute_days: int = ACUTE_DAYS,
-                chronic_days: int = CHRONIC_DAYS) -> pd.DataFrame:
+                chronic_days: int = CHRONIC_DAYS, min_chronic_week_km: float = MIN_CHRONIC_WEEK_KM) -> pd.DataFrame:
     """One row per local day, zeros on days without running.
 
     Columns: ``distance_km``, ``moving_time_min``, ``runs``, ``rest_day``,
     ``longest_run_km``, ``ascent_m``, ``descent_m``, ``steep_descent_m``,
-    ``high_hr_min``, ``trimp``, ``strength_sessions``, and the EWMA loads
-    over ``acute_days`` and ``chronic_days`` ``acute_km``, ``chronic_km``
-    and their ratio ``acwr`` (NaN until the history covers ``chronic_days``).
+    ``high_hr_min``, ``trimp``, ``strength_sessions``, and
+    ``acute_km``, ``chronic_km``, ``acwr`` (:func:`acute_chronic`).
     """
     day, inside = _positions(runs["local_date"], days)
     n = len(days)
@@ -309,13 +311,26 @@ def daily_table(runs: pd.DataFrame, strength: pd.DataFrame, days: pd.DatetimeInd
                           "rest_day": count == 0,
                           "strength_sessions": np.bincount(_positions(strength["local_date"], days)[0], minlength=n)},
                          index=pd.DatetimeIndex(days, name="date"))
-    daily["acute_km"] = daily["distance_km"].ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
-    daily["chronic_km"] = daily["distance_km"].ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
-    chronic = daily["chronic_km"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = daily["acute_km"].to_numpy() / np.where(chronic > 0, chronic, np.nan)
-    daily["acwr"] = np.where(np.arange(n) >= chronic_days - 1, ratio, np.nan)
-    return daily
+    return pd.concat([daily, acute_chronic(daily["distance_km"], acute_days, chronic_days, min_chronic_week_km)],
+                     axis=1)
+
+
+def acute_chronic(distance_km: pd.Series, acute_days: int = ACUTE_DAYS, chronic_days: int = CHRONIC_DAYS,
+                  min_chronic_week_km: float = MIN_CHRONIC_WEEK_KM) -> pd.DataFrame:
+    """The acute and chronic loads of a daily distance, ``acute_km`` and ``chronic_km`` [km/day], and their ratio
+    ``acwr``.
+
+    The loads are exponentially weighted means over ``acute_days`` and
+    ``chronic_days`` (lambda = 2 / (N + 1), Williams et al. 2017; days
+    without running count as 0). The ratio takes the chronic load as at
+    least ``min_chronic_week_km`` a week (a seventh of it a day), and is NaN
+    until ``chronic_days`` days are covered.
+    """
+    acute = distance_km.ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
+    chronic = distance_km.ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
+    taken = chronic.clip(lower=min_chronic_week_km / 7)
+    ratio = (acute / taken.where(taken > 0)).where(np.arange(len(distance_km)) >= chronic_days - 1)
+    return pd.DataFrame({"acute_km": acute, "chronic_km": chronic, "acwr": ratio})
 
 
 def _positions(dates: pd.Series, days: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:

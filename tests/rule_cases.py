@@ -181,6 +181,10 @@ CASES = [
     # RL014 acute_chronic_ratio
     Case("RL014", "a sudden heavy week", lambda: base(5, 20) + weeks(60, first_day=35), [(35, "info")]),
     Case("RL014", "steady weeks raise nothing", lambda: base(8, 40), []),
+    Case("RL014", "a real history's pattern: one 3 km jog after months off is no spike (3.6 on a chronic near 0)",
+         lambda: base(5, 30) + days(120, km=3.1), []),
+    Case("RL014", "a jump from small weeks still counts: 29 km after weeks of 3-5 km",
+         lambda: weeks(3.1, 3.1, 4.9, 0, 4.0, 29.3), [(35, "info")]),
     # RL015 monotony
     Case("RL015", "seven equal days", lambda: base(2) + days(*range(14, 21), km=6) + weeks(40, first_day=21),
          [(14, "info")]),

@@ -74,9 +74,10 @@ def _key(flags):
 @examples
 @given(runs_strategy, st.sampled_from([0.5, 1.6, 3.0]))
 def test_scaling_every_distance_leaves_ratio_rules_unchanged(spec, factor):
-    # absolute floors (RL001's 10 km, RL004's 3, 5 and 2 km) are scaled too, so only ratios decide
+    # absolute floors (RL001's 10 km, RL004's 3, 5 and 2 km, RL014's 10 km week) are scaled too, so only ratios decide
     options = {"RL001": {"min_previous_km": 10.0 * factor},
-               "RL004": {"min_km": 3.0 * factor, "min_reference_km": 5.0 * factor, "min_extra_km": 2.0 * factor}}
+               "RL004": {"min_km": 3.0 * factor, "min_reference_km": 5.0 * factor, "min_extra_km": 2.0 * factor},
+               "RL014": {"min_chronic_week_km": 10.0 * factor}}
     before = run_rules(history(_activities(spec)), select=RATIO_RULES).flags
     scaled_options = {code: dict(values) for code, values in options.items()}
     after = run_rules(history(_activities(spec, scale=factor), rule_options=scaled_options), select=RATIO_RULES).flags

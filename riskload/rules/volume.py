@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..load import ACUTE_DAYS, CHRONIC_DAYS, Load, week_of
+from ..load import ACUTE_DAYS, CHRONIC_DAYS, MIN_CHRONIC_WEEK_KM, Load, acute_chronic, week_of
 from ..wording import counted
 from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
@@ -280,14 +280,17 @@ def high_weekly_volume(load: Load, *, cap_km: float = 64.0, consecutive_weeks: i
 
 
 def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACUTE_DAYS,
-                        chronic_days: int = CHRONIC_DAYS) -> pd.DataFrame:
+                        chronic_days: int = CHRONIC_DAYS,
+                        min_chronic_week_km: float = MIN_CHRONIC_WEEK_KM) -> pd.DataFrame:
     """RL014: the acute:chronic ratio of daily running distance above ``limit``.
 
     Exponentially weighted means with lambda = 2 / (N + 1) over
     ``acute_days`` and ``chronic_days`` (rest days count as 0); the ratio is
-    not computed before the export covers ``chronic_days``. One flag per week,
-    on its highest daily ratio. Shown for information only: its value as an
-    injury predictor is disputed.
+    not computed before the export covers ``chronic_days``, and takes the
+    chronic load as at least ``min_chronic_week_km`` a week
+    (:func:`riskload.load.acute_chronic`). One flag per week, on its highest
+    daily ratio. Shown for information only: its value as an injury
+    predictor is disputed.
 
     Why it matters
     --------------
@@ -301,6 +304,12 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
         Ratio above which a week is flagged (Gabbett's "danger zone").
     acute_days, chronic_days : int
         EWMA spans [days].
+    min_chronic_week_km : float
+        The least chronic load the ratio is taken against, as a week [km].
+        Heuristic, RL001's smallest week: a ratio's denominator near zero
+        makes any run a spike (a 3 km jog after months with a single run gave
+        3.6 on a real history), a known pitfall of the ratio (Impellizzeri
+        et al. 2020).
 
     References
     ----------
@@ -310,11 +319,9 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
     Impellizzeri FM, et al. Acute:chronic workload ratio: conceptual issues and
     fundamental pitfalls. Int J Sports Physiol Perform 2020;15:907-913.
     """
-    distance = load.daily["distance_km"]
-    acute = distance.ewm(alpha=2 / (acute_days + 1), adjust=False).mean()
-    chronic = distance.ewm(alpha=2 / (chronic_days + 1), adjust=False).mean()
-    ratio = (acute / chronic.where(chronic > 0)).where(np.arange(len(distance)) >= chronic_days - 1).round(2)
-    ratio = ratio.dropna()
+    loads = acute_chronic(load.daily["distance_km"], acute_days, chronic_days, min_chronic_week_km)
+    acute, chronic = loads["acute_km"], loads["chronic_km"]
+    ratio = loads["acwr"].round(2).dropna()
     week = week_of(load.weekly, ratio.index)
     peak_day = ratio.groupby(week).idxmax()
     peak = ratio.groupby(week).max()
@@ -322,8 +329,10 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
     if not fired.any():
         return no_flags()
     peak, peak_day = peak[fired], peak_day[fired]
-    message = [f"acute:chronic ratio {r:.2f} on {d:%a %d %b} (acute {acute[d]:.1f} km/day, chronic "
-               f"{chronic[d]:.1f} km/day), above {limit:g}" for r, d in zip(peak, peak_day)]
+    least = min_chronic_week_km / 7
+    message = [f"acute:chronic ratio {r:.2f} on {d:%a %d %b} (acute {acute[d]:.1f} km/day, chronic {chronic[d]:.1f} "
+               "km/day" + (f", taken as {least:.1f}: a {min_chronic_week_km:g} km week" if chronic[d] < least else "")
+               + f"), above {limit:g}" for r, d in zip(peak, peak_day)]
     ids = run_ids(load.runs, "week_start").reindex(peak.index)
     return flags("week", peak.index, "info", peak, limit, "ratio", message, ids.apply(listed))
 
