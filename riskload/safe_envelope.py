@@ -51,12 +51,13 @@ def crossing(objected: dict) -> float | None:
 def largest(ok, low: float, high: float, step: float, guess: float | list | None = None,
             estimate: Callable[[], float | None] | None = None) -> float | None:
     """The largest multiple of ``step`` in ``[low, high]`` for which ``ok`` holds (``ok`` holds below some
-    point and not above it); None when it does not hold at ``low``; ``high`` when it holds there.
+    point and not above it); None when it does not hold at ``low``; the last step up to ``high`` when it holds
+    there (:func:`at_ceiling`).
 
     A ``guess`` (the answer for the day before, say), or a list of them in
     turn, is tried first: when it is right, two calls of ``ok`` find it.
-    Unless something is known to fail, ``high`` is tried next (a rule that
-    sets no limit). Then the search narrows the steps between the largest
+    Unless something is known to fail, the last step is tried next (a rule
+    that sets no limit). Then the search narrows the steps between the largest
     value known to pass and the smallest known to fail. Where ``estimate()``
     names a value from the one that passes up to the one that fails (where a
     rule's own figure would meet its threshold, :func:`crossing`), the step
@@ -99,6 +100,12 @@ def largest(ok, low: float, high: float, step: float, guess: float | list | None
         else:
             fails, missed = middle, estimated
     return None if passes < first else round(passes * step, 6)
+
+
+def at_ceiling(value: float | None, high: float, step: float) -> bool:
+    """Whether ``value``, found by :func:`largest` up to ``high``, is the largest step in reach: the search
+    found no limit below its ceiling (``high`` itself is seldom a multiple of ``step``)."""
+    return value is not None and bool(value >= round(np.floor(high / step) * step, 6))
 
 
 
@@ -226,10 +233,10 @@ class _Search:
     def keep(self, what: str, day, codes: tuple, plan_of, value: float | None, high: float, step: float,
              unit: str) -> Limit:
         """``value`` as a :class:`Limit`, with its plans at it and one step above, kept in :attr:`limits`."""
+        capped = at_ceiling(value, high, step)
         found = Limit(what, pd.Timestamp(day), codes, value, step, unit,
                       plan_of(value) if value is not None else None,
-                      plan_of(round(value + step, 6)) if value is not None and value < high else None,
-                      capped=value is not None and value >= high)
+                      plan_of(round(value + step, 6)) if value is not None and not capped else None, capped=capped)
         self.limits.append(found)
         return found
 
@@ -377,7 +384,7 @@ def _longest_runs(search: _Search, horizon: list, high: float) -> list[Limit]:
     def between(i: int, j: int) -> None:
         if j - i < 2:
             return
-        if values[i] == values[j] and values[i] is not None and values[i] < high:
+        if values[i] == values[j] and values[i] is not None and not at_ceiling(values[i], high, 0.1):
             values.update(dict.fromkeys(range(i + 1, j), values[i]))
             return
         middle = (i + j) // 2

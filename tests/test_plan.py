@@ -17,7 +17,9 @@ from riskload.cli import main
 from riskload.errors import ConfigError
 from riskload.plan import Habits, extend_load, hard_session_km, parse_plan, planned, planned_activities, read_plan
 from riskload.rules import SEVERITIES
-from riskload.safe_envelope import crossing, largest
+from riskload.safe_envelope import at_ceiling, crossing, largest
+
+from . import synthetic
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CAUTION = SEVERITIES.index("caution")
@@ -303,6 +305,22 @@ def test_a_new_runner_gets_no_made_up_limits(tmp_path):
     assert "no limit riskload can set" in ics
     assert "no weekly distance limit riskload can set" in ics.replace("\r\n ", "")
     assert "nan" not in ics.lower()
+
+
+def test_the_search_ceiling_is_its_last_step_not_its_bound():
+    assert largest(lambda value: True, 0.0, 30.09, 0.1) == 30.0
+    assert at_ceiling(30.0, 30.09, 0.1) and at_ceiling(30.0, 30.0, 0.1)
+    assert not at_ceiling(29.9, 30.09, 0.1) and not at_ceiling(None, 30.09, 0.1)
+
+
+def test_a_day_rl004_cannot_judge_has_no_limit_whatever_the_search_ceiling():
+    # a real history's pattern: back from months off, the day table read "30.0 km" on every day, the
+    # search's ceiling (three times the longest run, 30.09 km here) cut to its 0.1 km steps
+    runs = synthetic.weeks(*[30] * 6) + [synthetic.run(45, 10.03)]
+    found = envelope(synthetic.analysis(runs, as_of=f"{synthetic.MONDAY + pd.Timedelta(days=120):%Y-%m-%d}"), days=5)
+    assert found.days["longest_run_km"].isna().all()
+    assert [limit.capped for limit in found.limits if limit.what == "longest run"] == [True] * 5
+    assert "Longest run (RL004): no limit on 5 of the days" in report.envelope_text(found)
 
 
 def test_envelope_text_names_streak_and_next_hard_session(anna):
