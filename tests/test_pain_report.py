@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from riskload import analyze, report
 from riskload.cli import main
+from riskload.report.diary import episode_summary
+from riskload.report.units import units
 from riskload.report.week import week_data
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -36,6 +38,14 @@ def test_week_figures_carry_the_pain_days_and_redraw_when_they_change(anna):
     assert list(with_pain.pain_days["date"].dt.day) == [21, 22]
     assert without.pain_days.empty and with_pain.digest("km") != without.digest("km")
     assert week in report.detail_weeks(anna)
+
+
+def test_the_load_before_an_episode_is_told_in_the_reports_units(anna):
+    said = {name: [episode_summary(anna.pain, n, units(name))[1] for n in anna.pain.episodes["episode"]]
+            for name in ("km", "mi")}
+    assert any("climb 968 m against a usual 1400 m" in s for s in said["km"])
+    assert any("climb 3175 ft against a usual 4593 ft" in s for s in said["mi"])
+    assert any("steep descent 2270 ft" in s for s in said["mi"]) and not any(" m " in s for s in said["mi"])
 
 
 def test_since_keeps_the_backtest_whole_and_cuts_the_episodes(anna):

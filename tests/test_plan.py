@@ -323,6 +323,17 @@ def test_a_day_rl004_cannot_judge_has_no_limit_whatever_the_search_ceiling():
     assert "Longest run (RL004): no limit on 5 of the days" in report.envelope_text(found)
 
 
+def test_in_miles_the_envelope_gives_climb_and_descent_in_feet(anna):
+    found = envelope(anna, today="2026-08-27", days=4)
+    metric, imperial = report.envelope_text(found), report.envelope_text(found, units="mi")
+    week = found.weeks.iloc[0]
+    assert f"{week.climb_m:.0f} m" in metric and f"{week.climb_m * 3.28084:.0f} ft" in imperial
+    assert f"{week.steep_descent_m * 3.28084:.0f} ft" in imperial and " m " not in imperial.split("rest days")[-1]
+    ics = report.envelope_ics(found, athlete="Anna", units="mi").replace("\r\n ", "")
+    assert f"climb up to {week.climb_m * 3.28084:.0f} ft" in ics
+    assert f"steep descent up to {week.steep_descent_m * 3.28084:.0f} ft" in ics
+
+
 def test_envelope_text_names_streak_and_next_hard_session(anna):
     text = report.envelope_text(envelope(anna, today="2026-08-27", days=4), athlete="Anna")
     assert "Running days in a row from Thu 27 Aug without a caution:" in text

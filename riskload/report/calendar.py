@@ -6,6 +6,7 @@ import hashlib
 
 import pandas as pd
 
+from ..wording import counted
 from .units import Units, units as as_units
 
 #: Octets a content line may hold before it is folded (RFC 5545, 3.1).
@@ -54,13 +55,13 @@ def week_summary(week, u: Units) -> str:
                  f"({u.format_distance(week.run_so_far_km)} already run; about {u.format_distance(week.per_run_km)} "
                  f"a run over {week.runs} runs)"]
     if week.climb_m == week.climb_m:
-        parts.append(f"climb up to {week.climb_m:.0f} m")
+        parts.append(f"climb up to {u.format_climb(week.climb_m)}")
     if week.steep_descent_m == week.steep_descent_m:
-        parts.append(f"steep descent up to {week.steep_descent_m:.0f} m")
+        parts.append(f"steep descent up to {u.format_climb(week.steep_descent_m)}")
     if week.hard_min == week.hard_min:
         parts.append(f"hard running up to {week.hard_min:.0f} min")
     if week.rest_days_needed:
-        parts.append(f"{week.rest_days_needed} more rest day{'s' if week.rest_days_needed != 1 else ''} needed")
+        parts.append(f"{counted(week.rest_days_needed, 'more rest day')} needed")
     return "; ".join(parts)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..pain import MIN_EPISODES, MIN_FIRED_WEEKS
+from .units import Units
 
 PAIN_COLOR = "#7b3f9e"
 EPISODE_SHADE = "#efe3f6"
@@ -74,7 +75,7 @@ def draw_pain_days(ax, pain, *, shade: bool = True, markers: bool = True, label:
                   frameon=False, borderaxespad=0.2)
 
 
-def episode_summary(pain, number: int, unit_distance) -> tuple[str, str]:
+def episode_summary(pain, number: int, u: Units) -> tuple[str, str]:
     """(the flags before episode ``number``, the load figures that changed most) as plain text."""
     flags = pain.before.get(number)
     flagged = "none" if flags is None or flags.empty else "; ".join(
@@ -84,15 +85,17 @@ def episode_summary(pain, number: int, unit_distance) -> tuple[str, str]:
     if load is not None:
         for row in load.itertuples():
             if row.change_pct == row.change_pct and abs(row.change_pct) >= 20:
-                before = _amount(row.before, row.unit, unit_distance)
-                usual = _amount(row.usual, row.unit, unit_distance)
+                before, usual = _amount(row.before, row.unit, u), _amount(row.usual, row.unit, u)
                 changed.append(f"{row.figure} {before} against a usual {usual} ({row.change_pct:+.0f} %)")
     return flagged, "; ".join(changed) or "nothing changed by a fifth or more"
 
 
-def _amount(value: float, unit: str, unit_distance) -> str:
+def _amount(value: float, unit: str, u: Units) -> str:
+    """A load figure in the report's units (distance and climb; minutes and counts as they are)."""
     if unit == "km":
-        return unit_distance(value)
+        return u.format_distance(value)
+    if unit == "m":
+        return u.format_climb(value)
     return f"{value:.0f} {unit}".strip()
 
 

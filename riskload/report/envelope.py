@@ -35,8 +35,8 @@ def current_envelope(analysis):
     return envelope(analysis, today=load.as_of + pd.Timedelta(days=1))
 
 
-def _amount(value, unit: str) -> str:
-    return "" if value is None or value != value else f"{value:.0f} {unit}"
+def _shown(value, as_text) -> str:
+    return "" if value is None or value != value else as_text(value)
 
 
 def envelope_tables(envelope, units: str | Units = "km") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -55,9 +55,9 @@ def envelope_tables(envelope, units: str | Units = "km") -> tuple[pd.DataFrame, 
         "runs left": w["runs"],
         "each": ["" if x != x else u.format_distance(x) for x in w["per_run_km"]],
         "rest days needed": w["rest_days_needed"],
-        "climb": [_amount(x, "m") for x in w["climb_m"]],
-        "steep descent": [_amount(x, "m") for x in w["steep_descent_m"]],
-        "hard": [_amount(x, "min") for x in w["hard_min"]],
+        "climb": [_shown(x, u.format_climb) for x in w["climb_m"]],
+        "steep descent": [_shown(x, u.format_climb) for x in w["steep_descent_m"]],
+        "hard": [_shown(x, "{:.0f} min".format) for x in w["hard_min"]],
     })
     return days, weeks
 

@@ -246,7 +246,7 @@ def _pain_section(analysis, u: Units) -> str:
     if len(pain.episodes):
         rows = []
         for e in pain.episodes.itertuples():
-            flagged, changed = episode_summary(pain, e.episode, u.format_distance)
+            flagged, changed = episode_summary(pain, e.episode, u)
             days = f"{e.first_day:%d %b %Y}" + (f" to {e.last_day:%d %b}" if e.last_day != e.first_day else "")
             rows.append([str(e.episode), escape(days), escape(e.area or "not given"), str(e.pain_days),
                          f"{e.peak_intensity:g}/10", escape(e.notes), escape(flagged), escape(changed)])

@@ -123,7 +123,7 @@ def _pain_lines(analysis, u: Units) -> list[str]:
              f"Pain days of one area at most {pain.gap_days} pain-free days apart are one episode; the "
              f"{pain.window_days} days before each are shown.", ""]
     for e in pain.episodes.itertuples():
-        flagged, changed = episode_summary(pain, e.episode, u.format_distance)
+        flagged, changed = episode_summary(pain, e.episode, u)
         lines += [f"Episode {e.episode}: {e.area or 'area not given'}, {e.first_day:%a %d %b %Y} to "
                   f"{e.last_day:%a %d %b %Y}, {counted(e.pain_days, 'day')} with pain, worst {e.peak_intensity:g}/10",
                   f"  notes: {e.notes or '-'}", f"  flags in the {pain.window_days} days before: {flagged}",

@@ -47,6 +47,10 @@ class Units:
         """``km`` as text with its unit, e.g. ``"42.0 km"``."""
         return f"{self.distance(km):.1f} {self.name}"
 
+    def format_climb(self, m: float) -> str:
+        """A climb or descent of ``m`` metres as text with its unit, e.g. ``"300 m"``, ``"984 ft"``."""
+        return f"{m * self.climb_per_m:.0f} {self.climb}"
+
 
 METRIC = Units("km", 1.0, 1.0, "m")
 IMPERIAL = Units("mi", 1 / KM_PER_MILE, FT_PER_M, "ft")
