@@ -20,8 +20,8 @@ from .columns import as_floats
 from .errors import RiskloadError
 from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
-from .wording import counted
 from .settings import Settings
+from .wording import counted
 
 # The thresholds the tables share with a rule: the rule's defaults, which the
 # settings may change for both at once (:func:`shared_threshold`).

@@ -57,8 +57,8 @@ def largest(ok, low: float, high: float, step: float, guess: float | list | None
     A ``guess`` (the answer for the day before, say), or a list of them in
     turn, is tried first: when it is right, two calls of ``ok`` find it.
     Unless something is known to fail, the last step is tried next (a rule
-    that sets no limit). Then the search narrows the steps between the largest
-    value known to pass and the smallest known to fail. Where ``estimate()``
+    that sets no limit). Then the search narrows the steps between the
+    largest value known to pass and the smallest known to fail. Where ``estimate()``
     names a value from the one that passes up to the one that fails (where a
     rule's own figure would meet its threshold, :func:`crossing`), the step
     there, or the step above the one that passes, is tried; otherwise, and
@@ -106,7 +106,6 @@ def at_ceiling(value: float | None, high: float, step: float) -> bool:
     """Whether ``value``, found by :func:`largest` up to ``high``, is the largest step in reach: the search
     found no limit below its ceiling (``high`` itself is seldom a multiple of ``step``)."""
     return value is not None and bool(value >= round(np.floor(high / step) * step, 6))
-
 
 
 # --- the envelope -------------------------------------------------------------------------------
