@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from riskload import read_export
 from riskload.cli import main
 from riskload.errors import ConfigError
 from riskload.importers.localtime import localize
@@ -59,6 +60,18 @@ def test_import_writes_csv_outside_the_export(tmp_path):
     assert result.output.endswith(f"  unsupported format (1)\nActivities table written to {out}\n")
     table = pd.read_csv(out)
     assert len(table) == 2 and "distance_m" in table.columns
+
+
+def test_import_writes_parquet_that_reads_back_as_the_activities(tmp_path):
+    export = _folder(tmp_path)
+    out = tmp_path / "out" / "acts.parquet"
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(out), "--no-skipped", "--timezone", "UTC"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"Activities table written to {out}\n")
+    table = pd.read_parquet(out)
+    expected = read_export(export, timezone="UTC", cache=False).activities
+    assert len(table) == 2  # every column, with its type (times in UTC, local days, flags), as the import gave it
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected.reset_index(drop=True))
 
 
 def test_refuses_to_write_into_the_export(tmp_path):
