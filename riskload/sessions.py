@@ -68,8 +68,9 @@ def join_sessions(runs: pd.DataFrame) -> pd.DataFrame:
     key = runs["session_id"].fillna(runs["activity_id"])
     if not key.duplicated().any():  # every session in one part
         return runs.assign(activity_id=key.to_numpy(), part_ids=[[a] for a in runs["activity_id"]])
-    parts = runs.groupby(key, sort=False)["activity_id"].agg(list)
-    single = key.map(parts.str.len()) == 1
+    # as objects: with pyarrow installed, pandas would make the lists an Arrow list column
+    parts = runs["activity_id"].astype(object).groupby(key, sort=False).agg(list)
+    single = key.map(parts.map(len)) == 1
     alone = runs[single.to_numpy()].assign(part_ids=[[a] for a in runs.loc[single.to_numpy(), "activity_id"]])
     many = runs[~single.to_numpy()].assign(_key=key[~single.to_numpy()].to_numpy())
     weight = many["moving_time_s"].fillna(0.0)
