@@ -9,6 +9,7 @@ importable, an unwritable output); 2 the command line itself is wrong;
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -157,22 +158,21 @@ def fail(message: str) -> None:
 
 
 def write_table(table: pd.DataFrame, out: Path, export_folder: Path) -> None:
-    """Write ``table`` as CSV or Parquet by suffix, never inside the export folder."""
+    """Write ``table`` as CSV or Parquet by suffix, never inside the export folder, whole or not at all."""
     report.check_outside(out, export_folder)
     suffix = out.suffix.lower()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".parquet":
-            try:
-                table.to_parquet(out, index=False)
-            except ImportError as exc:
-                raise RiskloadError("writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name") from exc
-        elif suffix == ".csv":
-            report.write_bytes(out, report.to_csv(table).encode())
-        else:
-            raise RiskloadError(f"{out}: use a .csv or .parquet file name")
-    except OSError as exc:
-        raise RiskloadError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+    if suffix == ".parquet":
+        content = io.BytesIO()
+        try:
+            table.to_parquet(content, index=False)
+        except ImportError as exc:
+            raise RiskloadError("writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name") from exc
+        data = content.getvalue()
+    elif suffix == ".csv":
+        data = report.to_csv(table).encode()
+    else:
+        raise RiskloadError(f"{out}: use a .csv or .parquet file name")
+    report.write_bytes(out, data)
 
 
 def import_summary(export: Export, *, list_skipped: bool = True) -> str:

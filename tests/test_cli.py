@@ -72,6 +72,17 @@ def test_import_writes_parquet_that_reads_back_as_the_activities(tmp_path):
     expected = read_export(export, timezone="UTC", cache=False).activities
     assert len(table) == 2  # every column, with its type (times in UTC, local days, flags), as the import gave it
     pd.testing.assert_frame_equal(table.reset_index(drop=True), expected.reset_index(drop=True))
+    assert [p.name for p in out.parent.iterdir()] == ["acts.parquet"]  # written whole, no temporary left
+
+
+@pytest.mark.parametrize("name", ["acts.csv", "acts.parquet"])
+def test_a_table_that_cannot_be_written_is_one_clear_line(tmp_path, name):
+    export = _folder(tmp_path)
+    (tmp_path / "taken").write_text("a file, not a folder")
+    out = tmp_path / "taken" / name
+    result = CliRunner().invoke(main, ["import", str(export), "--out", str(out), "--no-skipped"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith(f"riskload: error: {out}: cannot write (")
 
 
 def test_refuses_to_write_into_the_export(tmp_path):
@@ -141,8 +152,8 @@ def test_parquet_without_pyarrow_says_how_to_get_it(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", no_pyarrow)
     export = _folder(tmp_path)
-    out = tmp_path / "acts.parquet"
+    out = tmp_path / "new" / "acts.parquet"
     result = CliRunner().invoke(main, ["import", str(export), "--out", str(out)])
     assert result.exit_code == 1
     assert "writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name" in result.output
-    assert not out.exists()
+    assert not out.parent.exists()  # nothing made, not even the folder
