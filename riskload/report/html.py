@@ -302,9 +302,10 @@ bar is the week still in progress.</li>
 <li><b>Climbing and rest:</b> climbing per distance (brown line, on a scale that follows this runner's
 climbing; the dotted line is the hilly-week threshold, drawn when it is near) and rest days per week
 (grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>
-<li><b>Acute : chronic:</b> the last 7 days' load against the last 28 days', one dot per week at its
-highest day (the faint line is every day); weeks without running have none. The green band is the range
-often called safe; the evidence for it is contested, so it is shown for information.</li>
+<li><b>Acute : chronic:</b> the last 7 days' load against the last 28 days' (taken as at least a small
+week's, so that a few kilometres after a break make no spike), one dot per week at its highest day (the
+faint line is every day); weeks without running have none. The green band is the range often called safe;
+the evidence for it is contested, so it is shown for information.</li>
 <li><b>Pain diary</b> (when you keep one): a purple triangle along the top marks each day with pain, larger
 for worse pain, and a purple stripe across the panels each episode.</li>
 </ul>
