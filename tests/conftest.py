@@ -13,6 +13,11 @@ from riskload.importers.parse import gunzip, sniff
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A plain install of riskload keeps pandas' text in Python objects. The test extras bring pyarrow (for the Parquet
+# test), with which pandas would keep it in Arrow arrays; the suite runs as a plain install does, and the tests of
+# what once differed between the two set the storage themselves.
+pd.set_option("mode.string_storage", "python")
+
 
 def files_of_format(folder: Path, kind: str) -> dict[str, bytes]:
     """The bytes of every file under ``folder`` whose content is ``kind`` ("fit", "gpx"...), gzip unpacked, by path."""
