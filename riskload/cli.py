@@ -23,6 +23,7 @@ from .importers.cache import CACHE_ENV
 from .rules import BY_CODE, SEVERITIES
 from .safetext import printable, printable_lines
 from .settings import check_timezone
+from .wording import counted
 
 matplotlib.use("Agg")  # files only: never open a window
 
@@ -388,7 +389,7 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     tally = report.flag_tally(flags)
     weekly = analysis.load.weekly
     lines.append("")
-    lines.append(f"{len(flags)} flag{'s' if len(flags) != 1 else ''} from {weekly.index[0]:%Y-%m-%d} to "
+    lines.append(f"{counted(len(flags), 'flag')} from {weekly.index[0]:%Y-%m-%d} to "
                  f"{weekly.index[-1] + pd.Timedelta(days=6):%Y-%m-%d}" + (f": {tally}" if tally else ""))
     if len(analysis.not_run):
         lines.append("Not run: " + "; ".join(f"{r.code}: {r.reason}" for r in analysis.not_run.itertuples()))
@@ -542,13 +543,13 @@ def plan_check_text(analysis, plan, flags: pd.DataFrame) -> str:
     """The flags a plan would raise, as plain text."""
     runs = plan.runs
     km = runs["distance_km"].sum()
-    lines = [f"{analysis.athlete}: a plan of {len(runs)} run{'s' if len(runs) != 1 else ''}, {km:.1f} km, "
+    lines = [f"{analysis.athlete}: a plan of {counted(len(runs), 'run')}, {km:.1f} km, "
              f"from {runs['date'].min():%a %d %b} to {runs['date'].max():%a %d %b %Y}"]
     if flags.empty:
         lines.append("It raises no flag.")
     else:
         tally = report.flag_tally(flags)
-        lines.append(f"It would raise {len(flags)} flag{'s' if len(flags) != 1 else ''}: {tally}")
+        lines.append(f"It would raise {counted(len(flags), 'flag')}: {tally}")
         lines.append("")
         for _, flag in flags.iterrows():
             lines.append(f"  {flag['date']:%a %d %b}  {flag['severity']:<8} {flag['code']}  "

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .wording import counted
+
 #: Resting heart rate assumed when neither the settings nor the watch give one
 #: [bpm]; the report says it was assumed.
 ASSUMED_RESTING_HR_BPM = 60.0
@@ -79,7 +81,7 @@ def resolve(settings, peaks_bpm: pd.Series, activities: pd.DataFrame | None = No
         resting, resting_source = settings.resting_hr_bpm, "settings"
     elif watch is not None and (max_bpm is None or watch[0] < max_bpm):
         resting = watch[0]
-        resting_source = f"from the watch's profile, median of {watch[1]} file{'s' if watch[1] != 1 else ''}"
+        resting_source = f"from the watch's profile, median of {counted(watch[1], 'file')}"
     else:
         resting, resting_source = ASSUMED_RESTING_HR_BPM, "assumed"
     return HeartRateSettings(max_bpm, resting, settings.sex, max_source, resting_source)

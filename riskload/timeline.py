@@ -16,6 +16,7 @@ import pandas as pd
 from . import track
 from .columns import SAMPLE_COLUMNS, as_floats
 from .sports import ON_FOOT_SPORTS, RUNNING_SPORTS
+from .wording import counted
 
 #: Times before this are a device that never set its clock (FIT counts from
 #: 1989-12-31, GPX writers default to 1900 or 1970): they cannot place an
@@ -155,8 +156,8 @@ def plausible_parts(raw: RawActivity) -> list[RawActivity]:
     if len(real) == 1 and not stray:
         return [raw]  # one long continuous recording (an ultra, a multi-day ride): nothing to cut
     hours = SEPARATE_OUTINGS_AFTER.total_seconds() / 3600
-    note = (f"the recording spans {days:.1f} days; judged by its samples it holds {len(real)} "
-            f"outing{'s' if len(real) != 1 else ''} (a gap of over {hours:g} h starts a new one)"
+    note = (f"the recording spans {days:.1f} days; judged by its samples it holds {counted(len(real), 'outing')} "
+            f"(a gap of over {hours:g} h starts a new one)"
             + (f"; {stray} stray points outside them were left out (a clock that jumped)" if stray else ""))
     parts = []
     for number in sorted(real):

@@ -17,6 +17,8 @@ from riskload.cli import main
 from riskload.errors import ConfigError
 from riskload.plan import Habits, extend_load, hard_session_km, parse_plan, planned, planned_activities, read_plan
 from riskload.rules import SEVERITIES
+from riskload.report.calendar import week_summary
+from riskload.report.units import units
 from riskload.safe_envelope import at_ceiling, crossing, largest
 
 from . import synthetic
@@ -332,6 +334,13 @@ def test_in_miles_the_envelope_gives_climb_and_descent_in_feet(anna):
     ics = report.envelope_ics(found, athlete="Anna", units="mi").replace("\r\n ", "")
     assert f"climb up to {week.climb_m * 3.28084:.0f} ft" in ics
     assert f"steep descent up to {week.steep_descent_m * 3.28084:.0f} ft" in ics
+
+
+def test_a_week_of_one_run_left_says_one_run(anna):
+    week = envelope(anna, today="2026-08-27", days=4).weeks.iloc[0].copy()
+    week["runs"] = 1
+    said = week_summary(next(pd.DataFrame([week]).itertuples()), units("km"))
+    assert "a run over 1 run)" in said and "1 runs" not in said
 
 
 def test_envelope_text_names_streak_and_next_hard_session(anna):

@@ -53,7 +53,7 @@ def week_summary(week, u: Units) -> str:
     else:
         parts = [f"week of {week.week_start:%d %b}: up to {u.format_distance(week.distance_km)} in all "
                  f"({u.format_distance(week.run_so_far_km)} already run; about {u.format_distance(week.per_run_km)} "
-                 f"a run over {week.runs} runs)"]
+                 f"a run over {counted(week.runs, 'run')})"]
     if week.climb_m == week.climb_m:
         parts.append(f"climb up to {u.format_climb(week.climb_m)}")
     if week.steep_descent_m == week.steep_descent_m:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..rules import BY_CODE
 from ..safetext import printable
+from ..wording import counted
 from .severity import RANK, codes_by_week, headlines, in_week, worst_by_week
 from .units import Units, units as as_units
 
@@ -20,7 +21,7 @@ def _flag_phrase(flags: pd.DataFrame) -> str:
         return "no flags"
     top = headlines(flags).iloc[0]
     named = f"{BY_CODE[top['code']].name.replace('_', ' ')} ({top['code']})"
-    count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''}"
+    count = counted(len(flags), "flag")
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
 
 
@@ -44,7 +45,7 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     row = weekly.iloc[-1]
     flags = in_week(analysis.flags, week)
     runs = int(row["runs"])
-    volume = f"{u.format_distance(row['distance_km'])} in {runs} run{'s' if runs != 1 else ''}"
+    volume = f"{u.format_distance(row['distance_km'])} in {counted(runs, 'run')}"
     if not row["complete"]:
         opening = f"This week (from {week_label(week)}, in progress): " + (f"{volume} so far" if runs else "no run yet")
     else:  # the tables stop at the last activity when the analysis day is long after it

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..safetext import printable
+from ..wording import counted
 from .diary import PAIN_COLOR
 from .severity import COLORS, in_week, worst, worst_first
 from .units import Units, units as as_units
@@ -161,9 +162,8 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
     ax.spines[:].set_visible(False)
     total = u.distance(runs["distance_km"].sum())
     rest = int((height == 0).sum())
-    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {len(runs)} "
-                 f"run{'s' if len(runs) != 1 else ''}, {rest} rest day{'s' if rest != 1 else ''}",
-                 loc="left", fontsize=11, y=1.0)
+    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {counted(len(runs), 'run')}, "
+                 f"{counted(rest, 'rest day')}", loc="left", fontsize=11, y=1.0)
     return ax
 
 

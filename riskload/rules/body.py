@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import records
 from ..load import Load
+from ..wording import counted
 from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids
 
 
@@ -44,7 +45,7 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     if not fired.any():
         return no_flags()
     sessions = w.loc[fired, "strength_sessions"]
-    message = [f"{n} strength session{'s' if n != 1 else ''} this week; {min_sessions} or more advised"
+    message = [f"{counted(n, 'strength session')} this week; {min_sessions} or more advised"
                for n in sessions]
     return flags("week", sessions.index, "info", sessions, min_sessions, "sessions", message,
                  [[] for _ in sessions])
