@@ -324,7 +324,9 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
     DataFrame
         Indexed by activity: ``moving_min``, ``first_speed_m_s`` and
         ``main_speed_m_s`` (distance over moving time, before and after the
-        mark) and ``first_hr_bpm`` (mean heart rate before it, NaN without).
+        mark), ``fastest_later_speed_m_s`` (the fastest ``warmup_min`` moving
+        minutes that begin at the mark or later, see :func:`fastest_stretch_speed`)
+        and ``first_hr_bpm`` (mean heart rate before the mark, NaN without).
     """
     moving = moving_s(records)
     track_m = records["track_m"].to_numpy(dtype="float64")
@@ -338,6 +340,28 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
             "moving_min": total_s / 60.0,
             "first_speed_m_s": first_m / first_s,
             "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
+            "fastest_later_speed_m_s": fastest_stretch_speed(records, moving, track_m, warmup_min * 60.0,
+                                                             warmup_min * 60.0),
             "first_hr_bpm": per_run(records, np.where(early, heart_rate, np.nan), "mean"),
         })
     return out.replace([np.inf, -np.inf], np.nan)
+
+
+def fastest_stretch_speed(records: pd.DataFrame, moving: np.ndarray, track_m: np.ndarray, length_s: float,
+                          after_s: float) -> pd.Series:
+    """Per run: the highest mean speed over ``length_s`` moving seconds or a little more, among the stretches
+    that begin ``after_s`` moving seconds or later into the run [m/s]; NaN for a run without such a stretch.
+
+    A stretch runs from one record to the first record at least ``length_s``
+    moving seconds later; ``moving`` is :func:`moving_s` of ``records``.
+    """
+    starts, _ = run_blocks(records)
+    n = len(moving)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    # one clock for all runs, each run far enough after the one before that no stretch reaches into the next
+    clock = run * (np.nanmax(moving, initial=0.0) + length_s + 1.0) + moving
+    ends = np.minimum(np.searchsorted(clock, clock + length_s, side="left"), n - 1)
+    whole = (run[ends] == run) & (moving[ends] - moving >= length_s) & (moving >= after_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed = np.where(whole, (track_m[ends] - track_m) / (moving[ends] - moving), np.nan)
+    return per_run(records, speed, "max")

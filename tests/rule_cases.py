@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .synthetic import run, strength, weeks
+from .synthetic import run, session, strength, weeks
 
 
 @dataclass
@@ -31,6 +31,12 @@ def base(n_weeks: int = 5, km: float = 40.0, **kwargs) -> list:
 def days(*day_numbers, km: float = 8.0, **kwargs) -> list:
     return [run(d, km, **kwargs) for d in day_numbers]
 
+
+#: An interval session's parts, ``(minutes, speed_m_s, hr_bpm)``: an easy start, six repeats and their
+#: recoveries, a slow cool-down, the rest as slow on average as the start (a real history's sessions).
+REPEATS = [(3, 4.2, 178), (2, 1.2, 150)] * 6
+COOL_DOWN = (10, 1.6, 130)
+INTERVALS = [(10, 2.7, 125), *REPEATS, COOL_DOWN]
 
 CASES = [
     # RL001 weekly_distance_jump
@@ -156,6 +162,14 @@ CASES = [
     Case("RL010", "a hard session started cold is flagged even for that runner",
          lambda: base(6, 40, warmup=False) + [run(44, 10, warmup=False, hard_min=20)], [(44, "info")]),
     Case("RL010", "a start exactly 5 % slower is a warm-up", lambda: weeks(40, warmup_factor=0.95), []),
+    Case("RL010", "a real history's pattern: repeats after an easy start, the recoveries and cool-down slowing the "
+         "rest to the start's pace, are warmed up", lambda: base(5, 40) + [session(37, *INTERVALS)], []),
+    Case("RL010", "repeats from the first minute are a hard session started cold",
+         lambda: base(5, 40) + [session(37, *REPEATS * 2, COOL_DOWN)], [(37, "info")]),
+    Case("RL010", "warm-ups before hard sessions only leave the steady runs' cold starts their habit",
+         lambda: [r for w in range(8) for r in (*[run(7 * w + d, 10, hard_min=20) for d in (1, 2, 3)],
+                                                 run(7 * w + 5, 8, warmup=False), run(7 * w + 6, 8, warmup=False))],
+         []),
     Case("RL010", "short runs are not judged", lambda: weeks(12, warmup=False), []),
     # RL011 missing_strength
     Case("RL011", "a week with one strength session",

@@ -45,7 +45,27 @@ def run(day: int, km: float, *, hour: float = 8, speed_m_s: float = 3.0, hr_bpm:
         step = min(step_s, (total - distance) / speed)
         t += step
         distance = min(total, distance + speed * step)
+    return _running(rows, start, steep_m=steep_m, ascent_m=ascent_m, cadence_spm=cadence_spm, gear=gear)
+
+
+def session(day: int, *parts: tuple[float, float, float], hour: float = 8) -> RawActivity:
+    """A run ``day`` days after :data:`MONDAY` made of ``parts``, each ``(minutes, speed_m_s, hr_bpm)``:
+    an interval session, say, with its warm-up, repeats, recoveries and cool-down."""
+    start = (MONDAY + pd.Timedelta(days=day, hours=hour)).tz_localize("UTC")
+    distance, t, rows = 0.0, 0.0, []
+    for minutes, speed, hr in parts:
+        for _ in range(int(minutes * 60 / STEP_S)):
+            rows.append((t, distance, speed, hr))
+            t, distance = t + STEP_S, distance + speed * STEP_S
+    rows.append((t, distance, parts[-1][1], parts[-1][2]))
+    return _running(rows, start)
+
+
+def _running(rows: list, start: pd.Timestamp, *, steep_m: float = 0.0, ascent_m: float = 0.0,
+             cadence_spm: float | None = 170.0, gear: str = "") -> RawActivity:
+    """The running activity of ``rows`` of ``(s, distance_m, speed_m_s, heart_rate_bpm)`` from ``start``."""
     frame = pd.DataFrame(rows, columns=["s", "distance_m", "speed_m_s", "heart_rate_bpm"])
+    total = float(frame["distance_m"].iloc[-1])
     up, down = steep_m / 0.15, steep_m / 0.12
     d = frame["distance_m"].to_numpy()
     frame["altitude_m"] = 500 + np.interp(d, [0, up, up + down, total + 1], [0, steep_m, 0, 0])

@@ -59,11 +59,25 @@ def test_warmup_profile_matches_a_group_by(recs):
     first_m, first_s = recs["track_m"].where(early).groupby(by).max(), moving_s.where(early).groupby(by).max()
     expected = pd.DataFrame({"moving_min": total_s / 60, "first_speed_m_s": first_m / first_s,
                              "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
+                             "fastest_later_speed_m_s": pd.Series({aid: fastest_after(run, 600.0) for aid, run in
+                                                                   recs.assign(moving_s=moving_s).groupby(by)}),
                              "first_hr_bpm": recs["heart_rate_bpm"].where(early).groupby(by).mean()})
     expected = expected.replace([np.inf, -np.inf], np.nan)
     got = records.warmup_profile(recs, 10).reindex(expected.index)
     assert np.isnan(got.loc[recs["activity_id"].iloc[-1], "first_hr_bpm"])
+    assert (got["fastest_later_speed_m_s"] > got["main_speed_m_s"]).mean() > 0.9
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+def fastest_after(run: pd.DataFrame, seconds: float) -> float:
+    """The fastest ``seconds`` of moving time or a little more that begin ``seconds`` or later into ``run``."""
+    moving, track = run["moving_s"].to_numpy(), run["track_m"].to_numpy()
+    best = np.nan
+    for i in np.flatnonzero(moving >= seconds):
+        later = np.flatnonzero(moving >= moving[i] + seconds)
+        if len(later):
+            best = np.fmax(best, (track[later[0]] - track[i]) / (moving[later[0]] - moving[i]))
+    return best
 
 
 def test_no_records_give_empty_aggregates():

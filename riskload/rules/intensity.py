@@ -94,19 +94,23 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
               habit_days: int = 56) -> pd.DataFrame:
     """RL010: hard sessions started cold, and cold starts the runner does not usually make.
 
-    A run of at least ``min_duration_min`` moving minutes starts cold when its
-    first ``warmup_min`` minutes average ``hr_fraction`` of maximum heart rate
-    or more, or are run no more than ``pace_margin_pct`` slower than the rest.
     A run is hard when it holds ``hard_min`` minutes or more at
     ``hr_fraction`` of maximum heart rate, or its main part is run at least
-    ``hard_pace_ratio`` times the runner's median pace. What matters is a
-    hard session started cold, not a steady run started steady: a cold start
-    is flagged (info) when the run is hard, or when the runner usually warms
-    up (fewer than half of their judged runs of the previous ``habit_days``
-    days started cold; with fewer than 4 such runs no habit is known). When
-    most of a week's judged runs start cold against that habit, the week is
-    graded a caution (then weighed by the rule's heuristic evidence,
-    :mod:`riskload.rules.evidence`).
+    ``hard_pace_ratio`` times the runner's median pace. A run of at least
+    ``min_duration_min`` moving minutes starts cold when its first
+    ``warmup_min`` minutes average ``hr_fraction`` of maximum heart rate or
+    more, or are run no more than ``pace_margin_pct`` slower than what
+    follows: the rest of the run, or for a hard session its fastest
+    ``warmup_min`` minutes after them (an interval session's recoveries and
+    cool-down make "the rest" as slow as a warm-up).
+
+    What matters is a hard session started cold, not a steady run started
+    steady: a cold start is flagged (info) when the run is hard, or when the
+    runner usually starts their steady runs easier (fewer than half of the
+    steady runs judged in the previous ``habit_days`` days started cold; with
+    fewer than 4 such runs no habit is known). When most of a week's judged
+    runs start cold against that habit, the week is graded a caution (then
+    weighed by the rule's heuristic evidence, :mod:`riskload.rules.evidence`).
 
     Why it matters
     --------------
@@ -121,7 +125,7 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     hr_fraction : float
         Heart rate, as a fraction of maximum, that is hard, at the start and in the session.
     pace_margin_pct : float
-        The start must be at least this much slower than the rest [%].
+        The start must be at least this much slower than what follows [%].
     min_duration_min : float
         Shorter runs are not judged [min].
     hard_min : float
@@ -140,25 +144,29 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     judged = runs[(runs["moving_min"] >= min_duration_min) & runs["main_speed_m_s"].gt(0)].copy()
     if judged.empty:
         return no_flags()
-    slower_pct = ((1 - judged["first_speed_m_s"] / judged["main_speed_m_s"]) * 100).round(1)
     hot = pd.Series(False, index=judged.index)
     hard = judged["main_speed_m_s"] >= hard_pace_ratio * judged["main_speed_m_s"].median()
     if load.heart_rate.max_bpm is not None:
         hot = judged["first_hr_bpm"] >= hr_fraction * load.heart_rate.max_bpm
         hard |= load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0) >= hard_min
+    # a hard session's start is held against its hardest part: recoveries and a cool-down slow "the rest"
+    against = judged["main_speed_m_s"].where(~hard, judged["fastest_later_speed_m_s"].fillna(judged["main_speed_m_s"]))
+    slower_pct = ((1 - judged["first_speed_m_s"] / against) * 100).round(1)
     judged["cold"], judged["slower_pct"], judged["hard"] = (slower_pct < pace_margin_pct) | hot, slower_pct, hard
     judged = judged.sort_values("start_time")
-    share = habit_share(judged.set_index("local_date")["cold"], habit_days).to_numpy()
+    steady_starts = judged["cold"].astype(float).where(~judged["hard"])  # the habit is how steady runs start
+    share = habit_share(steady_starts.set_axis(judged["local_date"]), habit_days).to_numpy()
     judged["habitual"] = ~(share < 0.5)  # while no habit is known, nothing is unusual
     flagged = judged[judged["cold"] & (judged["hard"] | ~judged["habitual"])].reset_index()
 
-    def start_text(pct: float) -> str:
-        return (f"run {abs(pct):.1f} % faster than the rest" if pct < 0 else
-                f"run only {pct:.1f} % slower than the rest" if pct > 0 else "run at the pace of the rest")
+    def start_text(pct: float, hard: bool) -> str:
+        rest = f"its fastest {warmup_min:g} min after them" if hard else "the rest"
+        return (f"run {abs(pct):.1f} % faster than {rest}" if pct < 0 else
+                f"run only {pct:.1f} % slower than {rest}" if pct > 0 else f"run at the pace of {rest}")
 
     runs_part = flags("run", flagged["local_date"], "info", flagged["slower_pct"], pace_margin_pct, "%",
                       [("a hard session" if h else "unlike this runner's habit, a run") + f" whose first "
-                       f"{warmup_min:g} min were {start_text(p)} (at least {pace_margin_pct:g} % slower advised)"
+                       f"{warmup_min:g} min were {start_text(p, h)} (at least {pace_margin_pct:g} % slower advised)"
                        + (f", heart rate {b:.0f} bpm" if b == b else "")
                        for h, p, b in zip(flagged["hard"], flagged["slower_pct"], flagged["first_hr_bpm"])],
                       [[a] for a in flagged["activity_id"]])
