@@ -141,16 +141,44 @@ def test_counts_in_messages_agree_with_their_number():
     assert len(monotony) == 6 and monotony.str.contains(r"km/day, 1 rest day\)").all()
     hard = weeks(*[20] * 5, hard_min=5) + weeks(20, first_day=35, hard_min=30)
     intensity = BY_CODE["RL005"].function(history(hard))["message"]
-    assert intensity.str.contains(" a week over the previous 4 weeks: +").all() and len(intensity) == 1
+    assert intensity.str.contains(" min a week over the previous 4 weeks: +").all() and len(intensity) == 1
 
 
 @pytest.mark.parametrize("week_km, run_ascent_m, said", [
-    (10, 60, "240 m of climbing over 10.0 km (24.0 m/km; limit 20 m/km), 2.4 times the 10.0 m/km of a usual "
+    (10, 60, "240 m of climbing over 10.0 km (24.0 m/km; limit 20 m/km), 2.40 times the 10.0 m/km of a usual "
              "running week"),  # hilly, though it climbed less than usual: no "0.8 times the 300 m"
-    (50, 100, "400 m of climbing over 50.0 km (8.0 m/km; limit 20 m/km), 1.3 times the 300 m of a usual running week"),
-    (30, 200, "800 m of climbing over 30.0 km (26.7 m/km; limit 20 m/km), 2.7 times the 10.0 m/km and 2.7 times "
-              "the 300 m of a usual running week"),
+    (50, 100, "400 m of climbing over 50.0 km (8.0 m/km), 1.33 times the 300 m of a usual running week "
+              "(limit 1.3 times, and at least 300 m)"),
+    (30, 200, "800 m of climbing over 30.0 km (26.7 m/km; limit 20 m/km), 2.67 times the 10.0 m/km and 2.67 times "
+              "the 300 m of a usual running week (limit 1.3 times, and at least 300 m)"),
 ])
 def test_a_hilly_week_is_held_against_what_made_it_hilly(week_km, run_ascent_m, said):
     load = history(weeks(*[30] * 4, ascent_m=75) + weeks(week_km, first_day=28, ascent_m=run_ascent_m))
     assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]
+
+
+def test_a_chronic_load_taken_as_its_floor_never_reads_as_taken_as_itself():
+    load = history(weeks(3, 3, 3, 3, 3, 30))
+    said = [m for tenth in range(50, 150)  # floors from a 5.0 to a 14.9 km week
+            for m in BY_CODE["RL014"].function(load, min_chronic_week_km=tenth / 10)["message"]]
+    raised = [m for m in said if "taken as" in m]
+    assert raised and not [m for m in raised if re.search(r"chronic ([\d.]+) km/day, taken as \1:", m)]
+    assert any(re.search(r"chronic \d\.\d\d km/day, taken as \d\.\d\d: a ", m) for m in raised)
+
+
+@pytest.mark.parametrize("steep_m, said", [
+    (300, "288 m descended at -8 % or steeper, 3.36 times the 86 m of a usual running week (limit 1.3 times, and "
+          "at least 100 m)"),  # as measured along the track, in 50 m segments
+    (None, "131 m descended at -8 % or steeper, the first in 30 days of running or more (limit 100 m)"),
+])
+def test_a_steep_week_names_the_limit_it_passed(steep_m, said):
+    usual = [run(7 * w + 3, 8, steep_m=100 if steep_m else 0) for w in range(5)]
+    load = history(usual + [run(38, 8, steep_m=steep_m or 141)])
+    assert BY_CODE["RL006"].function(load)["message"].tolist() == [said]
+
+
+def test_a_long_run_spike_names_the_limit_of_its_grade():
+    load = history(weeks(*[30] * 5) + [run(35, 12.0), run(37, 30.0)])
+    assert BY_CODE["RL004"].function(load)["message"].tolist() == [
+        "a 12.0 km run, 1.60 times the longest run of the previous 30 days (7.5 km): more than 1.1 times is a caution",
+        "a 30.0 km run, 2.50 times the longest run of the previous 30 days (12.0 km): more than 2 times is a warning"]

@@ -81,7 +81,7 @@ def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION,
     severity = covered.grade(np.where(change[fired] > extreme_pct, "warning", "caution"))
     zone = (f"{high_bpm:.0f} bpm or above ({hr_fraction:.0%} of the heart-rate reserve between a resting "
             f"{hr.resting_bpm:.0f}, {hr.resting_source}, and a maximum {hr.max_bpm:.0f}, {hr.max_source})")
-    message = [f"{m:.0f} min at {zone}, against {c:.0f} a week over the previous {counted(chronic_weeks, 'week')}: "
+    message = [f"{m:.0f} min at {zone}, against {c:.0f} min a week over the previous {counted(chronic_weeks, 'week')}: "
                f"+{x:.0f} %, above the {limit_pct:g} % limit{n}{s}"
                for m, c, x, n, s in zip(weekly[fired], chronic[fired], change[fired], covered.notes,
                                          in_progress(load.weekly, fired))]

@@ -74,14 +74,15 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
             return ", after weeks without climbing"
         said = []
         if is_hilly and mean_per_km > 0:
-            said.append(f"{climb_per_km / mean_per_km:.1f} times the {mean_per_km:.1f} m/km")
+            said.append(f"{climb_per_km / mean_per_km:.2f} times the {mean_per_km:.1f} m/km")
         if is_jump:
-            said.append(f"{ascent_m / mean_m:.1f} times the {mean_m:.0f} m")
-        return ", " + " and ".join(said) + " of a usual running week" if said else ""
+            said.append(f"{ascent_m / mean_m:.2f} times the {mean_m:.0f} m")
+        return (", " + " and ".join(said) + " of a usual running week" if said else "") + (
+            f" (limit {trailing_ratio:g} times, and at least {min_ascent_m:g} m)" if is_jump else "")
 
     message = [
-        f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km; limit {ascent_per_km_limit:g} m/km)"
-        + against_usual(a, p, m, mk, h, j) + s
+        f"{a:.0f} m of climbing over {d:.1f} km ({p:.1f} m/km"
+        + (f"; limit {ascent_per_km_limit:g} m/km)" if h else ")") + against_usual(a, p, m, mk, h, j) + s
         for a, d, p, m, mk, h, j, s in zip(w["ascent_m"], w["distance_km"], per_km, mean, usual_per_km, hilly, jump,
                                            in_progress(load.weekly, fired))
     ]
@@ -164,13 +165,15 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = STEEP_GRADE_PCT, segm
     extreme = ((weekly.round(0) >= extreme_factor * min_descent_m)
                & ((weekly > extreme_factor * trailing_ratio * mean) | none_before))[fired]
     value, mean = weekly[fired].round(0), mean[fired]
-    threshold = np.where(mean.fillna(0) > 0, (trailing_ratio * mean).round(0), min_descent_m)
+    first = none_before[fired] | (mean.fillna(0) == 0)
+    threshold = np.where(first, min_descent_m, (trailing_ratio * mean).round(0))
     message = [
         f"{v:.0f} m descended at {grade_limit_pct:g} % or steeper, "
-        + (f"{v / m:.1f} times the {m:.0f} m of a usual running week" if m > 0
-           else f"the first in {window_days} days of running or more")
+        + (f"the first in {window_days} days of running or more (limit {min_descent_m:g} m)" if f
+           else f"{v / m:.2f} times the {m:.0f} m of a usual running week (limit {trailing_ratio:g} times, and at "
+                f"least {min_descent_m:g} m)")
         + s
-        for v, m, s in zip(value, mean.fillna(0.0), in_progress(load.weekly, fired))
+        for v, m, f, s in zip(value, mean.fillna(0.0), first, in_progress(load.weekly, fired))
     ]
     ids = runs[runs["steep"] > 0].pipe(run_ids, "week_start").reindex(value.index)
     covered = coverage(load.runs, value.index, "ascent_m", "altitude")

@@ -151,8 +151,9 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     severity = np.where(ratio > warning_ratio, "warning", "caution")
     threshold = np.where(ratio > warning_ratio, warning_ratio, caution_ratio)
     message = [f"a {km(d)} run, {r:.2f} times the longest run of the previous {window_days} days ({km(p)}"
-               + (f"; taken as {min_reference_km:g} km" if p < min_reference_km else "") + ")"
-               for d, r, p in zip(runs["distance_km"], ratio, runs["previous_km"])]
+               + (f"; taken as {min_reference_km:g} km" if p < min_reference_km else "")
+               + f"): more than {t:g} times is a {s}"
+               for d, r, p, t, s in zip(runs["distance_km"], ratio, runs["previous_km"], threshold, severity)]
     return flags("run", runs["local_date"], severity, ratio, threshold, "ratio", message,
                  [[a] for a in runs["activity_id"]])
 
@@ -330,9 +331,15 @@ def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACU
         return no_flags()
     peak, peak_day = peak[fired], peak_day[fired]
     least = min_chronic_week_km / 7
-    message = [f"acute:chronic ratio {r:.2f} on {d:%a %d %b} (acute {acute[d]:.1f} km/day, chronic {chronic[d]:.1f} "
-               "km/day" + (f", taken as {least:.1f}: a {min_chronic_week_km:g} km week" if chronic[d] < least else "")
-               + f"), above {limit:g}" for r, d in zip(peak, peak_day)]
+
+    def chronic_text(value: float) -> str:
+        if value >= least:
+            return f"chronic {value:.1f} km/day"
+        digits = 1 if f"{value:.1f}" != f"{least:.1f}" else 2  # never "chronic 1.4, taken as 1.4"
+        return f"chronic {value:.{digits}f} km/day, taken as {least:.{digits}f}: a {min_chronic_week_km:g} km week"
+
+    message = [f"acute:chronic ratio {r:.2f} on {d:%a %d %b} (acute {acute[d]:.1f} km/day, "
+               f"{chronic_text(chronic[d])}), above {limit:g}" for r, d in zip(peak, peak_day)]
     ids = run_ids(load.runs, "week_start").reindex(peak.index)
     return flags("week", peak.index, "info", peak, limit, "ratio", message, ids.apply(listed))
 
