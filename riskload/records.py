@@ -315,6 +315,10 @@ def steep_descent_m(records: pd.DataFrame, grade_limit_pct: float, segment_m: fl
     return per_run(records[["activity_id"]].iloc[rows], descended, "sum", "steep_descent_m")
 
 
+#: The steps in which the fastest stretch of :func:`warmup_profile` moves along a run [s].
+STRETCH_STEP_S = 10.0
+
+
 @in_chunks
 def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
     """Per activity: how the first ``warmup_min`` moving minutes compare with the rest.
@@ -324,8 +328,10 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
     DataFrame
         Indexed by activity: ``moving_min``, ``first_speed_m_s`` and
         ``main_speed_m_s`` (distance over moving time, before and after the
-        mark), ``fastest_later_speed_m_s`` (the fastest ``warmup_min`` moving
-        minutes that begin at the mark or later, see :func:`fastest_stretch_speed`)
+        mark), ``fastest_later_speed_m_s`` (the fastest ``warmup_min``
+        moving minutes among those that begin at the mark or later, at every
+        :data:`STRETCH_STEP_S` seconds, with the distance at each moment
+        interpolated between its records; NaN for a run too short for one),
         and ``first_hr_bpm`` (mean heart rate before the mark, NaN without).
     """
     moving = moving_s(records)
@@ -340,28 +346,34 @@ def warmup_profile(records: pd.DataFrame, warmup_min: float) -> pd.DataFrame:
             "moving_min": total_s / 60.0,
             "first_speed_m_s": first_m / first_s,
             "main_speed_m_s": (total_m - first_m) / (total_s - first_s),
-            "fastest_later_speed_m_s": fastest_stretch_speed(records, moving, track_m, warmup_min * 60.0,
-                                                             warmup_min * 60.0),
+            "fastest_later_speed_m_s": _fastest_stretch(records, moving, track_m, warmup_min * 60.0),
             "first_hr_bpm": per_run(records, np.where(early, heart_rate, np.nan), "mean"),
         })
     return out.replace([np.inf, -np.inf], np.nan)
 
 
-def fastest_stretch_speed(records: pd.DataFrame, moving: np.ndarray, track_m: np.ndarray, length_s: float,
-                          after_s: float) -> pd.Series:
-    """Per run: the highest mean speed over ``length_s`` moving seconds or a little more, among the stretches
-    that begin ``after_s`` moving seconds or later into the run [m/s]; NaN for a run without such a stretch.
-
-    A stretch runs from one record to the first record at least ``length_s``
-    moving seconds later; ``moving`` is :func:`moving_s` of ``records``.
-    """
+def _fastest_stretch(records: pd.DataFrame, moving: np.ndarray, track_m: np.ndarray, length_s: float) -> np.ndarray:
+    """Per run (in the order of :func:`run_blocks`): the highest mean speed over ``length_s`` moving seconds
+    that begin ``length_s`` or later into the run, at every :data:`STRETCH_STEP_S` seconds [m/s]."""
     starts, _ = run_blocks(records)
-    n = len(moving)
-    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
-    # one clock for all runs, each run far enough after the one before that no stretch reaches into the next
-    clock = run * (np.nanmax(moving, initial=0.0) + length_s + 1.0) + moving
-    ends = np.minimum(np.searchsorted(clock, clock + length_s, side="left"), n - 1)
-    whole = (run[ends] == run) & (moving[ends] - moving >= length_s) & (moving >= after_s)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        speed = np.where(whole, (track_m[ends] - track_m) / (moving[ends] - moving), np.nan)
-    return per_run(records, speed, "max")
+    if not len(starts):
+        return np.zeros(0)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(moving)]))
+    # one clock for all runs, each run after the end of the one before
+    span = np.nanmax(moving, initial=0.0) + length_s + 1.0
+    clock = run * span + moving
+    known = ~np.isnan(track_m) & ~np.isnan(moving)
+    if not known.all():
+        moving, clock, track_m = np.where(known, moving, np.nan), clock[known], track_m[known]
+    # stretches lie between the run's first and last known distance, never reaching into another run
+    first_s = np.fmax(np.nan_to_num(np.fmin.reduceat(moving, starts), nan=np.inf), length_s)
+    last_s = np.nan_to_num(np.fmax.reduceat(moving, starts), nan=-np.inf)
+    steps = np.floor((last_s - length_s - first_s) / STRETCH_STEP_S).clip(min=-1).astype(np.int64) + 1
+    stretch_run = np.repeat(np.arange(len(starts)), steps)
+    begin = (stretch_run * span + np.repeat(first_s, steps)
+             + STRETCH_STEP_S * (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)))
+    fastest = np.full(len(starts), np.nan)
+    if len(begin):
+        covered = np.interp(begin + length_s, clock, track_m) - np.interp(begin, clock, track_m)
+        np.fmax.at(fastest, stretch_run, covered / length_s)
+    return fastest
