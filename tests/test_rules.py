@@ -157,6 +157,12 @@ def test_a_hilly_week_is_held_against_what_made_it_hilly(week_km, run_ascent_m, 
     assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]
 
 
+def test_a_climb_after_weeks_without_one_names_its_limit():
+    load = history(weeks(*[30] * 4) + weeks(50, first_day=28, ascent_m=100))
+    said = "400 m of climbing over 50.0 km (8.0 m/km), after weeks without climbing (limit 300 m)"
+    assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]
+
+
 def test_a_chronic_load_taken_as_its_floor_never_reads_as_taken_as_itself():
     load = history(weeks(3, 3, 3, 3, 3, 30))
     said = [m for tenth in range(50, 150)  # floors from a 5.0 to a 14.9 km week

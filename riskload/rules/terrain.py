@@ -71,7 +71,7 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
 
     def against_usual(ascent_m, climb_per_km, mean_m, mean_per_km, is_hilly, is_jump) -> str:
         if mean_m == 0:
-            return ", after weeks without climbing"
+            return ", after weeks without climbing" + (f" (limit {min_ascent_m:g} m)" if is_jump else "")
         said = []
         if is_hilly and mean_per_km > 0:
             said.append(f"{climb_per_km / mean_per_km:.2f} times the {mean_per_km:.1f} m/km")
