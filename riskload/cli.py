@@ -390,7 +390,7 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     weekly = analysis.load.weekly
     lines.append("")
     lines.append(f"{counted(len(flags), 'flag')} from {weekly.index[0]:%Y-%m-%d} to "
-                 f"{weekly.index[-1] + pd.Timedelta(days=6):%Y-%m-%d}" + (f": {tally}" if tally else ""))
+                 f"{analysis.load.last_day:%Y-%m-%d}" + (f": {tally}" if tally else ""))
     if len(analysis.not_run):
         lines.append("Not run: " + "; ".join(f"{r.code}: {r.reason}" for r in analysis.not_run.itertuples()))
     if verbose:

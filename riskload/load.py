@@ -107,6 +107,12 @@ class Load:
     def shoes(self) -> pd.DataFrame:
         return shoe_table(self.runs)
 
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """The last day the tables cover: the end of their last week, or ``as_of`` when that comes first
+        (the week in progress)."""
+        return min(self.weekly.index[-1] + pd.Timedelta(days=6), self.as_of)
+
     def high_hr_minutes(self, fraction: float) -> pd.Series:
         """Moving minutes per run at or above ``fraction`` of maximum heart rate."""
         return high_hr_minutes(self.records, self.runs["activity_id"], self.heart_rate.max_bpm, fraction)

@@ -71,7 +71,7 @@ week of        km  runs  rest  climb m/km  ACWR  worst    flags
 2026-10-05*  16.0     2     5         1.2  1.28  info     RL013
 * week in progress
 
-9 flags from 2026-06-08 to 2026-10-11: 1 caution, 8 info
+9 flags from 2026-06-08 to 2026-10-07: 1 caution, 8 info
 Not run: RL011: the export holds no strength session, so weeks without one cannot be told from unrecorded ones; \
 RL012: no run names its shoes (gear)
 

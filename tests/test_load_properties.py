@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from riskload.load import weekly_table
 from riskload.rules import run_rules
 
-from .synthetic import history, run
+from .synthetic import history, run, weeks
 
 RATIO_RULES = ["RL001", "RL004", "RL014", "RL015", "RL003"]
 
@@ -91,3 +91,13 @@ def test_shifting_by_whole_weeks_shifts_the_flags(spec, n_weeks):
     after = run_rules(history(_activities(spec, shift_days=7 * n_weeks))).flags
     shifted = before.assign(date=before["date"] + pd.Timedelta(weeks=n_weeks))
     assert _key(shifted) == _key(after)
+
+
+@pytest.mark.parametrize("as_of, last_day", [
+    ("2026-01-15", "2026-01-15"),  # in the last week with runs: the analysis's day
+    ("2026-01-19", "2026-01-19"),  # the next week, in progress
+    ("2030-01-01", "2026-01-18"),  # years later: the tables end with the last runs' week
+])
+def test_the_tables_end_with_their_last_week_or_the_day_of_the_analysis(as_of, last_day):
+    load = history(weeks(20, 20), as_of=as_of)  # Tue 6 to Sun 18 Jan 2026
+    assert load.last_day == pd.Timestamp(last_day)

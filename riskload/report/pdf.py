@@ -81,7 +81,7 @@ def _cover(pdf: PdfPages, analysis, u: Units) -> None:
     weekly, runs = analysis.load.weekly, analysis.load.runs
     fig = plt.figure(figsize=A4)
     fig.text(0.06, 0.94, printable(analysis.athlete), fontsize=20, fontweight="bold", va="top")
-    period = f"{weekly.index[0]:%d %b %Y} to {weekly.index[-1] + pd.Timedelta(days=6):%d %b %Y}"
+    period = f"{weekly.index[0]:%d %b %Y} to {analysis.load.last_day:%d %b %Y}"
     y = 0.89
     for text, size in ((f"Training and pain, {period}", 12),
                        (f"{len(runs)} runs, {u.format_distance(runs['distance_km'].sum())}; analysis as of "
