@@ -347,3 +347,5 @@ def test_envelope_text_names_streak_and_next_hard_session(anna):
     text = report.envelope_text(envelope(anna, today="2026-08-27", days=4), athlete="Anna")
     assert "Running days in a row from Thu 27 Aug without a caution:" in text
     assert "The next hard session can start from" in text
+    # what each limit assumes, as on the page: the days and the second week answer different questions
+    assert " ".join(text.split("\n\n")[-1].split()) == report.envelope.ENVELOPE_EXPLAINED

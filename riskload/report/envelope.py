@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from ..safe_envelope import envelope
@@ -83,6 +85,7 @@ def envelope_text(envelope, *, athlete: str = "", units: str | Units = "km") -> 
     lines = [f"{athlete + ': ' if athlete else ''}what the days from {envelope.today:%a %d %b %Y} can hold "
              "without a caution", "", format_table(days), "", format_table(weeks), ""]
     lines += envelope_lines(envelope)
+    lines += ["", *textwrap.wrap(ENVELOPE_EXPLAINED, 100)]
     return "\n".join(lines)
 
 
