@@ -38,6 +38,10 @@ def main() -> None:
 
     Start with: riskload analyze EXPORT_FOLDER
     """
+    # This process is riskload's own: its text stays in Python objects even where pyarrow is installed, as on
+    # a plain install and in the test suite. On Arrow arrays the safe envelope's thousands of small tables
+    # took a fifth longer (2.45 s against 1.95 s on a 3-year history).
+    pd.set_option("mode.string_storage", "python")
 
 
 def cache_options(command):

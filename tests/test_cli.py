@@ -157,3 +157,11 @@ def test_parquet_without_pyarrow_says_how_to_get_it(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "writing Parquet needs pyarrow: pip install pyarrow, or use a .csv name" in result.output
     assert not out.parent.exists()  # nothing made, not even the folder
+
+
+def test_a_command_keeps_text_in_python_objects_where_pyarrow_is_installed():
+    pytest.importorskip("pyarrow", reason="the test extras bring pyarrow; without it there is nothing to keep apart")
+    with pd.option_context("mode.string_storage", "pyarrow"):
+        result = CliRunner().invoke(main, ["rules"])
+        assert result.exit_code == 0, result.output
+        assert pd.get_option("mode.string_storage") == "python"
