@@ -381,9 +381,9 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     lines.append(report.status_sentence(analysis, units=units))
     pain = analysis.pain
     if pain is not None:
-        lines.append(f"Pain diary: {report.counted(len(pain.diary.pain_days), 'day')} with pain in "
-                     f"{report.counted(len(pain.episodes), 'episode')}"
-                     + (f", {report.counted(len(pain.diary.problems), 'row')} left out" if pain.diary.problems else "")
+        lines.append(f"Pain diary: {counted(len(pain.diary.pain_days), 'day')} with pain in "
+                     f"{counted(len(pain.episodes), 'episode')}"
+                     + (f", {counted(len(pain.diary.problems), 'row')} left out" if pain.diary.problems else "")
                      + "; each episode with the flags before it, and the back-test, are in the report.")
     lines.append("")
     lines.append(report.format_table(report.recent_weeks(analysis, weeks=weeks, units=units), {"ACWR": 2}))

@@ -26,7 +26,6 @@ from ..load import start_of_week
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
-from ..wording import counted
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, to_csv, write_tables
 from .roster import roster_html, roster_table
@@ -43,7 +42,7 @@ DEFAULT_FORMATS = ("html", "png", "csv", "json")
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "counted", "current_envelope", "detail_weeks",
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_envelope", "detail_weeks",
            "envelope_html",
            "envelope_ics", "envelope_text", "figure_png",
            "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",

@@ -14,8 +14,8 @@ import pandas as pd
 
 from .. import __version__
 from ..rules import BY_CODE
-from .envelope import envelope_html
 from ..wording import counted
+from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
 from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
