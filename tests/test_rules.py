@@ -13,7 +13,7 @@ from riskload.rules import BY_CODE, EVIDENCE_LEVELS, FLAG_COLUMNS, RULES, SEVERI
 from riskload.rules.evidence import weigh
 
 from .rule_cases import CASES
-from .synthetic import MONDAY, history, run, weeks
+from .synthetic import MONDAY, history, run, strength, weeks
 
 
 def _flags(case):
@@ -188,3 +188,15 @@ def test_a_long_run_spike_names_the_limit_of_its_grade():
     assert BY_CODE["RL004"].function(load)["message"].tolist() == [
         "a 12.0 km run, 1.60 times the longest run of the previous 30 days (7.5 km): more than 1.1 times is a caution",
         "a 30.0 km run, 2.50 times the longest run of the previous 30 days (12.0 km): more than 2 times is a warning"]
+
+
+def test_strength_sessions_no_longer_recorded_are_said_once_with_the_last_week_that_had_one():
+    load = history(weeks(*[40] * 20) + [strength(d) for d in (0, 4, 7, 11)], as_of="2030-01-01")
+    flags = run_rules(load, select=["RL011"]).flags
+    assert flags["message"].iloc[0] == "0 strength sessions this week; 2 or more advised"
+    said = flags.iloc[-1]
+    assert (said["date"] - MONDAY).days == 70 and (said["observed"], said["threshold"]) == (0, 2)
+    week_1 = f"{MONDAY + pd.Timedelta(days=7):%d %b %Y}"
+    assert said["message"] == (f"no strength session recorded since the week of {week_1}: until one is, weeks "
+                               "without one are not flagged, as riskload cannot tell strength work that stopped "
+                               "from strength work no longer recorded; 2 or more a week advised")

@@ -11,14 +11,20 @@ from ..wording import counted
 from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids
 
 
-def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
-    """RL011: finished running weeks with fewer than ``min_sessions`` strength sessions.
+def missing_strength(load: Load, *, min_sessions: int = 2, recorded_weeks: int = 8) -> pd.DataFrame:
+    """RL011: finished running weeks with fewer than ``min_sessions`` strength sessions, where the runner
+    records them.
 
     Weeks without a run are not judged (a break is not a missed session).
     Strength sessions are activities of sport ``strength`` (FIT's
     ``training``/``strength_training``, Strava's "Weight Training"). An export without a
     single one cannot tell skipped strength work from unrecorded: the rule
-    then says so once instead of flagging every week.
+    then says so once instead of flagging every week. The same holds for a
+    stretch of the history: a week is judged only when a strength session
+    was recorded in it or in the ``recorded_weeks`` weeks before it. The
+    first finished running week of each stretch without one is flagged once,
+    saying so, and the weeks after it are not, until a session is recorded
+    again.
 
     Why it matters
     --------------
@@ -30,6 +36,13 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     ----------
     min_sessions : int
         Strength sessions a week; the seed documents advise two to three.
+    recorded_weeks : int
+        Weeks after the last recorded strength session in which a week
+        without one is still a missed week. Heuristic: after two months
+        (16 or more advised sessions) it is a habit, or a watch no longer
+        used for the gym; on a real 6-year history, the weekly flag stood
+        on 125 of 127 running weeks, most of them years from any recorded
+        session.
 
     References
     ----------
@@ -39,16 +52,32 @@ def missing_strength(load: Load, *, min_sessions: int = 2) -> pd.DataFrame:
     2014;48:871-877.
     """
     w = load.weekly
-    require(w["strength_sessions"].sum() > 0,
+    sessions = w["strength_sessions"]
+    require(sessions.sum() > 0,
             "the export holds no strength session, so weeks without one cannot be told from unrecorded ones")
-    fired = w["complete"] & (w["distance_km"] > 0) & (w["strength_sessions"] < min_sessions)
+    judged = w["complete"] & (w["distance_km"] > 0)
+    recorded = sessions.rolling(recorded_weeks + 1, min_periods=1).sum() > 0
+    missed = judged & recorded & (sessions < min_sessions)
+    unjudged = judged & ~recorded
+    fired = missed | (unjudged & unjudged.groupby((recorded != recorded.shift(1)).cumsum()).cumsum().eq(1))
     if not fired.any():
         return no_flags()
-    sessions = w.loc[fired, "strength_sessions"]
-    message = [f"{counted(n, 'strength session')} this week; {min_sessions} or more advised"
-               for n in sessions]
-    return flags("week", sessions.index, "info", sessions, min_sessions, "sessions", message,
-                 [[] for _ in sessions])
+    weeks_with = w.index[sessions > 0]
+
+    def message(week) -> str:
+        if missed[week]:
+            return f"{counted(sessions[week], 'strength session')} this week; {min_sessions} or more advised"
+        advised = f"; {min_sessions} or more a week advised"
+        if (weeks_with < week).any():
+            return (f"no strength session recorded since the week of {weeks_with[weeks_with < week][-1]:%d %b %Y}: "
+                    "until one is, weeks without one are not flagged, as riskload cannot tell strength work that "
+                    f"stopped from strength work no longer recorded{advised}")
+        return (f"no strength session recorded before the week of {weeks_with[0]:%d %b %Y}: the weeks before it "
+                "are not flagged, as riskload cannot tell strength work not done from strength work not "
+                f"recorded{advised}")
+
+    return flags("week", w.index[fired], "info", sessions[fired], min_sessions, "sessions",
+                 [message(week) for week in w.index[fired]], [[] for _ in range(int(fired.sum()))])
 
 
 def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
