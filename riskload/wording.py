@@ -1,4 +1,4 @@
-"""Counts in the words of a message."""
+"""Counts and lists in the words of a message."""
 
 from __future__ import annotations
 
@@ -6,3 +6,8 @@ from __future__ import annotations
 def counted(n: int, word: str) -> str:
     """``n`` and ``word``, plural unless ``n`` is one: ``1 rest day``, ``0 rest days``, ``3 weeks``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def and_listed(items: list[str]) -> str:
+    """``items`` as a sentence lists them: ``RL001``, ``RL001 and RL005``, ``RL001, RL004 and RL005``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -104,6 +104,12 @@ def test_heuristic_signals_count_when_they_pile_up():
     three = _weighed(("RL004", week, "warning", "strong"), ("RL002", week, "caution", "heuristic"),
                      ("RL005", week, "caution", "heuristic"), ("RL010", week, "info", "heuristic"))
     assert three["severity"].tolist() == ["warning", "caution", "caution", "info"]
+    assert three["message"].str.slice(1).tolist() == [
+        "", " [caution: heuristic evidence, with RL004 and RL005 the same week]",
+        " [caution: heuristic evidence, with RL002 and RL004 the same week]", ""]
+    four = _weighed(("RL001", week, "caution", "weak"), ("RL004", week, "caution", "strong"),
+                    ("RL002", week, "caution", "heuristic"), ("RL005", week, "caution", "heuristic"))
+    assert four["message"].iloc[2] == "m [caution: heuristic evidence, with RL001, RL004 and RL005 the same week]"
     # a rule does not pile up with itself
     itself = _weighed(("RL002", week, "caution", "heuristic"), ("RL002", week, "caution", "heuristic"),
                       ("RL005", week, "caution", "heuristic"))

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..pain import MIN_EPISODES, MIN_FIRED_WEEKS
+from ..wording import and_listed
 from .units import Units
 
 PAIN_COLOR = "#7b3f9e"
@@ -35,12 +36,8 @@ def red_flag_notice(pain) -> str | None:
     signs = list(dict.fromkeys(pain.red_flags["sign"]))
     days = sorted(set(pd.DatetimeIndex(pain.red_flags["date"]).strftime("%d %b %Y")),
                   key=lambda d: pd.Timestamp(d))
-    return (f"See a doctor promptly: your pain diary mentions {_and(signs)} ({', '.join(days)}). With back "
+    return (f"See a doctor promptly: your pain diary mentions {and_listed(signs)} ({', '.join(days)}). With back "
             "pain these can mean a nerve is involved; they need a medical examination, not a training plan.")
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def draw_pain_days(ax, pain, *, shade: bool = True, markers: bool = True, label: bool = True) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..wording import and_listed
 from .base import SEVERITIES
 
 #: Other rules grading the same week a caution or worse that make a heuristic signal one of a pile.
@@ -46,8 +47,8 @@ def weigh(flags: pd.DataFrame) -> pd.DataFrame:
     weeks = pd.DatetimeIndex(out["week_start"])
     table = pd.DataFrame({"week": weeks, "code": out["code"].to_numpy()})
     raised_per_week = table[measured >= caution].groupby("week")["code"].agg(set).to_dict()
-    piled = np.array([len(raised_per_week.get(week, set()) - {code}) >= PILE_UP
-                      for week, code in zip(weeks, out["code"])])
+    others = [sorted(raised_per_week.get(week, set()) - {code}) for week, code in zip(weeks, out["code"])]
+    piled = np.array([len(codes) >= PILE_UP for codes in others])
 
     weighed = measured.copy()
     weak = evidence == "weak"
@@ -57,8 +58,10 @@ def weigh(flags: pd.DataFrame) -> pd.DataFrame:
     weighed[light] = np.where(extreme[light] | (piled[light] & (measured[light] >= caution)), caution, _RANK["info"])
     out["severity"] = [SEVERITIES[i] for i in weighed]
     notes = []
-    for before, after, level in zip(measured, weighed, evidence):
-        if after == before:
+    for before, after, level, with_codes in zip(measured, weighed, evidence, others):
+        if after == before == caution and level in ("heuristic", "contested"):
+            notes.append(f" [caution: {level} evidence, with {and_listed(with_codes)} the same week]")
+        elif after == before:
             notes.append("")
         elif level == "weak":
             notes.append(f" [{SEVERITIES[after]}: the most weak evidence allows]")
