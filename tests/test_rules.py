@@ -206,3 +206,10 @@ def test_strength_sessions_no_longer_recorded_are_said_once_with_the_last_week_t
     assert said["message"] == (f"no strength session recorded since the week of {week_1}: until one is, weeks "
                                "without one are not flagged, as riskload cannot tell strength work that stopped "
                                "from strength work no longer recorded; 2 or more a week advised")
+
+
+def test_hard_minutes_held_against_their_floor_say_so():
+    hard = [run(7 * w + 1, 12, hard_min=15) for w in range(4)] + [run(29, 12, hard_min=45)]
+    said = BY_CODE["RL005"].function(history(hard))["message"].iloc[0]
+    assert re.search(r"^4\d min at .* against 15 min a week over the previous 4 weeks, taken as 20 min: \+1\d\d %, "
+                     r"above the 25 % limit$", said), said
