@@ -22,9 +22,11 @@ def _week_cell(analysis, week: pd.Timestamp) -> tuple[str, str, float | None]:
 def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     """One row per athlete, the ones who need attention first.
 
-    Athletes are ranked by the worst flag of the week holding ``as_of``, then
-    of the week before, then by how many cautions or worse the last four
-    weeks hold, then by name.
+    Athletes are ranked by the worst flag that stands out (a caution or
+    worse) in the week holding ``as_of`` or the week before, then by the
+    worst flag of this week, of the week before, by how many cautions or
+    worse the last four weeks hold, and by name: information alone never
+    puts an athlete above one with a caution.
 
     Returns
     -------
@@ -56,8 +58,11 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
                                         "cautions in 4 weeks", "last activity"])
     if table.empty:
         return table
-    order = table.assign(now=table["this week"].map(RANK), then=table["last week"].map(RANK)).sort_values(
-        ["now", "then", "cautions in 4 weeks", "athlete"], ascending=[False, False, False, True])
+    now, then = table["this week"].map(RANK), table["last week"].map(RANK)
+    standing = pd.concat([now.where(stands_out(table["this week"]), 0),
+                          then.where(stands_out(table["last week"]), 0)], axis=1).max(axis=1)
+    order = table.assign(standing=standing, now=now, then=then).sort_values(
+        ["standing", "now", "then", "cautions in 4 weeks", "athlete"], ascending=[False, False, False, False, True])
     return order[table.columns].reset_index(drop=True)
 
 
