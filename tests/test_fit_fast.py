@@ -179,3 +179,41 @@ def test_every_fit_file_of_a_real_history_decodes_exactly_as_with_fitparse_alone
     chosen = part_of(files, HISTORY_PARTS, part)
     compared = sum(assert_decoded_alike(path.read_bytes(), monkeypatch) for path in chosen)
     assert compared == len(chosen) > 0  # every file of a history gives activities
+
+
+def _fitparse_finds_a_checksum_wrong(data: bytes) -> bool:
+    try:
+        for _ in fitparse.FitFile(data, check_crc=True).get_messages():
+            pass
+    except fitparse.utils.FitCRCError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("name, hold", [("fit/FD__garmin-fr935-cr.fit", True), ("fit/FP__activity-filecrc.fit", False),
+                                        ("fit/FP__activity-activity-filecrc.fit", False)])
+def test_checksums_are_found_right_or_wrong_as_fitparse_finds_them(corpus, name, hold):
+    data = (corpus / name).read_bytes()
+    assert fitfast.checksums_hold(data) is hold
+    assert _fitparse_finds_a_checksum_wrong(data) is not hold
+
+
+def test_a_file_whose_checksum_is_not_where_its_header_says_is_left_to_fitparse(corpus):
+    data = (corpus / "fit/FP__nick.fit").read_bytes()
+    assert not fitfast.checksums_hold(data)
+    with pytest.raises(fitparse.utils.FitEOFError):
+        _fitparse_finds_a_checksum_wrong(data)
+
+
+def test_what_the_own_checksum_check_leaves_to_fitparse():
+    data = SAMPLE_FIT.read_bytes()
+    header_size = data[0]
+    assert header_size == 14 and fitfast.checksums_hold(data) and fitfast.checksums_hold(data + data)  # chained
+    without_header_checksum = data[:12] + b"\x00\x00" + data[14:-2]
+    without_header_checksum += fitfast.crc16(without_header_checksum).to_bytes(2, "little")
+    assert fitfast.checksums_hold(without_header_checksum)  # a header checksum of 0 means none, as for fitparse
+    assert not _fitparse_finds_a_checksum_wrong(without_header_checksum)
+    damaged = data[:40] + bytes([data[40] ^ 1]) + data[41:]
+    for wrong in (damaged, data[:12] + bytes([data[12] ^ 1]) + data[13:], data[:-1], data + b"\x00", data + data[:20]):
+        assert not fitfast.checksums_hold(wrong)
+    assert _fitparse_finds_a_checksum_wrong(damaged)

@@ -126,17 +126,39 @@ class CleanDecode:
     retyped: bool = False  # some definition had a field whose size does not fit its type
 
 
+def checksums_hold(data: bytes) -> bool:
+    """Whether ``data`` is one FIT file or several chained, each with the header checksum (where it has
+    one) and the file checksum that fitparse checks, and each of them right.
+
+    A file's checksum covers its header and the data size its header gives.
+    False for anything else (a file cut short, bytes after the last file),
+    which fitparse is then left to check and report.
+    """
+    position, view = 0, memoryview(data)
+    while position < len(data):
+        header_size = data[position]
+        header = data[position : position + 14]
+        if header_size < 12 or header_size == 13 or len(header) < min(header_size, 14) or header[8:12] != b".FIT":
+            return False
+        end = position + header_size + int.from_bytes(header[4:8], "little")
+        if end + 2 > len(data):
+            return False
+        if header_size >= 14 and header[12:14] != b"\x00\x00" and crc16(header[:12]) != int.from_bytes(header[12:14],
+                                                                                                         "little"):
+            return False
+        if crc16(view[position:end]) != int.from_bytes(data[end : end + 2], "little"):
+            return False
+        position = end + 2
+    return position > 0
+
+
 def decode_clean(data: bytes) -> CleanDecode | None:
     """Decode ``data`` if it is a clean, single FIT file; None if it is not."""
     if len(data) < 14 or data[8:12] != b".FIT":
         return None
     header_size = data[0]
     data_size = int.from_bytes(data[4:8], "little")
-    if header_size not in (12, 14) or header_size + data_size + 2 != len(data):
-        return None
-    if header_size == 14 and data[12:14] != b"\x00\x00" and crc16(data[:12]) != int.from_bytes(data[12:14], "little"):
-        return None
-    if crc16(memoryview(data)[:-2]) != int.from_bytes(data[-2:], "little"):
+    if header_size not in (12, 14) or header_size + data_size + 2 != len(data) or not checksums_hold(data):
         return None
     framing = _walk(data, header_size, header_size + data_size)
     if framing is None:
