@@ -13,7 +13,7 @@ from riskload.rules import BY_CODE, EVIDENCE_LEVELS, FLAG_COLUMNS, RULES, SEVERI
 from riskload.rules.evidence import weigh
 
 from .rule_cases import CASES
-from .synthetic import MONDAY, history, run, strength, weeks
+from .synthetic import MONDAY, history, run, session, strength, weeks
 
 
 def _flags(case):
@@ -213,3 +213,14 @@ def test_hard_minutes_held_against_their_floor_say_so():
     said = BY_CODE["RL005"].function(history(hard))["message"].iloc[0]
     assert re.search(r"^4\d min at .* against 15 min a week over the previous 4 weeks, taken as 20 min: \+1\d\d %, "
                      r"above the 25 % limit$", said), said
+
+
+def test_a_start_slow_enough_but_at_a_hard_heart_rate_is_said_to_be_flagged_for_its_heart_rate():
+    started_hot = session(37, (10, 2.5, 180), (30, 3.2, 182), (10, 2.5, 150))
+    flags = BY_CODE["RL010"].function(history(weeks(*[40] * 5) + [started_hot]))
+    max_bpm = history(weeks(*[40] * 5) + [started_hot]).heart_rate.max_bpm
+    said = flags[flags["date"] == MONDAY + pd.Timedelta(days=37)].iloc[0]
+    assert (said["observed"], said["threshold"], said["unit"]) == (180, round(0.85 * max_bpm), "bpm")
+    assert said["message"] == ("a hard session whose first 10 min were run 21.9 % slower than its fastest 10 min "
+                               f"after them, but at a heart rate of 180 bpm, {180 / max_bpm:.0%} of the maximum "
+                               f"{max_bpm:.0f} (below 85% advised)")

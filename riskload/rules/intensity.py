@@ -166,14 +166,29 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     def start_text(pct: float, hard: bool) -> str:
         rest = f"its fastest {warmup_min:g} min after them" if hard else "the rest"
         return (f"run {abs(pct):.1f} % faster than {rest}" if pct < 0 else
-                f"run only {pct:.1f} % slower than {rest}" if pct > 0 else f"run at the pace of {rest}")
+                f"run at the pace of {rest}" if pct == 0 else
+                f"run {'only ' if pct < pace_margin_pct else ''}{pct:.1f} % slower than {rest}")
 
-    runs_part = flags("run", flagged["local_date"], "info", flagged["slower_pct"], pace_margin_pct, "%",
-                      [("a hard session" if h else "unlike this runner's habit, a run") + f" whose first "
-                       f"{warmup_min:g} min were {start_text(p, h)} (at least {pace_margin_pct:g} % slower advised)"
-                       + (f", heart rate {b:.0f} bpm" if b == b else "")
-                       for h, p, b in zip(flagged["hard"], flagged["slower_pct"], flagged["first_hr_bpm"])],
-                      [[a] for a in flagged["activity_id"]])
+    def what(row) -> str:
+        run = "a hard session" if row.hard else "unlike this runner's habit, a run"
+        start = f"{run} whose first {warmup_min:g} min were {start_text(row.slower_pct, row.hard)}"
+        if row.slower_pct < pace_margin_pct:
+            return (start + f" (at least {pace_margin_pct:g} % slower advised)"
+                    + (f", heart rate {row.first_hr_bpm:.0f} bpm" if row.first_hr_bpm == row.first_hr_bpm else ""))
+        heart = (f"at a heart rate of {row.first_hr_bpm:.0f} bpm, {row.first_hr_bpm / max_bpm:.0%} of the maximum "
+                 f"{max_bpm:.0f} (below {hr_fraction:.0%} advised)")
+        if row.slower_pct != row.slower_pct:  # no distance in the first minutes: no pace to hold against
+            return f"{run} whose first {warmup_min:g} min were run {heart}"
+        return f"{start}, but {heart}"
+
+    max_bpm = load.heart_rate.max_bpm
+    by_pace = flagged["slower_pct"] < pace_margin_pct
+    parts = [flags("run", rows["local_date"], "info", observed, threshold, unit,
+                   [what(row) for row in rows.itertuples()], [[a] for a in rows["activity_id"]])
+             for rows, observed, threshold, unit in (
+                 (flagged[by_pace], flagged.loc[by_pace, "slower_pct"], pace_margin_pct, "%"),
+                 (flagged[~by_pace], flagged.loc[~by_pace, "first_hr_bpm"].round(0),
+                  round(hr_fraction * max_bpm) if max_bpm else np.nan, "bpm"))]
     unusual = judged[~judged["habitual"]].reset_index()
     per_week = unusual.groupby("week_start")["cold"].agg(["sum", "size"])
     most = per_week[(per_week["sum"] > per_week["size"] / 2) & (per_week["size"] >= 2)]
@@ -182,5 +197,7 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
                        [f"{c} of {n} runs this week started without an easier first {warmup_min:g} min, "
                         "though this runner usually warms up" for c, n in zip(most["sum"], most["size"])],
                        week_ids.reindex(most.index).apply(listed))
-    both = [f for f in (runs_part, weeks_part) if len(f)]
-    return pd.concat(both, ignore_index=True) if both else no_flags()
+    found = [f for f in (*parts, weeks_part) if len(f)]
+    if not found:
+        return no_flags()
+    return pd.concat(found, ignore_index=True).sort_values("date", kind="stable", ignore_index=True)
