@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import re
 
 import pytest
@@ -224,3 +225,9 @@ def test_a_start_slow_enough_but_at_a_hard_heart_rate_is_said_to_be_flagged_for_
     assert said["message"] == ("a hard session whose first 10 min were run 21.9 % slower than its fastest 10 min "
                                f"after them, but at a heart rate of 180 bpm, {180 / max_bpm:.0%} of the maximum "
                                f"{max_bpm:.0f} (below 85% advised)")
+
+
+def test_a_start_at_the_pace_of_what_follows_is_observed_as_zero_not_minus_zero():
+    level = session(37, (10, 3.0000001, 180), (30, 3.0, 182))
+    observed = BY_CODE["RL010"].function(history(weeks(*[40] * 5) + [level]))["observed"]
+    assert (observed == 0).any() and all(math.copysign(1.0, value) == 1.0 for value in observed)

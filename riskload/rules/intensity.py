@@ -155,7 +155,7 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
         hard |= load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0) >= hard_min
     # a hard session's start is held against its hardest part: recoveries and a cool-down slow "the rest"
     against = judged["main_speed_m_s"].where(~hard, judged["fastest_later_speed_m_s"].fillna(judged["main_speed_m_s"]))
-    slower_pct = ((1 - judged["first_speed_m_s"] / against) * 100).round(1)
+    slower_pct = ((1 - judged["first_speed_m_s"] / against) * 100).round(1) + 0.0  # never -0.0
     judged["cold"], judged["slower_pct"], judged["hard"] = (slower_pct < pace_margin_pct) | hot, slower_pct, hard
     judged = judged.sort_values("start_time")
     steady_starts = judged["cold"].astype(float).where(~judged["hard"])  # the habit is how steady runs start
