@@ -123,7 +123,7 @@ def five_years():
                           "code": rng.choice(["RL001", "RL003", "RL011"], len(flagged)),
                           "severity": rng.choice(["info", "caution", "warning"], len(flagged)),
                           "evidence": rng.choice(["weak", "heuristic"], len(flagged))})
-    return weekly, flags
+    return weekly, flags.assign(rule_severity=flags["severity"])
 
 
 def overlaps(texts, renderer) -> int:
@@ -404,20 +404,23 @@ def test_names_in_any_script_are_drawn_without_glyph_warnings(tmp_path):
 def test_each_week_has_one_headline_worst_then_best_evidence():
     from riskload.report.severity import codes_by_week, headlines
 
-    week, other = pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-12")
+    week, other, piled = pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-12"), pd.Timestamp("2026-01-19")
     flags = pd.DataFrame({
-        "week_start": [week, week, week, other],
-        "date": [week, week + pd.Timedelta(days=2), week, other],
-        "code": ["RL002", "RL004", "RL014", "RL010"],
-        "severity": ["caution", "caution", "info", "info"],
-        "evidence": ["heuristic", "strong", "contested", "heuristic"],
+        "week_start": [week, week, week, other, piled, piled, piled],
+        "date": [week, week + pd.Timedelta(days=2), week, other, piled, piled, piled + pd.Timedelta(days=1)],
+        "code": ["RL002", "RL004", "RL014", "RL010", "RL002", "RL005", "RL009"],
+        "severity": ["caution", "caution", "info", "info", "caution", "caution", "caution"],
+        # the week of 19 Jan: RL005 far past its threshold, RL002 and RL009 cautions only as its company
+        "rule_severity": ["caution", "caution", "info", "info", "caution", "warning", "caution"],
+        "evidence": ["heuristic", "strong", "contested", "heuristic", "heuristic", "heuristic", "heuristic"],
     })
     top = headlines(flags)
-    assert top["code"].to_dict() == {week: "RL004", other: "RL010"}
-    assert codes_by_week(flags).to_dict() == {week: ["RL004", "RL002", "RL014"], other: ["RL010"]}
-    weekly = pd.DataFrame({"distance_km": [30.0, 20.0], "complete": [True, True]}, index=[week, other])
+    assert top["code"].to_dict() == {week: "RL004", other: "RL010", piled: "RL005"}
+    assert codes_by_week(flags).to_dict() == {week: ["RL004", "RL002", "RL014"], other: ["RL010"],
+                                              piled: ["RL005", "RL002", "RL009"]}
+    weekly = pd.DataFrame({"distance_km": [30.0, 20.0, 40.0], "complete": True}, index=[week, other, piled])
     ax = report.plot_weekly_distance(weekly, flags)
-    assert [t.get_text() for t in ax.texts] == ["RL004", "RL010"]  # the headline above each bar, nothing else
+    assert [t.get_text() for t in ax.texts] == ["RL004", "RL010", "RL005"]  # each bar's headline, nothing else
 
 
 def test_the_figure_and_the_page_show_the_thresholds_the_rules_ran_with(monkeypatch):

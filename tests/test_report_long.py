@@ -49,7 +49,7 @@ def made_up(n_weeks: int, seed: int = 3):
     flags = pd.DataFrame({"week_start": flagged, "date": flagged + pd.Timedelta(days=2),
                           "code": rng.choice(CODES, len(flagged)), "severity": severity,
                           "evidence": rng.choice(["strong", "weak", "heuristic"], len(flagged)),
-                          "message": "made up"})
+                          "message": "made up"}).assign(rule_severity=severity)
     load = SimpleNamespace(weekly=weekly, daily=daily)
     thresholds = {rule.code: rule.defaults() for rule in RULES}
     return SimpleNamespace(load=load, flags=flags, settings=Settings(), thresholds=thresholds, athlete="A Runner")

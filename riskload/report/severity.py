@@ -38,13 +38,16 @@ EVIDENCE_ORDER = {level: rank for rank, level in enumerate(EVIDENCE_LEVELS)}
 
 
 def worst_first(flags: pd.DataFrame, *then: str) -> pd.DataFrame:
-    """``flags`` in the order that matters: worst severity first, then best evidence, then the columns ``then``.
+    """``flags`` in the order that matters: worst severity first, then best evidence, then the worst the rule
+    found by its own measure (a heuristic caution far past its threshold before one that is a caution only
+    because other rules raised one the same week), then the columns ``then``.
 
     The first flag of a week in this order is its headline (:func:`headlines`).
     """
-    ranked = flags.assign(rank=flags["severity"].map(RANK), proof=flags["evidence"].map(EVIDENCE_ORDER))
-    return ranked.sort_values(["rank", "proof", *then],
-                              ascending=[False, True] + [True] * len(then)).drop(columns=["rank", "proof"])
+    ranked = flags.assign(rank=flags["severity"].map(RANK), proof=flags["evidence"].map(EVIDENCE_ORDER),
+                          own=flags["rule_severity"].map(RANK))
+    return ranked.sort_values(["rank", "proof", "own", *then], ascending=[False, True, False] + [True] * len(then)
+                              ).drop(columns=["rank", "proof", "own"])
 
 
 def headlines(flags: pd.DataFrame) -> pd.DataFrame:

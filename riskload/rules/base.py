@@ -23,9 +23,10 @@ EVIDENCE_LEVELS = ("strong", "weak", "contested", "heuristic")
 #: What a rule function returns, one row per flag.
 RULE_COLUMNS = ["period", "date", "severity", "observed", "threshold", "unit", "message", "activity_ids"]
 
-#: The flags table: the rule's columns plus who and which rule.
-FLAG_COLUMNS = ["athlete", "date", "week_start", "period", "code", "rule", "severity", "observed", "threshold",
-                "unit", "message", "evidence", "activity_ids"]
+#: The flags table: the rule's columns plus who and which rule, and the severity the rule gave by its own
+#: measure before its evidence was weighed (:mod:`riskload.rules.evidence`).
+FLAG_COLUMNS = ["athlete", "date", "week_start", "period", "code", "rule", "severity", "rule_severity", "observed",
+                "threshold", "unit", "message", "evidence", "activity_ids"]
 
 
 class RuleUnavailable(Exception):

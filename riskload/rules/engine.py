@@ -118,5 +118,6 @@ def _label(result: pd.DataFrame, rule: Rule, athlete: str, load: Load, parts: di
     out["code"] = rule.code
     out["rule"] = rule.name
     out["evidence"] = rule.evidence
+    out["rule_severity"] = out["severity"]  # before the evidence is weighed
     out["activity_ids"] = [[part for i in ids for part in parts.get(i, [i])] for ids in out["activity_ids"]]
     return out[FLAG_COLUMNS]
