@@ -167,7 +167,9 @@ def _decode(data: bytes, path: str) -> tuple[list, list[str], str]:
 
     fitparse checks the checksums only where :func:`~.fitfast.checksums_hold`
     does not find them right: its own check, byte by byte in Python, took a
-    tenth of this decoding on a real history. Two known failures are worked around by decoding again: a checksum
+    tenth of this decoding on a real history.
+
+    Two known failures are worked around by decoding again: a checksum
     mismatch (read again without checking; the mismatch becomes a note), and
     fitparse 1.2.0 rejecting a field whose size is not a multiple of its base
     type's size, which real COROS files contain (such fields are retyped as raw

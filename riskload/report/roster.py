@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..safetext import escape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..load import start_of_week
@@ -59,8 +60,7 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     if table.empty:
         return table
     now, then = table["this week"].map(RANK), table["last week"].map(RANK)
-    standing = pd.concat([now.where(stands_out(table["this week"]), 0),
-                          then.where(stands_out(table["last week"]), 0)], axis=1).max(axis=1)
+    standing = np.maximum(now.where(stands_out(table["this week"]), 0), then.where(stands_out(table["last week"]), 0))
     order = table.assign(standing=standing, now=now, then=then).sort_values(
         ["standing", "now", "then", "cautions in 4 weeks", "athlete"], ascending=[False, False, False, False, True])
     return order[table.columns].reset_index(drop=True)

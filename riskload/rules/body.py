@@ -59,7 +59,8 @@ def missing_strength(load: Load, *, min_sessions: int = 2, recorded_weeks: int =
     recorded = sessions.rolling(recorded_weeks + 1, min_periods=1).sum() > 0
     missed = judged & recorded & (sessions < min_sessions)
     unjudged = judged & ~recorded
-    fired = missed | (unjudged & unjudged.groupby((recorded != recorded.shift(1)).cumsum()).cumsum().eq(1))
+    stretch = (recorded != recorded.shift(1)).cumsum()
+    fired = missed | (unjudged & unjudged.groupby(stretch).cumsum().eq(1))  # a stretch's first unjudged week
     if not fired.any():
         return no_flags()
     weeks_with = w.index[sessions > 0]
@@ -68,10 +69,11 @@ def missing_strength(load: Load, *, min_sessions: int = 2, recorded_weeks: int =
         if missed[week]:
             return f"{counted(sessions[week], 'strength session')} this week; {min_sessions} or more advised"
         advised = f"; {min_sessions} or more a week advised"
-        if (weeks_with < week).any():
-            return (f"no strength session recorded since the week of {weeks_with[weeks_with < week][-1]:%d %b %Y}: "
-                    "until one is, weeks without one are not flagged, as riskload cannot tell strength work that "
-                    f"stopped from strength work no longer recorded{advised}")
+        earlier = weeks_with[weeks_with < week]
+        if len(earlier):
+            return (f"no strength session recorded since the week of {earlier[-1]:%d %b %Y}: until one is, weeks "
+                    "without one are not flagged, as riskload cannot tell strength work that stopped from strength "
+                    f"work no longer recorded{advised}")
         return (f"no strength session recorded before the week of {weeks_with[0]:%d %b %Y}: the weeks before it "
                 "are not flagged, as riskload cannot tell strength work not done from strength work not "
                 f"recorded{advised}")
