@@ -11,3 +11,9 @@ def counted(n: int, word: str) -> str:
 def and_listed(items: list[str]) -> str:
     """``items`` as a sentence lists them: ``RL001``, ``RL001 and RL005``, ``RL001, RL004 and RL005``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def times(ratio: float) -> str:
+    """``ratio`` as a message says it: ``1.39 times`` near a limit, ``65 times`` where the hundredths say nothing
+    (a week against a usual of almost none)."""
+    return f"{ratio:.2f} times" if ratio < 10 else f"{ratio:.0f} times"

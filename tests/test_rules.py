@@ -164,6 +164,13 @@ def test_a_hilly_week_is_held_against_what_made_it_hilly(week_km, run_ascent_m, 
     assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]
 
 
+def test_a_ratio_against_a_usual_of_almost_nothing_is_said_in_whole_times():
+    load = history(weeks(*[30] * 4, ascent_m=3) + weeks(30, first_day=28, ascent_m=200))
+    said = ("800 m of climbing over 30.0 km (26.7 m/km; limit 20 m/km), 67 times the 0.4 m/km and 67 times the 12 m "
+            "of a usual running week (limit 1.3 times, and at least 300 m)")
+    assert BY_CODE["RL002"].function(load)["message"].tolist() == [said]
+
+
 def test_a_climb_after_weeks_without_one_names_its_limit():
     load = history(weeks(*[30] * 4) + weeks(50, first_day=28, ascent_m=100))
     said = "400 m of climbing over 50.0 km (8.0 m/km), after weeks without climbing (limit 300 m)"
@@ -179,14 +186,16 @@ def test_a_chronic_load_taken_as_its_floor_never_reads_as_taken_as_itself():
     assert any(re.search(r"chronic \d\.\d\d km/day, taken as \d\.\d\d: a ", m) for m in raised)
 
 
-@pytest.mark.parametrize("steep_m, said", [
-    (300, "288 m descended at -8 % or steeper, 3.36 times the 86 m of a usual running week (limit 1.3 times, and "
-          "at least 100 m)"),  # as measured along the track, in 50 m segments
-    (None, "131 m descended at -8 % or steeper, the first in 30 days of running or more (limit 100 m)"),
+@pytest.mark.parametrize("usual_m, run_m, said", [
+    (100, 300, "288 m descended at -8 % or steeper, 3.36 times the 86 m of a usual running week (limit 1.3 times, "
+               "and at least 100 m)"),  # as measured along the track, in 50 m segments
+    (30, 300, "288 m descended at -8 % or steeper, 13 times the 23 m of a usual running week (limit 1.3 times, and "
+              "at least 100 m)"),  # not 12.52 times: hundredths say nothing against a usual of almost none
+    (0, 141, "131 m descended at -8 % or steeper, the first in 30 days of running or more (limit 100 m)"),
 ])
-def test_a_steep_week_names_the_limit_it_passed(steep_m, said):
-    usual = [run(7 * w + 3, 8, steep_m=100 if steep_m else 0) for w in range(5)]
-    load = history(usual + [run(38, 8, steep_m=steep_m or 141)])
+def test_a_steep_week_names_the_limit_it_passed(usual_m, run_m, said):
+    usual = [run(7 * w + 3, 8, steep_m=usual_m) for w in range(5)]
+    load = history(usual + [run(38, 8, steep_m=run_m)])
     assert BY_CODE["RL006"].function(load)["message"].tolist() == [said]
 
 

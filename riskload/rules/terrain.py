@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import STEEP_GRADE_PCT, STEEP_SEGMENT_M, Load
+from ..wording import times
 from .base import coverage, flags, in_progress, listed, no_flags, run_ids
 
 
@@ -74,9 +75,9 @@ def hill_heavy_week(load: Load, *, ascent_per_km_limit: float = 20.0, trailing_r
             return ", after weeks without climbing" + (f" (limit {min_ascent_m:g} m)" if is_jump else "")
         said = []
         if is_hilly and mean_per_km > 0:
-            said.append(f"{climb_per_km / mean_per_km:.2f} times the {mean_per_km:.1f} m/km")
+            said.append(f"{times(climb_per_km / mean_per_km)} the {mean_per_km:.1f} m/km")
         if is_jump:
-            said.append(f"{ascent_m / mean_m:.2f} times the {mean_m:.0f} m")
+            said.append(f"{times(ascent_m / mean_m)} the {mean_m:.0f} m")
         return (", " + " and ".join(said) + " of a usual running week" if said else "") + (
             f" (limit {trailing_ratio:g} times, and at least {min_ascent_m:g} m)" if is_jump else "")
 
@@ -170,7 +171,7 @@ def steep_downhill(load: Load, *, grade_limit_pct: float = STEEP_GRADE_PCT, segm
     message = [
         f"{v:.0f} m descended at {grade_limit_pct:g} % or steeper, "
         + (f"the first in {window_days} days of running or more (limit {min_descent_m:g} m)" if f
-           else f"{v / m:.2f} times the {m:.0f} m of a usual running week (limit {trailing_ratio:g} times, and at "
+           else f"{times(v / m)} the {m:.0f} m of a usual running week (limit {trailing_ratio:g} times, and at "
                 f"least {min_descent_m:g} m)")
         + s
         for v, m, f, s in zip(value, mean.fillna(0.0), first, in_progress(load.weekly, fired))
