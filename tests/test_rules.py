@@ -231,9 +231,17 @@ def test_a_start_slow_enough_but_at_a_hard_heart_rate_is_said_to_be_flagged_for_
     flags, max_bpm = BY_CODE["RL010"].function(load), load.heart_rate.max_bpm
     said = flags[flags["date"] == MONDAY + pd.Timedelta(days=37)].iloc[0]
     assert (said["observed"], said["threshold"], said["unit"]) == (180, round(0.85 * max_bpm), "bpm")
-    assert said["message"] == ("a hard session whose first 10 min were run 21.9 % slower than its fastest 10 min "
-                               f"after them, but at a heart rate of 180 bpm, {180 / max_bpm:.0%} of the maximum "
-                               f"{max_bpm:.0f} (below 85% advised)")
+    assert said["message"] == ("a hard session (40 min at 85% of max HR or above, hard from 10 min) whose first "
+                               "10 min were run 21.9 % slower than its fastest 10 min after them, but at a heart rate "
+                               f"of 180 bpm, {180 / max_bpm:.0%} of the maximum {max_bpm:.0f} (below 85% advised)")
+
+
+def test_a_session_hard_for_its_pace_alone_says_so():
+    fast = session(37, (10, 3.6, 150), (30, 3.6, 155))  # the other runs: 3.0 m/s at 140 bpm
+    said = BY_CODE["RL010"].function(history(weeks(*[40] * 5) + [fast]))["message"].tolist()
+    assert said == ["a hard session (its main part 20 % faster than the median run's, hard from 10 %) whose first "
+                    "10 min were run at the pace of its fastest 10 min after them (at least 5 % slower advised), "
+                    "heart rate 150 bpm"]
 
 
 def test_a_start_at_the_pace_of_what_follows_is_observed_as_zero_not_minus_zero():

@@ -149,10 +149,12 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
     if judged.empty:
         return no_flags()
     hot = pd.Series(False, index=judged.index)
-    hard = judged["main_speed_m_s"] >= hard_pace_ratio * judged["main_speed_m_s"].median()
+    judged["speed_ratio"] = judged["main_speed_m_s"] / judged["main_speed_m_s"].median()
+    judged["high_hr_min"] = 0.0
     if load.heart_rate.max_bpm is not None:
         hot = judged["first_hr_bpm"] >= hr_fraction * load.heart_rate.max_bpm
-        hard |= load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0) >= hard_min
+        judged["high_hr_min"] = load.high_hr_minutes(hr_fraction).reindex(judged.index).fillna(0.0)
+    hard = (judged["speed_ratio"] >= hard_pace_ratio) | (judged["high_hr_min"] >= hard_min)
     # a hard session's start is held against its hardest part: recoveries and a cool-down slow "the rest"
     against = judged["main_speed_m_s"].where(~hard, judged["fastest_later_speed_m_s"].fillna(judged["main_speed_m_s"]))
     slower_pct = ((1 - judged["first_speed_m_s"] / against) * 100).round(1) + 0.0  # never -0.0
@@ -169,8 +171,14 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
                 f"run at the pace of {rest}" if pct == 0 else
                 f"run {'only ' if pct < pace_margin_pct else ''}{pct:.1f} % slower than {rest}")
 
+    def why_hard(row) -> str:
+        if row.high_hr_min >= hard_min:
+            return f"{row.high_hr_min:.0f} min at {hr_fraction:.0%} of max HR or above, hard from {hard_min:g} min"
+        return (f"its main part {(row.speed_ratio - 1) * 100:.0f} % faster than the median run's, hard from "
+                f"{(hard_pace_ratio - 1) * 100:.0f} %")
+
     def what(row) -> str:
-        run = "a hard session" if row.hard else "unlike this runner's habit, a run"
+        run = f"a hard session ({why_hard(row)})" if row.hard else "unlike this runner's habit, a run"
         start = f"{run} whose first {warmup_min:g} min were {start_text(row.slower_pct, row.hard)}"
         if row.slower_pct < pace_margin_pct:
             return (start + f" (at least {pace_margin_pct:g} % slower advised)"
