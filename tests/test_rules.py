@@ -137,6 +137,16 @@ def test_a_short_recovery_names_when_the_previous_hard_session_ended():
     assert f"the previous hard one ended ({ended:%a %H:%M})" in flag["message"]
 
 
+@pytest.mark.parametrize("runs, why", [
+    ([run(1, 10, hard_min=25), run(2, 10, hard_min=25)], "25 min at 85% of max HR or above, hard from 20 min"),
+    ([run(day, 8) for day in range(0, 20, 3)] + [run(22, 16), run(23, 16, hour=10)],
+     "16.0 km, 2.00 times the median run of 8.0 km, hard from 1.5 times"),
+])
+def test_a_short_recovery_says_what_made_the_session_hard(runs, why):
+    said = BY_CODE["RL009"].function(history(runs))["message"].tolist()
+    assert len(said) == 1 and said[0].endswith(f"; at least 36 h advised (this one: {why})")
+
+
 def test_counts_in_messages_agree_with_their_number():
     six_days = [run(7 * week + day, 8) for week in range(6) for day in range(6)]  # Sunday off
     load = history(six_days)

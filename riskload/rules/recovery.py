@@ -105,9 +105,12 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
     hot = load.high_hr_minutes(hard_hr_fraction).reindex(runs["activity_id"]).to_numpy()
     median = runs["distance_km"].median()
     long = runs["distance_km"] >= hard_distance_ratio * median
+    runs["high_hr_min"] = hot
     hard = runs[(hot >= hard_hr_min) | long.to_numpy()].copy()
-    hard["why"] = np.where(long[hard.index], f"≥ {hard_distance_ratio:g} × the median run of {median:.1f} km",
-                           f"≥ {hard_hr_min:g} min at {hard_hr_fraction:.0%} of max HR")
+    hard["why"] = [f"{m:.0f} min at {hard_hr_fraction:.0%} of max HR or above, hard from {hard_hr_min:g} min"
+                   if m >= hard_hr_min else
+                   f"{d:.1f} km, {d / median:.2f} times the median run of {median:.1f} km, hard from "
+                   f"{hard_distance_ratio:g} times" for m, d in zip(hard["high_hr_min"], hard["distance_km"])]
     gap_h = ((hard["start_time"] - hard["end_time"].shift(1)).dt.total_seconds() / 3600).round(1)
     fired = gap_h < min_gap_h
     if not fired.any():
@@ -116,7 +119,7 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
     rows = hard[fired]
     ended_local = previous["start_time_local"] + (previous["end_time"] - previous["start_time"])
     message = [f"hard session {g:.1f} h after the previous hard one ended ({p:%a %H:%M}); at least {min_gap_h:g} h "
-               f"advised (hard: {w})" for g, p, w in zip(gap_h[fired], ended_local[fired], rows["why"])]
+               f"advised (this one: {w})" for g, p, w in zip(gap_h[fired], ended_local[fired], rows["why"])]
     ids = [[a, b] for a, b in zip(previous.loc[fired, "activity_id"], rows["activity_id"])]
     gaps = pd.Series(gap_h.to_numpy(), index=pd.DatetimeIndex(hard["start_time"]).tz_localize(None))
     habitual = (habit_share((gaps < min_gap_h).where(gaps.notna()), habit_days) >= 0.5).to_numpy()[fired.to_numpy()]
