@@ -1,4 +1,4 @@
-"""Counts and lists in the words of a message."""
+"""Counts, lists and ratios in the words of a message."""
 
 from __future__ import annotations
 

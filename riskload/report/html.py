@@ -298,8 +298,7 @@ right are the ones drawn in detail below.</li>
 matters most (the worst, among equals the one with the best evidence, then the one its rule graded worst;
 grey: none), whose code stands above it. The flags below list every flag. The black dash on each bar is
 last week's distance plus the weekly-increase limit: a bar that rises above its dash grew faster than the
-guideline. A hatched
-bar is the week still in progress.</li>
+guideline. A hatched bar is the week still in progress.</li>
 <li><b>Climbing and rest:</b> climbing per distance (brown line, on a scale that follows this runner's
 climbing; the dotted line is the hilly-week threshold, drawn when it is near) and rest days per week
 (grey bars, right-hand scale). A red triangle marks a week without a rest day.</li>

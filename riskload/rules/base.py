@@ -222,3 +222,9 @@ def require(condition: bool, reason: str) -> None:
 def km(value: float) -> str:
     """A distance for messages."""
     return f"{value:.1f} km"
+
+
+def hard_by_heart_rate(minutes: float, fraction: float, limit_min: float) -> str:
+    """Why a session counts as hard by its heart rate, as RL009 and RL010 say it: its minutes at ``fraction`` of
+    maximum heart rate or above, and the minutes that make a session hard."""
+    return f"{minutes:.0f} min at {fraction:.0%} of max HR or above, hard from {limit_min:g} min"

@@ -8,7 +8,8 @@ import pandas as pd
 from .. import records
 from ..load import HIGH_HR_RESERVE_FRACTION, Load
 from ..wording import counted
-from .base import coverage, flags, habit_share, in_progress, listed, no_flags, pct_change, require, run_ids
+from .base import (coverage, flags, habit_share, hard_by_heart_rate, in_progress, listed, no_flags, pct_change,
+                   require, run_ids)
 
 
 def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION, limit_pct: float = 25.0,
@@ -173,7 +174,7 @@ def no_warmup(load: Load, *, warmup_min: float = 10.0, hr_fraction: float = 0.85
 
     def why_hard(row) -> str:
         if row.high_hr_min >= hard_min:
-            return f"{row.high_hr_min:.0f} min at {hr_fraction:.0%} of max HR or above, hard from {hard_min:g} min"
+            return hard_by_heart_rate(row.high_hr_min, hr_fraction, hard_min)
         return (f"its main part {(row.speed_ratio - 1) * 100:.0f} % faster than the median run's, hard from "
                 f"{(hard_pace_ratio - 1) * 100:.0f} %")
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..load import Load
 from ..wording import counted
-from .base import flags, habit_share, listed, no_flags, run_ids
+from .base import flags, habit_share, hard_by_heart_rate, listed, no_flags, run_ids
 
 
 def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days: int = 10) -> pd.DataFrame:
@@ -107,8 +107,7 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
     long = runs["distance_km"] >= hard_distance_ratio * median
     runs["high_hr_min"] = hot
     hard = runs[(hot >= hard_hr_min) | long.to_numpy()].copy()
-    hard["why"] = [f"{m:.0f} min at {hard_hr_fraction:.0%} of max HR or above, hard from {hard_hr_min:g} min"
-                   if m >= hard_hr_min else
+    hard["why"] = [hard_by_heart_rate(m, hard_hr_fraction, hard_hr_min) if m >= hard_hr_min else
                    f"{d:.1f} km, {d / median:.2f} times the median run of {median:.1f} km, hard from "
                    f"{hard_distance_ratio:g} times" for m, d in zip(hard["high_hr_min"], hard["distance_km"])]
     gap_h = ((hard["start_time"] - hard["end_time"].shift(1)).dt.total_seconds() / 3600).round(1)
