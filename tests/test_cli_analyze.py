@@ -114,6 +114,13 @@ def test_fail_on_exits_3_only_at_or_above_the_severity(squad, tmp_path):
     assert invoke(*later, "--since", "2026-03-23").exit_code == 0
 
 
+def test_since_after_until_is_an_error_that_says_so(squad, tmp_path):
+    result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--since", "2026-03-23", "--out",
+                    tmp_path / "o", "--format", "csv")
+    assert result.exit_code == 1 and not (tmp_path / "o").exists()
+    assert "the first day to show, 2026-03-23, is after the day analysed, 2026-03-22" in result.output
+
+
 def test_quiet_prints_the_report_path_only(squad, tmp_path):
     result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--out", tmp_path / "o", "--quiet")
     assert result.exit_code == 0 and result.output == f"{tmp_path / 'o' / 'report.html'}\n"

@@ -207,6 +207,12 @@ def test_since_cuts_what_is_shown_not_what_was_measured(jumped):
     assert later.flags.empty and len(jumped.flags) == 1
 
 
+def test_since_after_the_last_data_shows_the_last_week_and_after_the_day_analysed_is_refused(jumped):
+    assert list(report.since(jumped, "2026-02-01").load.weekly.index.strftime("%m-%d")) == ["01-26"]
+    with pytest.raises(RiskloadError, match="2026-02-02, is after the day analysed, 2026-02-01"):
+        report.since(jumped, "2026-02-02")
+
+
 def nasty():
     """Five weeks of 8 km runs, then a 16 km run with a name no page should trust."""
     long_run = run(36, 16)

@@ -56,11 +56,16 @@ def since(analysis, first_day=None):
     """``analysis`` showing only the weeks from the one holding ``first_day`` on.
 
     The rules ran on the whole history (their baselines reach back); only
-    what is shown is cut.
+    what is shown is cut. A ``first_day`` after the last week with data
+    shows that week; one after the day analysed is an error: there is
+    nothing after it to show.
     """
     if first_day is None:
         return analysis
     load = analysis.load
+    if pd.Timestamp(first_day) > load.as_of:
+        raise RiskloadError(f"the first day to show, {pd.Timestamp(first_day):%Y-%m-%d}, is after the day analysed, "
+                            f"{load.as_of:%Y-%m-%d}: no week to show")
     start = load.weekly.index[load.weekly.index <= pd.Timestamp(first_day)]
     start = start[-1] if len(start) else load.weekly.index[0]
     shown = replace(load)
