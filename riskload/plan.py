@@ -60,7 +60,8 @@ def read_plan(path: str | Path) -> Plan:
     Raises
     ------
     ConfigError
-        The file is missing, or has no ``date`` or ``distance`` column.
+        The file is missing, has no ``date`` or ``distance`` column, or no
+        row that can be read.
     """
     return parse_plan(read_text(path, "plan"), Path(path).name)
 
@@ -73,13 +74,16 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     if missing:
         raise ConfigError(f"{source}: the first line must name the columns date, sport, distance, duration, "
                           f"climb, intensity (missing: {', '.join(m.split('_')[0] for m in missing)})")
-    rows, problems = [], []
+    rows, bad = [], []
     for line, cell in lines:
         try:
             rows.append(_plan_row(cell, line))
         except ValueError as exc:
-            problems.append(f"{source} line {line}: {exc}; row left out")
-    return Plan(plan_frame(rows), problems, source)
+            bad.append(f"line {line}: {exc}")
+    if not rows:
+        raise ConfigError(f"{source}: no planned run to check" + (f" ({'; '.join(bad)})" if bad else
+                                                                  ": the file has no row after its first line"))
+    return Plan(plan_frame(rows), [f"{source} {problem}; row left out" for problem in bad], source)
 
 
 def plan_frame(rows: list | pd.DataFrame) -> pd.DataFrame:

@@ -62,6 +62,22 @@ def test_a_plan_without_distance_or_a_missing_file_is_refused(tmp_path):
         read_plan(tmp_path / "none.csv")
 
 
+def test_a_plan_without_a_run_that_can_be_read_is_refused_with_why():
+    with pytest.raises(ConfigError, match=r"^week.csv: no planned run to check \(line 2: month must be in 1\.\.12"):
+        parse_plan("date,distance\n2026-13-06,12\n", "week.csv")
+    with pytest.raises(ConfigError, match="^week.csv: no planned run to check: the file has no row after its first"):
+        parse_plan("date,distance\n", "week.csv")
+
+
+def test_checking_a_plan_with_no_run_that_can_be_read_fails_with_a_message(tmp_path):
+    plan = tmp_path / "week.csv"
+    plan.write_text("date,distance\n2026-08-27,x\n")
+    result = CliRunner().invoke(main, ["plan", str(SAMPLE / "athlete-a"), "--until", "2026-08-27", "--check",
+                                       str(plan)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not a traceback
+    assert "week.csv: no planned run to check (line 2: distance 'x' is not a number)" in result.stderr
+
+
 # --- planned runs as a watch would record them ----------------------------------------------
 
 def test_a_planned_run_is_recorded_like_a_run(anna):
