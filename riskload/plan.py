@@ -70,10 +70,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     """:func:`read_plan` from the file's text."""
     names, lines = csv_rows(text, {"distance": "distance_km", "duration": "duration_min", "climb": "climb_m",
                                    "ascent": "climb_m", "steep_descent": "steep_descent_m"})
-    missing = [c for c in ("date", "distance_km") if c not in names]
-    if missing:
-        raise ConfigError(f"{source}: the first line must name the columns date, sport, distance, duration, "
-                          f"climb, intensity (missing: {', '.join(m.split('_')[0] for m in missing)})")
+    _require_columns(names, f"{source}: the first line")
     rows, bad = [], []
     for line, cell in lines:
         try:
@@ -89,17 +86,31 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
 def plan_frame(rows: list | pd.DataFrame) -> pd.DataFrame:
     """A plan table (:data:`PLAN_COLUMNS`) from rows or from a notebook's DataFrame, typed and in date order.
 
-    A DataFrame needs ``date`` and ``distance_km``; the other columns take their defaults.
+    A DataFrame needs ``date`` and ``distance_km``; the other columns take their defaults. Unlike a file's,
+    a table's bad row is not left out: it raises :class:`~riskload.errors.ConfigError`, naming the row.
     """
     if isinstance(rows, pd.DataFrame):
         given = rows.rename(columns={"distance": "distance_km", "duration": "duration_min", "climb": "climb_m",
                                      "steep_descent": "steep_descent_m"})
-        rows = [_plan_row({k: _text(v) for k, v in r.items()}, i + 1) for i, r in enumerate(given.to_dict("records"))]
+        _require_columns(given.columns, "a plan table")
+        table, rows = given.to_dict("records"), []
+        for i, row in enumerate(table):
+            try:
+                rows.append(_plan_row({k: _text(v) for k, v in row.items()}, i + 1))
+            except ValueError as exc:
+                raise ConfigError(f"plan table row {i + 1}: {exc}") from None
     frame = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     for column in ("distance_km", "duration_min", "climb_m", "steep_descent_m"):
         frame[column] = frame[column].astype(float)
     return frame.sort_values(["date", "time"], kind="stable").reset_index(drop=True)
+
+
+def _require_columns(names, what: str) -> None:
+    missing = [c for c in ("date", "distance_km") if c not in names]
+    if missing:
+        raise ConfigError(f"{what} must name the columns date, sport, distance, duration, climb, intensity "
+                          f"(missing: {', '.join(m.split('_')[0] for m in missing)})")
 
 
 def _text(value) -> str:

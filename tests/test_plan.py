@@ -69,6 +69,13 @@ def test_a_plan_without_a_run_that_can_be_read_is_refused_with_why():
         parse_plan("date,distance\n", "week.csv")
 
 
+def test_a_plan_table_without_its_columns_or_with_a_bad_row_is_refused_naming_it(anna):
+    with pytest.raises(ConfigError, match=r"^a plan table must name the columns .* \(missing: date\)$"):
+        check_plan(anna, pd.DataFrame({"day": ["2026-09-01"], "distance": [8]}))
+    with pytest.raises(ConfigError, match="^plan table row 2: distance 'x' is not a number$"):
+        check_plan(anna, pd.DataFrame({"date": ["2026-09-01", "2026-09-02"], "distance_km": [8, "x"]}))
+
+
 def test_checking_a_plan_with_no_run_that_can_be_read_fails_with_a_message(tmp_path):
     plan = tmp_path / "week.csv"
     plan.write_text("date,distance\n2026-08-27,x\n")
