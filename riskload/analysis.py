@@ -81,7 +81,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         The day of the analysis (default today); its week is unfinished and
         later activities are left out.
     select : list of str, optional
-        Rule codes to run (default: all enabled).
+        Rule codes to run (default: all enabled; an empty list is refused).
     progress : callable, optional
         Called as ``progress(done, total, path)`` as files are read.
     cache : bool, str or Path

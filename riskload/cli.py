@@ -255,9 +255,11 @@ class Progress:
 
 def codes_option(value: str | None) -> list[str] | None:
     """``"RL001, rl004"`` as ``["RL001", "RL004"]``, each checked."""
-    if not value:
+    if value is None:
         return None
     codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise click.BadParameter(f"{value!r} names no rule (see riskload rules)")
     for code in codes:
         if code not in BY_CODE:
             raise click.BadParameter(f"unknown rule {code!r} (see riskload rules)")
@@ -269,7 +271,10 @@ def chosen_rules(select: str | None, ignore: str | None) -> list[str] | None:
     selected, ignored = codes_option(select), codes_option(ignore)
     if ignored is None:
         return selected
-    return [code for code in (selected or [r.code for r in RULES]) if code not in ignored]
+    chosen = [code for code in (selected or [r.code for r in RULES]) if code not in ignored]
+    if not chosen:
+        raise click.UsageError("--select and --ignore leave no rule to run")
+    return chosen
 
 
 def default_out(folder: Path) -> Path:

@@ -186,6 +186,14 @@ def test_an_output_inside_the_export_is_refused_in_one_line(squad):
 def test_bad_command_lines_and_empty_folders(squad, tmp_path):
     result = invoke("analyze", squad / "jo", "--select", "RL099")
     assert result.exit_code == 2 and "unknown rule 'RL099'" in result.output
+    # a choice that leaves nothing to run is refused, not taken as every rule
+    every_rule = ",".join(f"RL{n:03}" for n in range(1, 16))
+    for choice in (["--select", "RL004", "--ignore", "rl004"], ["--ignore", every_rule]):
+        result = invoke("analyze", squad / "jo", *choice, "--out", tmp_path / "o")
+        assert result.exit_code == 2 and "--select and --ignore leave no rule to run" in result.output
+    result = invoke("analyze", squad / "jo", "--select", " , ", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "' , ' names no rule" in result.output
+    assert not (tmp_path / "o").exists()
     result = invoke("analyze", squad / "notes", "--out", tmp_path / "o")
     assert result.exit_code == 1
     assert result.output == f"riskload: error: {squad / 'notes'}: no activities found (1 file skipped)\n"

@@ -10,6 +10,7 @@ import pytest
 
 import pandas as pd
 
+from riskload import ConfigError
 from riskload.rules import BY_CODE, EVIDENCE_LEVELS, FLAG_COLUMNS, RULES, SEVERITIES, run_rules
 from riskload.rules.evidence import weigh
 
@@ -207,6 +208,13 @@ def test_a_steep_week_names_the_limit_it_passed(usual_m, run_m, said):
     usual = [run(7 * w + 3, 8, steep_m=usual_m) for w in range(5)]
     load = history(usual + [run(38, 8, steep_m=run_m)])
     assert BY_CODE["RL006"].function(load)["message"].tolist() == [said]
+
+
+def test_a_selection_of_no_rule_is_refused_not_taken_as_every_rule():
+    load = history(weeks(*[30] * 5) + [run(37, 30.0)])
+    assert len(run_rules(load).flags) and len(run_rules(load, select=["RL004"]).flags)
+    with pytest.raises(ConfigError, match="select names no rule"):
+        run_rules(load, select=[])
 
 
 def test_a_long_run_spike_names_the_limit_of_its_grade():

@@ -69,7 +69,7 @@ def rule_thresholds(settings) -> dict[str, dict]:
 
 
 def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None) -> RuleReport:
-    """Run every enabled rule (or only ``select``) and collect one flags table.
+    """Run every enabled rule (or only ``select``, which may not be empty) and collect one flags table.
 
     Returns
     -------
@@ -82,8 +82,10 @@ def run_rules(load: Load, *, athlete: str = "", select: list[str] | None = None)
         would have), for the figures and the page to show the same.
     """
     thresholds = rule_thresholds(load.settings)
-    wanted = set(select) if select else None
-    if wanted:
+    wanted = set(select) if select is not None else None
+    if wanted is not None:
+        if not wanted:
+            raise ConfigError("select names no rule: give rule codes, or None for every rule")
         unknown = wanted - set(BY_CODE)
         if unknown:
             raise ConfigError(f"unknown rule {sorted(unknown)[0]!r}")
