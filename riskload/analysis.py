@@ -14,7 +14,7 @@ from .importers.export import Export, read_export
 from .load import Load, build_load
 from .output import check_outside
 from .pain import PainReport, pain_report, read_diary
-from .rules import BY_CODE, run_rules
+from .rules import BY_CODE, rule_thresholds, run_rules
 from .settings import SETTINGS_FILE, Settings, check_timezone, load_settings
 
 
@@ -96,6 +96,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         the pain diary named cannot be read.
     """
     settings = settings if settings is not None else load_settings(config, folder)
+    rule_thresholds(settings)  # a wrong threshold is said before the export is read, not after
     diary_path = pain or settings.pain_diary
     export = read_export(folder, timezone=timezone or settings.timezone, progress=progress, cache=cache,
                          session_gap_min=settings.session_gap_min, other_files=(diary_path,) if diary_path else ())

@@ -20,7 +20,7 @@ from .columns import as_floats
 from .errors import RiskloadError
 from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
-from .settings import Settings
+from .settings import Settings, check_threshold
 from .wording import counted
 
 # The thresholds the tables share with a rule: the rule's defaults, which the
@@ -41,9 +41,13 @@ def shared_threshold(settings: Settings, code: str, name: str, default: float) -
 
     So that ``weekly.csv``, the terminal table and the figure show what the
     rule judged: with ``[rules.RL014] acute_days = 3``, the week's highest
-    acute:chronic ratio is a 3-day one in both.
+    acute:chronic ratio is a 3-day one in both. Checked as the rule's own
+    (:func:`~riskload.settings.check_threshold`).
     """
-    return settings.rule_options.get(code, {}).get(name, default)
+    value = settings.rule_options.get(code, {}).get(name)
+    if value is None:
+        return default
+    return check_threshold(f"{settings.source or 'settings'}: rules.{code}.{name}", name, value, default)
 
 
 @dataclass

@@ -31,6 +31,7 @@ checked against the rule's own signature when the rules run.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,34 @@ def _number(where: str, value, low: float, high: float) -> float:
     if not low <= value <= high:
         raise ConfigError(f"{where} = {value} is outside {low:g}..{high:g}")
     return float(value)
+
+
+#: Endings of the rule threshold names that are a span of time, and the longest each may be (ten years): a
+#: window of no days, or a break of none, means nothing, and one of centuries cannot be counted.
+SPANS = {"_days": 3653, "_weeks": 522}
+
+
+def check_threshold(where: str, name: str, value, default: float) -> float:
+    """A rule threshold from the settings, ``value``, checked against its ``default`` and typed like it.
+
+    It must be a finite number (whole where the default is), not of the
+    default's opposite sign (a negative gap or a steep descent uphill means
+    nothing; 0 may switch a floor off, but not a grade, whose default is
+    below 0), and a span of days or weeks (:data:`SPANS`) from 1 to ten years.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where} must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{where} must be a finite number, not {value!r}")
+    if isinstance(default, int) and not float(value).is_integer():
+        raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    if value * default < 0 or (default < 0 and value == 0):
+        raise ConfigError(f"{where} = {value!r} must be {'at least' if default > 0 else 'below'} 0 "
+                          f"(the default is {default!r})")
+    longest = next((most for ending, most in SPANS.items() if name.endswith(ending)), None)
+    if longest is not None and not 1 <= value <= longest:
+        raise ConfigError(f"{where} = {value!r} is a span of time: from 1 to {longest}")
+    return int(value) if isinstance(default, int) else float(value)
 
 
 def _choice(where: str, value, choices) -> str:

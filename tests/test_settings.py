@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import riskload
 from riskload import ConfigError
 from riskload.load import build_load
 from riskload.rules import rule_options, run_rules
@@ -69,11 +70,37 @@ def test_bad_settings_name_the_key(tmp_path, text, named):
     ({"RL001": {"limit": 1}}, "rules.RL001.limit"),
     ({"RL001": {"limit_pct": "ten"}}, "rules.RL001.limit_pct"),
     ({"RL001": {"peak_weeks": 2.5}}, "rules.RL001.peak_weeks"),
+    ({"RL014": {"limit": float("nan")}}, r"rules.RL014.limit must be a finite number, not nan"),
+    ({"RL009": {"min_gap_h": -1}}, r"rules.RL009.min_gap_h = -1 must be at least 0 \(the default is 36.0\)"),
+    ({"RL006": {"grade_limit_pct": 0}}, r"rules.RL006.grade_limit_pct = 0 must be below 0 \(the default is -8.0\)"),
+    ({"RL006": {"grade_limit_pct": 5.0}}, "rules.RL006.grade_limit_pct = 5.0 must be below 0"),
+    ({"RL014": {"acute_days": 0}}, "rules.RL014.acute_days = 0 is a span of time: from 1 to 3653"),
+    ({"RL013": {"baseline_weeks": 600}}, "rules.RL013.baseline_weeks = 600 is a span of time: from 1 to 522"),
 ])
 def test_bad_rule_thresholds_name_the_key(rules, named):
     settings = parse_settings({"rules": rules}, "riskload.toml")
     with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
         rule_options(settings)
+
+
+def test_a_floor_may_be_0_and_a_count_whole_but_written_as_a_float():
+    settings = parse_settings({"rules": {"RL004": {"min_extra_km": 0, "window_days": 28.0}}}, "riskload.toml")
+    assert rule_options(settings) == {"RL004": {"min_extra_km": 0.0, "window_days": 28}}
+
+
+def test_a_wrong_threshold_the_load_tables_share_is_refused_before_the_export_is_read(tmp_path):
+    # the tables read RL014's spans before any rule runs: a 0-day span once failed inside pandas' EWM
+    (tmp_path / "riskload.toml").write_text("[rules.RL014]\nacute_days = 0\n")
+    with pytest.raises(ConfigError, match="acute_days = 0 is a span of time"):
+        build_load(export_of(weeks(30, 30)), load_settings(folder=tmp_path))
+    with pytest.raises(ConfigError, match="acute_days = 0 is a span of time"):
+        riskload.analyze(tmp_path, cache=False)  # said before the folder is read (it holds no activity)
+
+
+def test_cadence_baseline_needing_more_weeks_than_it_spans_is_refused():
+    load = history(weeks(30, 30), rule_options={"RL013": {"baseline_weeks": 4, "min_baseline_weeks": 6}})
+    with pytest.raises(ConfigError, match=r"RL013: min_baseline_weeks \(6\) cannot be more than baseline_weeks \(4\)"):
+        run_rules(load, select=["RL013"])
 
 
 def test_a_missing_explicit_file_is_an_error(tmp_path):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import records
+from ..errors import ConfigError
 from ..load import Load
 from ..wording import counted
 from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids
@@ -171,6 +172,9 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
             minutes[week], cadence[week] = dt_s[rows][usable].sum() / 60, np.median(in_week[usable])
     minutes, cadence = pd.Series(minutes, dtype="float64"), pd.Series(cadence, dtype="float64")
     cadence = cadence[minutes >= min_minutes]
+    if min_baseline_weeks > baseline_weeks:
+        raise ConfigError(f"RL013: min_baseline_weeks ({min_baseline_weeks}) cannot be more than baseline_weeks "
+                          f"({baseline_weeks}), the weeks it is counted among")
     baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
     drop = ((1 - cadence / baseline) * 100).round(1)
     fired = drop >= drop_pct

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..load import Load, week_of
+from ..settings import check_threshold
 from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
 from .evidence import weigh
 from .registry import BY_CODE, RULES
@@ -23,7 +24,8 @@ class RuleReport:
 
 
 def rule_options(settings) -> dict[str, dict]:
-    """Per-rule keyword arguments from the settings, checked against each signature.
+    """Per-rule keyword arguments from the settings, checked against each signature and each default
+    (:func:`~riskload.settings.check_threshold`).
 
     The athlete's ``weekly_cap_km`` is RL008's ``cap_km``.
 
@@ -31,7 +33,7 @@ def rule_options(settings) -> dict[str, dict]:
     ------
     ConfigError
         An unknown rule code, an unknown threshold name, or a value of the
-        wrong kind.
+        wrong kind or out of its range.
     """
     given = {code: dict(values) for code, values in settings.rule_options.items()}
     if settings.weekly_cap_km is not None:
@@ -42,17 +44,13 @@ def rule_options(settings) -> dict[str, dict]:
     checked = {}
     for code, values in given.items():
         defaults = BY_CODE[code].defaults()
+        checked[code] = {}
         for name, value in values.items():
             where = f"{settings.source or 'settings'}: rules.{code}.{name}"
             if name not in defaults:
                 raise ConfigError(f"{where} is not a threshold of {BY_CODE[code].name} "
                                   f"(known: {', '.join(defaults)})")
-            default = defaults[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{where} must be a number, not {value!r}")
-            if isinstance(default, int) and not float(value).is_integer():
-                raise ConfigError(f"{where} must be a whole number, not {value!r}")
-        checked[code] = {n: (int(v) if isinstance(defaults[n], int) else float(v)) for n, v in values.items()}
+            checked[code][name] = check_threshold(where, name, value, defaults[name])
     return checked
 
 
