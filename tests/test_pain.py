@@ -74,6 +74,21 @@ def test_a_diary_saved_by_a_spreadsheet_with_a_byte_order_mark_reads(tmp_path):
     assert len(read_diary(path).days) == 1
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8"])
+def test_a_diary_saved_by_a_european_spreadsheet_reads_with_its_semicolons_decimal_commas_and_encoding(tmp_path,
+                                                                                                     encoding):
+    path = tmp_path / "pain.csv"
+    path.write_bytes("date;area;intensity;note\r\n2026-05-01;Rücken;3,5;steif, 2,5 h gesessen\r\n".encode(encoding))
+    d = read_diary(path)
+    assert d.problems == [] and list(d.days["intensity"]) == [3.5]
+    assert (d.days["area"].iloc[0], d.days["note"].iloc[0]) == ("rücken", "steif, 2,5 h gesessen")
+
+
+def test_a_tab_separated_diary_reads_and_a_comma_in_it_stays_text():
+    d = parse_diary("date\tarea\tintensity\tnote\n2026-05-01\tback\t3\tsore, 2,5 h\n")
+    assert (d.days["intensity"].iloc[0], d.days["note"].iloc[0]) == (3.0, "sore, 2,5 h")
+
+
 # --- episodes ------------------------------------------------------------------------------
 
 def test_pain_days_up_to_the_gap_apart_are_one_episode_and_areas_are_apart():

@@ -55,6 +55,11 @@ def test_plan_columns_by_name_with_defaults_and_bad_rows_named():
     assert "not a number" in plan.problems[0] and "easy, hard or long" in plan.problems[1]
 
 
+def test_a_plan_saved_with_semicolons_and_decimal_commas_reads():
+    plan = parse_plan("date;distance;intensity;climb\n2026-09-01;12,5;long;120\n")
+    assert plan.problems == [] and list(plan.runs["distance_km"]) == [12.5]
+
+
 def test_a_plan_without_distance_or_a_missing_file_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="missing: distance"):
         parse_plan("date,km\n2026-09-01,5\n")
