@@ -26,7 +26,8 @@ Example::
 
 Every key is optional. An unknown key, or a value of the wrong kind, is a
 :class:`~riskload.errors.ConfigError` that names it. Rule thresholds are
-checked against the rule's own signature when the rules run.
+checked against the rule's own signature and defaults
+(:func:`check_threshold`) before an export is read.
 """
 
 from __future__ import annotations

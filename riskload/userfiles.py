@@ -37,7 +37,7 @@ def read_text(path: str | Path, what: str) -> str:
 
 
 #: A number written with a decimal comma, as spreadsheets write them where ";" separates the cells.
-_DECIMAL_COMMA = re.compile(r"(-?\d+),(\d+)")
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
 
 def csv_rows(text: str, aliases: dict[str, str] | None = None) -> tuple[list[str], Iterator[tuple[int, dict]]]:
@@ -55,9 +55,9 @@ def csv_rows(text: str, aliases: dict[str, str] | None = None) -> tuple[list[str
     names = [h.strip().lower().replace(" ", "_") for h in next(reader, None) or []]
     names = [(aliases or {}).get(n, n) for n in names]
 
-    def cell(text: str) -> str:
-        text = text.strip()
-        return _DECIMAL_COMMA.sub(r"\1.\2", text) if delimiter == ";" and _DECIMAL_COMMA.fullmatch(text) else text
+    def cell(value: str) -> str:
+        value = value.strip()
+        return value.replace(",", ".") if delimiter == ";" and _DECIMAL_COMMA.fullmatch(value) else value
 
     def rows():
         for row in reader:

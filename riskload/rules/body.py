@@ -158,6 +158,9 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     Heiderscheit BC, et al. Effects of step rate manipulation on joint
     mechanics during running. Med Sci Sports Exerc 2011;43:296-302.
     """
+    if min_baseline_weeks > baseline_weeks:
+        raise ConfigError(f"RL013: min_baseline_weeks ({min_baseline_weeks}) cannot be more than baseline_weeks "
+                          f"({baseline_weeks}), the weeks it is counted among")
     recs = load.records
     require(recs["cadence_spm"].notna().any(), "no cadence in the runs")
     speed, dt_s, cadence_spm = (recs[c].to_numpy() for c in ("speed_m_s", "dt_s", "cadence_spm"))
@@ -172,9 +175,6 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
             minutes[week], cadence[week] = dt_s[rows][usable].sum() / 60, np.median(in_week[usable])
     minutes, cadence = pd.Series(minutes, dtype="float64"), pd.Series(cadence, dtype="float64")
     cadence = cadence[minutes >= min_minutes]
-    if min_baseline_weeks > baseline_weeks:
-        raise ConfigError(f"RL013: min_baseline_weeks ({min_baseline_weeks}) cannot be more than baseline_weeks "
-                          f"({baseline_weeks}), the weeks it is counted among")
     baseline = cadence.shift(1).rolling(baseline_weeks, min_periods=min_baseline_weeks).median()
     drop = ((1 - cadence / baseline) * 100).round(1)
     fired = drop >= drop_pct
