@@ -188,6 +188,10 @@ def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
     assert report.status_sentence(stale) == (
         "No activity since Sun 01 Feb 2026; the last week with data (from Mon 26 Jan 2026) had 33.0 km in 4 runs, "
         "3 rest days; no flags.")
+    six_days = analysis(weeks(30, 30) + [run(day, 5) for day in range(14, 20)], as_of="2026-06-01")
+    assert report.status_sentence(six_days).startswith(
+        "No activity since Sat 24 Jan 2026; the last week with data (from Mon 19 Jan 2026) had 30.0 km in 6 runs, "
+        "1 rest day;")
 
 
 def test_recent_weeks_table(jumped):

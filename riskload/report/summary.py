@@ -51,7 +51,7 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     else:  # the tables stop at the last activity when the analysis day is long after it
         last_day = load.activities["local_date"].max()
         opening = (f"No activity since {week_label(last_day)}; the last week with data (from {week_label(week)}) "
-                   f"had {volume}, {int(row['rest_days'])} rest days")
+                   f"had {volume}, {counted(int(row['rest_days']), 'rest day')}")
     sentence = f"{opening}; {_flag_phrase(flags)}"
     if not row["complete"] and len(weekly) > 1:
         previous = in_week(analysis.flags, weekly.index[-2])
