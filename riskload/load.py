@@ -205,7 +205,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         notes.append(f"{int(later.sum())} activities after {as_of:%Y-%m-%d} are left out of this analysis.")
     if len(outside):
         dates = ", ".join(f"{d:%Y-%m-%d}" for d in sorted(set(outside)))
-        notes.append(f"{len(outside)} {'activity' if len(outside) == 1 else 'activities'} dated {dates} "
+        notes.append(f"{counted(len(outside), 'activity', 'activities')} dated {dates} "
                      f"{'lies' if len(outside) == 1 else 'lie'} more than a year before the rest of the history, too "
                      "few to be training (most likely a device whose clock was never set): listed with the "
                      "activities, left out of the load tables.")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 
-def counted(n: int, word: str) -> str:
-    """``n`` and ``word``, plural unless ``n`` is one: ``1 rest day``, ``0 rest days``, ``3 weeks``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, plural unless ``n`` is one: ``1 rest day``, ``0 rest days``, ``3 weeks``, and with
+    its own ``plural`` where an s does not make it: ``2 activities``."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def and_listed(items: list[str]) -> str:

@@ -194,6 +194,20 @@ def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
         "1 rest day;")
 
 
+def test_an_export_without_a_run_says_so_instead_of_showing_weeks_of_rest():
+    gym = analysis([strength(day) for day in (1, 3, 8, 10)], as_of="2026-01-18")
+    assert report.status_sentence(gym) == ("No run up to Sun 18 Jan 2026: 4 activities (strength 4), and riskload's "
+                                           "rules judge running, so there is nothing to judge.")
+    assert report.envelope_html(None, "km", gym) == (
+        "<p>The history holds no run, so there is no next week to plan from it.</p>")
+
+
+def test_a_history_that_ended_long_ago_says_when_on_the_page(jumped):
+    stale = analysis(JUMP, as_of="2026-06-01")
+    assert report.envelope_html(None, "km", stale).startswith(
+        "<p>The history ends on Sun 01 Feb 2026, more than 28 days before the analysis day, so there is no next week")
+
+
 def test_recent_weeks_table(jumped):
     text = report.format_table(report.recent_weeks(jumped, weeks=3), {"ACWR": 2})
     lines = text.splitlines()

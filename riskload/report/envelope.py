@@ -94,10 +94,11 @@ def envelope_html(envelope, units: str | Units = "km", analysis=None) -> str:
     u = as_units(units)
     if envelope is None:
         last = analysis.load.runs["local_date"].max() if analysis is not None and len(analysis.load.runs) else None
-        ended = f" ends on {last:%a %d %b %Y}," if last is not None else ""
-        return (f"<p>The history{ended} more than {CURRENT_DAYS} days before the analysis day, so there is no "
-                "next week to plan from it. <code>riskload plan FOLDER --until YYYY-MM-DD</code> gives the "
-                "envelope from any day.</p>")
+        if last is None:
+            return "<p>The history holds no run, so there is no next week to plan from it.</p>"
+        return (f"<p>The history ends on {last:%a %d %b %Y}, more than {CURRENT_DAYS} days before the analysis day, "
+                "so there is no next week to plan from it. <code>riskload plan FOLDER --until YYYY-MM-DD</code> "
+                "gives the envelope from any day.</p>")
     items = "".join(f"<li><b>{escape(f'{r.date:%a %d %b}')}</b>: {escape(day_summary(r, u))}</li>"
                     for r in envelope.days.itertuples())
     _, weeks = envelope_tables(envelope, u)

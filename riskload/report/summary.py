@@ -40,6 +40,11 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     """
     u = as_units(units)
     load = analysis.load
+    if load.runs.empty:
+        sports = load.activities["sport"].value_counts()
+        return (f"No run up to {week_label(load.last_day)}: {counted(len(load.activities), 'activity', 'activities')} ("
+                + ", ".join(f"{printable(sport)} {n}" for sport, n in sports.items())
+                + "), and riskload's rules judge running, so there is nothing to judge.")
     weekly = load.weekly
     week = weekly.index[-1]
     row = weekly.iloc[-1]
