@@ -55,6 +55,7 @@ def test_every_rule_is_registered_documented_and_tested():
         assert rule.evidence in EVIDENCE_LEVELS
         why = rule.why()
         assert len(why) > 80 and "{" not in why and "``" not in rule.summary(), rule.code
+        assert rule.summary().endswith(".") and "\n" not in rule.summary(), rule.code  # whole, on one line
         assert rule.references or re.search(r"\bheuristic\b", doc, re.IGNORECASE), rule.code
         for name in rule.defaults():
             documented = re.search(rf"^{name}\b", doc, re.MULTILINE) or re.search(rf"\b{name}\b[^\n]*:", doc)

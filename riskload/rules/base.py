@@ -38,7 +38,7 @@ class Rule:
     """A rule, its stable code, and how much the evidence behind it is worth.
 
     Everything else comes from the rule's function: its name, its thresholds from the
-    signature, its one-line summary from the docstring's first line, the
+    signature, its summary from the docstring's first paragraph, the
     plain-language reason from the docstring's "Why it matters" section, both
     with the thresholds used filled in (``limit_km`` in the summary and
     ``{limit_km:g}`` in the reason are the values the rule ran with).
@@ -66,9 +66,11 @@ class Rule:
         return doc.split(marker, 1)[1].split("\n\n", 1)[0].strip()
 
     def summary(self, options: dict | None = None) -> str:
-        """The docstring's first line, its ````threshold```` names replaced by the values used."""
+        """The docstring's summary (its first paragraph, on one line), its ````threshold```` names replaced by
+        the values used."""
         values = {**self.defaults(), **(options or {})}
-        first = (inspect.getdoc(self.function) or "").splitlines()[0].removeprefix(f"{self.code}: ")
+        first = " ".join((inspect.getdoc(self.function) or "").split("\n\n", 1)[0].split())
+        first = first.removeprefix(f"{self.code}: ")
         text = re.sub(r"``(\w+)``", lambda m: f"{values[m.group(1)]:g}" if m.group(1) in values else m.group(1),
                       first)
         return text[:1].upper() + text[1:]
