@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import Load
-from ..wording import counted
+from ..wording import counted, times
 from .base import flags, habit_share, hard_by_heart_rate, listed, no_flags, run_ids
 
 
@@ -108,7 +108,7 @@ def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: flo
     runs["high_hr_min"] = hot
     hard = runs[(hot >= hard_hr_min) | long.to_numpy()].copy()
     hard["why"] = [hard_by_heart_rate(m, hard_hr_fraction, hard_hr_min) if m >= hard_hr_min else
-                   f"{d:.1f} km, {d / median:.2f} times the median run of {median:.1f} km, hard from "
+                   f"{d:.1f} km, {times(d / median)} the median run of {median:.1f} km, hard from "
                    f"{hard_distance_ratio:g} times" for m, d in zip(hard["high_hr_min"], hard["distance_km"])]
     gap_h = ((hard["start_time"] - hard["end_time"].shift(1)).dt.total_seconds() / 3600).round(1)
     fired = gap_h < min_gap_h

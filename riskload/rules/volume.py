@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import ACUTE_DAYS, CHRONIC_DAYS, MIN_CHRONIC_WEEK_KM, Load, acute_chronic, week_of
-from ..wording import counted
+from ..wording import counted, times
 from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
 
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
@@ -150,7 +150,7 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
     ratio = runs["ratio"]
     severity = np.where(ratio > warning_ratio, "warning", "caution")
     threshold = np.where(ratio > warning_ratio, warning_ratio, caution_ratio)
-    message = [f"a {km(d)} run, {r:.2f} times the longest run of the previous {window_days} days ({km(p)}"
+    message = [f"a {km(d)} run, {times(r)} the longest run of the previous {window_days} days ({km(p)}"
                + (f"; taken as {min_reference_km:g} km" if p < min_reference_km else "")
                + f"): more than {t:g} times is a {s}"
                for d, r, p, t, s in zip(runs["distance_km"], ratio, runs["previous_km"], threshold, severity)]
