@@ -11,6 +11,7 @@ import pandas as pd
 
 from .errors import ConfigError, RiskloadError
 from .importers.export import Export, read_export
+from .importers.walk import export_root
 from .load import Load, build_load
 from .output import check_outside
 from .pain import PainReport, pain_report, read_diary
@@ -95,6 +96,7 @@ def analyze(folder: str | Path, *, config: str | Path | None = None, settings: S
         The folder is missing, holds no activity, its settings are wrong, or
         the pain diary named cannot be read.
     """
+    folder = export_root(folder)
     settings = settings if settings is not None else load_settings(config, folder)
     rule_thresholds(settings)  # a wrong threshold is said before the export is read, not after
     diary_path = pain or settings.pain_diary
@@ -159,9 +161,7 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     ConfigError
         ``config`` cannot be read, or names an athlete or a pain diary.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise RiskloadError(f"{folder}: not a folder")
+    root = export_root(folder)
     if cache not in (True, False):
         check_outside(cache, root)  # inside, it would be taken for an athlete's folder
     squad = load_settings(config) if config is not None else Settings()

@@ -102,7 +102,7 @@ def warn_about_workers(export: Export) -> None:
 
 
 @main.command("import")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the activities table here (.csv, or .parquet).")
 @timezone_option("The athlete's IANA time zone, for files that recorded no UTC offset "
@@ -304,7 +304,7 @@ SEVERITY = click.Choice(SEVERITIES)
 
 
 @main.command("analyze")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: riskload-out/<export name> in the current folder; never inside the "
                    "export).")
@@ -418,7 +418,7 @@ def skipped_counts(export: Export) -> str:
 
 
 @main.command("roster")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: riskload-out/<squad folder name>; never inside FOLDER).")
 @click.option("--since", type=DAY, metavar="YYYY-MM-DD",
@@ -489,7 +489,7 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
 
 
 @main.command("plan")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--until", type=DAY, metavar="YYYY-MM-DD",
               help="The envelope starts on this day, with the history up to the day before (default: today).")
 @click.option("--days", type=click.IntRange(1, 28), help="Days ahead (default: the rest of this week and the next 7).")

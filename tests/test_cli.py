@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -97,6 +99,19 @@ def test_missing_folder_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["import", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.output == f"riskload: error: {tmp_path / 'nope'}: not a folder\n"
+
+
+@pytest.mark.parametrize("command", ["import", "analyze", "plan", "roster"])
+def test_a_zipped_export_given_as_the_folder_is_told_to_be_unzipped(tmp_path, command):
+    archive = tmp_path / "export_1234.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("activities/a.gpx", _gpx("2024-05-06T06:00:00Z", 361))
+    result = CliRunner().invoke(main, [command, str(archive), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output == (f"riskload: error: {archive}: a zip archive, not a folder. Unzip it (unzip "
+                             "export_1234.zip -d export_1234) and give riskload that folder: the export's list of "
+                             "activities and its settings are read from the folder.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export_1234.zip"]
 
 
 @pytest.mark.parametrize("command", ["import", "analyze"])

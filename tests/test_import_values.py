@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from fitparse.utils import FitParseError
 
-from riskload import NotAnActivityError, read_export, read_file
+from riskload import NotAnActivityError, RiskloadError, read_export, read_file
+from riskload.importers.parse import sniff
 from riskload.importers.fitfast import retype_misaligned_fields
 
 
@@ -157,6 +158,42 @@ def test_strava_bulk_export_layout(corpus, tmp_path):
     assert acts.loc["activities/1681613317.gpx", "sub_sport"] == "trail"
     assert acts.loc["activities/4801048867.fit.gz", "gear"] == "Canyon"
     assert pd.isna(acts.loc["activities/6281425038.tcx.gz", "gear"])  # no CSV row: still imported
+
+
+def test_a_strava_export_left_zipped_in_a_folder_says_what_of_it_was_not_read(corpus, tmp_path):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("activities/1681613317.gpx", (corpus / "gpx/SL__1681613317.gpx").read_bytes())
+        z.writestr("activities.csv", "Activity ID,Activity Name,Filename\n2,Hill reps,activities/1681613317.gpx\n")
+        z.writestr("riskload.toml", '[athlete]\nname = "Anna"\n')
+    (tmp_path / "export_1234.zip").write_bytes(archive.getvalue())
+    export = read_export(tmp_path, cache=False)
+    assert len(export.activities) == 1
+    reasons = dict(zip(export.skipped["path"], zip(export.skipped["kind"], export.skipped["reason"])))
+    assert reasons == {
+        "export_1234.zip!activities.csv": ("not an activity", "the export's list of activities, inside an archive: "
+                                           "riskload reads it only in an unzipped export, so the names, types and "
+                                           "gear it gives were not taken"),
+        "export_1234.zip!riskload.toml": ("not an activity", "settings inside an archive: riskload reads "
+                                          "riskload.toml only in the export folder itself, so these were not applied"),
+    }
+
+
+def test_a_zip_or_a_file_given_as_the_export_says_what_it_is(corpus, tmp_path):
+    shutil.copy(corpus / "other/GC__Move_2019_03_17_10_24_32_Running.fit.zip", tmp_path / "export_1234.zip")
+    with pytest.raises(RiskloadError) as raised:
+        read_export(tmp_path / "export_1234.zip", cache=False)
+    assert str(raised.value) == (f"{tmp_path / 'export_1234.zip'}: a zip archive, not a folder. Unzip it (unzip "
+                                 "export_1234.zip -d export_1234) and give riskload that folder: the export's list "
+                                 "of activities and its settings are read from the folder.")
+    shutil.copy(corpus / "gpx/SL__1681613317.gpx", tmp_path / "run.gpx")
+    with pytest.raises(RiskloadError, match="run.gpx: a file, not a folder; riskload reads an export folder"):
+        read_export(tmp_path / "run.gpx", cache=False)
+
+
+def test_settings_written_as_toml_are_not_called_json():
+    assert sniff(b'[athlete]\nname = "Anna"\n') == sniff(b"# settings\n") == "unknown"
+    assert sniff(b'[{"a": 1}]') == sniff(b"[]") == sniff(b'{"a": 1}') == "JSON"
 
 
 def test_strava_csv_without_filename_column_is_tolerated(corpus, tmp_path):

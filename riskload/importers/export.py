@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import ACTIVITY_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
-from ..errors import ActivityFileError, RiskloadError
+from ..errors import ActivityFileError
 from ..memory import release_freed_memory
 from ..timeline import tidy_samples
 from ..sports import RUNNING_SPORTS, normalize_sport
@@ -23,7 +23,7 @@ from . import snapshot
 from .cache import ActivityCache, default_cache_dir
 from .parse import Outcomes, ParsedActivity, SampleParts, parse_file, summarize_all
 from .strava import normalize_name, read_activities_csv
-from .walk import candidate_files
+from .walk import candidate_files, export_root
 
 
 @dataclass
@@ -101,12 +101,10 @@ def read_export(
     Raises
     ------
     RiskloadError
-        ``folder`` is not a folder, the cache folder lies inside it (or, with
+        ``folder`` is not a folder (:func:`~.walk.export_root` says what it is instead), the cache folder lies inside it (or, with
         ``strict``, a file is unusable).
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise RiskloadError(f"{folder}: not a folder")
+    root = export_root(folder)
     store = None
     if cache is not False:
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))

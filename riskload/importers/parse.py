@@ -8,6 +8,7 @@ without changing it.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -151,6 +152,10 @@ def samples_frame(parts: list[dict[str, np.ndarray]], *, take: bool = False) -> 
     return frame
 
 
+#: The start of a JSON object or array; a TOML table (``[profile]``) starts with a bracket too.
+_JSON_START = re.compile(rb'[{\[]\s*(?:["{\[\]}\-0-9]|true|false|null)')
+
+
 def sniff(data: bytes) -> str:
     """The format of ``data`` judged by content, never by name.
 
@@ -173,7 +178,7 @@ def sniff(data: bytes) -> str:
         if root in TCX_ROOTS or b"TrainingCenterDatabase" in head:
             return "tcx"
         return KNOWN_XML.get(root, f"XML <{root}>" if root else "XML")
-    if head[:1] in (b"{", b"["):
+    if _JSON_START.match(head):
         return "JSON"
     return "unknown"
 

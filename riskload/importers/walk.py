@@ -15,11 +15,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ActivityFileError, CorruptFileError
+from ..errors import ActivityFileError, CorruptFileError, NotAnActivityError, RiskloadError
 from ..settings import diary_named_in
 
-#: Files that belong to an export's layout, read by other parts of riskload.
-LAYOUT_FILES = frozenset({"activities.csv", "riskload.toml"})
+#: Files that belong to an export's layout, read by other parts of riskload from the export folder itself, and
+#: what is taken from each, said when one is found inside an archive, where it is not read.
+LAYOUT_READS = {
+    "activities.csv": "the export's list of activities, inside an archive: riskload reads it only in an unzipped "
+                      "export, so the names, types and gear it gives were not taken",
+    "riskload.toml": "settings inside an archive: riskload reads riskload.toml only in the export folder itself, "
+                     "so these were not applied",
+}
+LAYOUT_FILES = frozenset(LAYOUT_READS)
 #: Deepest archive nesting followed (a Garmin account export nests two levels).
 MAX_ZIP_DEPTH = 4
 #: Largest archive member read [bytes]; see ``parse.MAX_INFLATED_BYTES``.
@@ -33,6 +40,32 @@ class Source:
     path: str
     data: bytes | None = None
     error: ActivityFileError | None = None
+
+
+def export_root(folder) -> Path:
+    """``folder`` as the root of an export, or a :class:`~riskload.errors.RiskloadError` saying what it is instead.
+
+    Strava and Garmin send their exports as one zip archive: riskload reads
+    the folder it unpacks to, where the list of activities and the settings
+    lie beside the activity files (archives inside the folder are read in
+    memory, as they are).
+    """
+    root = Path(folder)
+    if root.is_dir():
+        return root
+    if not root.exists():
+        raise RiskloadError(f"{folder}: not a folder")
+    try:
+        with root.open("rb") as handle:
+            zipped = handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        zipped = False
+    if zipped:
+        raise RiskloadError(f"{folder}: a zip archive, not a folder. Unzip it (unzip {root.name} -d {root.stem}) "
+                            "and give riskload that folder: the export's list of activities and its settings are "
+                            "read from the folder.")
+    raise RiskloadError(f"{folder}: a file, not a folder; riskload reads an export folder (put a single activity "
+                        "file in a folder of its own)")
 
 
 def is_junk(name: str) -> bool:
@@ -96,5 +129,8 @@ def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
             continue
         if len(content) > MAX_MEMBER_BYTES:
             yield Source(name, error=CorruptFileError(name, "refused: the archive member is too large"))
+            continue
+        if member.filename.rsplit("/", 1)[-1] in LAYOUT_READS:
+            yield Source(name, error=NotAnActivityError(name, LAYOUT_READS[member.filename.rsplit("/", 1)[-1]]))
             continue
         yield from expand(name, content, depth + 1)
