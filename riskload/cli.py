@@ -473,6 +473,9 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         say("")
         shown = table.drop(columns=["folder"]).replace({"this week": {"none": ""}, "last week": {"none": ""}})
         say(report.format_table(shown))
+        if named := report.flag_names(table):
+            say("")
+            say(f"The flags: {'; '.join(named)}.")
         if roster.failed:
             say("")
             say("Not analysed:")

@@ -216,6 +216,8 @@ Jo               30.0  caution    RL001                    20.0                 
 Sam              16.0                                      16.0                                                0  \
 2026-03-19
 
+The flags: RL001 weekly distance jump (weak).
+
 Not analysed:
   notes: {squad / "notes"}: no activities found (1 file skipped)
 
@@ -224,6 +226,8 @@ Roster: {out / "roster.html"}
     assert (out / "jo" / "report.html").is_file() and (out / "sam" / "report.html").is_file()
     page = (out / "roster.html").read_text()
     assert page.index('href="jo/report.html">Jo<') < page.index('href="sam/report.html">Sam<')
+    assert "<h1>Squad as of Sun 22 Mar 2026</h1>" in page
+    assert "<p>The flags: RL001 weekly distance jump (weak).</p>" in page  # the table has room for codes only
     assert pd.read_csv(out / "roster.csv")["athlete"].tolist() == ["Jo", "Sam"]
 
 

@@ -28,7 +28,7 @@ from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, to_csv, write_tables
-from .roster import roster_html, roster_table
+from .roster import flag_names, roster_html, roster_table
 from .units import Units, units as as_units
 from .week import draw_week_figure, plot_week, week_data, week_figure
 
@@ -45,7 +45,7 @@ DETAIL_WEEKS = RECENT_WEEKS
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_envelope", "detail_weeks",
            "envelope_html",
            "envelope_ics", "envelope_text", "figure_png",
-           "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
+           "flag_names", "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
            "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
            "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",

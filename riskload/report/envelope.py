@@ -75,7 +75,7 @@ def envelope_lines(envelope) -> list[str]:
     elif envelope.next_hard_from is not None:
         lines.append(f"The next hard session can start from {envelope.next_hard_from:%a %d %b %H:%M}.")
     for code, why in envelope.silent.items():
-        lines.append(f"{code} ({BY_CODE[code].name.replace('_', ' ')}) cannot say: {why}.")
+        lines.append(f"{code} ({BY_CODE[code].title}) cannot say: {why}.")
     return lines + list(envelope.notes)
 
 

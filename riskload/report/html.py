@@ -91,7 +91,7 @@ def _week_anchor(week) -> str:
 
 def _headline_text(flag) -> str:
     rule = BY_CODE[flag["code"]]
-    return f"{rule.name.replace('_', ' ')} ({rule.code}): {flag['message']}"
+    return f"{rule.title} ({rule.code}): {flag['message']}"
 
 
 def _standout_section(analysis, shown: int = 6) -> str:
@@ -159,7 +159,7 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
             rule = BY_CODE[flag["code"]]
             rows.append([f"{pd.Timestamp(flag['date']):%a %d %b}",
                          f'<a href="#{escape(rule.code)}">{escape(rule.code)}</a> '
-                         f'{escape(rule.name.replace("_", " "))}',
+                         f'{escape(rule.title)}',
                          _badge(flag["severity"]), escape(flag["message"]), escape(flag["evidence"]),
                          _activities_cell(list(flag["activity_ids"]), labels)])
             attributes.append(f'data-code="{escape(flag["code"])}" data-rank="{RANK[flag["severity"]]}"')
@@ -175,7 +175,7 @@ def _flags_section(analysis, u: Units, detailed: set, open_weeks: int = RECENT_W
             f"{escape(_headline_text(head))}{escape(more)}</summary>{figure}{table}</details>")
     codes = sorted(flags["code"].unique())
     rule_options_html = '<option value="">every rule</option>' + "".join(
-        f'<option value="{escape(c)}">{escape(c)} {escape(BY_CODE[c].name.replace("_", " "))}</option>'
+        f'<option value="{escape(c)}">{escape(c)} {escape(BY_CODE[c].title)}</option>'
         for c in codes)
     level_options = '<option value="0">any</option>' + "".join(
         f'<option value="{RANK[s]}">{s} or worse</option>' for s in ("caution", "warning", "high"))
@@ -199,7 +199,7 @@ def _rules_section(analysis) -> str:
         thresholds = ", ".join(f"{k} = {v:g}" for k, v in used.items())
         refs = f'<p class="refs">{escape(rule.references)}</p>' if rule.references else ""
         parts.append(
-            f'<h3 id="{escape(code)}">{escape(code)} {escape(rule.name.replace("_", " "))}</h3>'
+            f'<h3 id="{escape(code)}">{escape(code)} {escape(rule.title)}</h3>'
             f'<p class="why">{escape(rule.why(used))}</p>'
             f"<p><b>Evidence: {escape(rule.evidence)}</b> ({escape(EVIDENCE[rule.evidence])}). "
             f"Thresholds used: {escape(thresholds)}.</p>"
@@ -256,7 +256,7 @@ def _pain_section(analysis, u: Units) -> str:
     parts.append("<h3>Did your episodes follow the rules' flags?</h3>"
                  f"<p class=\"why\">{escape(BACKTEST_CAVEAT)}</p>")
     if len(pain.backtest):
-        rows = [[escape(r.code), escape(r.rule.replace("_", " ")), f"{r.fired_then_episode} of {r.weeks_fired}",
+        rows = [[escape(r.code), escape(BY_CODE[r.code].title), f"{r.fired_then_episode} of {r.weeks_fired}",
                  f"{r.other_then_episode} of {r.weeks_other}", "" if r.ratio != r.ratio else f"{r.ratio:.1f}",
                  escape(r.verdict)] for r in pain.backtest.itertuples()]
         parts.append(_table(["code", "rule", "weeks it fired, then an episode", "other weeks, then an episode",
@@ -276,7 +276,7 @@ def _data_section(analysis) -> str:
     if notes:
         parts.append("<h3>Notes on the data</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     if len(analysis.not_run):
-        rows = [[escape(r["code"]), escape(r["rule"].replace("_", " ")), escape(r["reason"])]
+        rows = [[escape(r["code"]), escape(BY_CODE[r["code"]].title), escape(r["reason"])]
                 for _, r in analysis.not_run.iterrows()]
         parts.append("<h3>Rules that could not run</h3>" + _table(["code", "rule", "why"], rows))
     skipped = analysis.export.skipped

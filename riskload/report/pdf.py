@@ -19,6 +19,7 @@ import pandas as pd
 from .. import __version__
 from ..load import start_of_week
 from ..output import write_bytes
+from ..rules import BY_CODE
 from ..safetext import printable
 from ..wording import counted
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
@@ -130,7 +131,7 @@ def _pain_lines(analysis, u: Units) -> list[str]:
                   f"  load that changed by a fifth or more: {changed}", ""]
     lines += ["Back-test: did episodes follow the rules' flags?", BACKTEST_CAVEAT, ""]
     for r in pain.backtest.itertuples():
-        lines.append(f"  {r.code} {r.rule.replace('_', ' ')}: fired in {counted(r.weeks_fired, 'week')}, "
+        lines.append(f"  {r.code} {BY_CODE[r.code].title}: fired in {counted(r.weeks_fired, 'week')}, "
                      f"{r.fired_then_episode} followed by an episode; other weeks {r.other_then_episode} of "
                      f"{r.weeks_other}: {r.verdict}")
     lines += ["", "Diary", "  date        area            intensity  note"]

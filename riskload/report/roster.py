@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import start_of_week
+from ..rules import BY_CODE
 from .severity import COLORS, RANK, in_week, stands_out, worst
 from .units import Units, units as as_units
 
@@ -66,6 +67,14 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     return order[table.columns].reset_index(drop=True)
 
 
+def flag_names(table: pd.DataFrame) -> list[str]:
+    """Each rule the table's flag columns name, in code order, as its code, name and evidence level
+    ("RL010 no warmup (heuristic)"): the table itself has room for the codes only."""
+    codes = {code for column in ("this week flags", "last week flags") for cell in table[column] for code in
+             cell.split()}
+    return [f"{code} {BY_CODE[code].title} ({BY_CODE[code].evidence})" for code in sorted(codes)]
+
+
 def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html",
                 doctor: dict[str, str] | None = None) -> str:
     """The ranked squad table as a page linking to each athlete's report; ``doctor`` (athlete folder to the
@@ -87,6 +96,8 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
                 cell = "" if pd.isna(value) else escape(str(value))
             cells.append(f"<td>{cell}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    named = flag_names(table)
+    legend = f"<p>The flags: {escape('; '.join(named))}.</p>" if named else ""
     failures = "".join(f"<li>{escape(name)}: {escape(reason)}</li>" for name, reason in failed.items())
     failures = f"<h2>Folders without an analysis</h2><ul>{failures}</ul>" if failures else ""
     notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
@@ -96,12 +107,13 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
 <html lang="en"><head><meta charset="utf-8"><title>riskload roster</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:auto;padding:1.5em}}
 table{{border-collapse:collapse}}th,td{{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left}}
-th{{background:#f2f2f2}}</style></head><body>
-<h1>Squad, week of {pd.Timestamp(as_of):%d %b %Y}</h1>
+th{{background:#f2f2f2}}td:last-child{{white-space:nowrap}}</style></head><body>
+<h1>Squad as of {pd.Timestamp(as_of):%a %d %b %Y}</h1>
 {notices}
 <p>Athletes who need a word first: ranked by the worst flag this week, then last week, then the cautions of
 the last four weeks. Each name opens that athlete's report.</p>
 <table><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+{legend}
 {failures}
 <p>riskload looks at training, not at the body; it does not diagnose.</p>
 </body></html>

@@ -20,7 +20,7 @@ def _flag_phrase(flags: pd.DataFrame) -> str:
     if flags.empty:
         return "no flags"
     top = headlines(flags).iloc[0]
-    named = f"{BY_CODE[top['code']].name.replace('_', ' ')} ({top['code']})"
+    named = f"{BY_CODE[top['code']].title} ({top['code']})"
     count = counted(len(flags), "flag")
     return f"{count}, the worst {'an' if top['severity'][0] in 'aeiou' else 'a'} {top['severity']}: {named}"
 

@@ -53,6 +53,11 @@ class Rule:
         """The rule's name: its function's (``long_run_spike``)."""
         return self.function.__name__
 
+    @property
+    def title(self) -> str:
+        """The rule's name in words, for readers (``long run spike``)."""
+        return self.name.replace("_", " ")
+
     def defaults(self) -> dict:
         """The rule's thresholds and their defaults, from its signature."""
         return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
