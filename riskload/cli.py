@@ -391,13 +391,16 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
                      + (f", {counted(len(pain.diary.problems), 'row')} left out" if pain.diary.problems else "")
                      + "; each episode with the flags before it, and the back-test, are in the report.")
     lines.append("")
-    lines.append(report.format_table(report.recent_weeks(analysis, weeks=weeks, units=units), {"ACWR": 2}))
+    recent = report.recent_weeks(analysis, weeks=weeks, units=units)
+    lines.append(report.format_table(recent, {"ACWR": 2}))
     if not analysis.load.weekly["complete"].iloc[-1]:
         lines.append("* week in progress")
     flags = analysis.flags
     tally = report.flag_tally(flags)
     weekly = analysis.load.weekly
     lines.append("")
+    if named := report.flag_names(recent["flags"]):
+        lines.append(f"Rules in the table: {'; '.join(named)}.")
     lines.append(f"{counted(len(flags), 'flag')} from {weekly.index[0]:%Y-%m-%d} to "
                  f"{analysis.load.last_day:%Y-%m-%d}" + (f": {tally}" if tally else ""))
     if len(analysis.not_run):
@@ -473,9 +476,9 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         say("")
         shown = table.drop(columns=["folder"]).replace({"this week": {"none": ""}, "last week": {"none": ""}})
         say(report.format_table(shown))
-        if named := report.flag_names(table):
+        if named := report.flag_names([*table["this week flags"], *table["last week flags"]]):
             say("")
-            say(f"The flags: {'; '.join(named)}.")
+            say(f"Rules in the table: {'; '.join(named)}.")
         if roster.failed:
             say("")
             say("Not analysed:")

@@ -71,6 +71,8 @@ week of        km  runs  rest  climb m/km  ACWR  worst    flags
 2026-10-05*  16.0     2     5         1.2  1.28  info     RL013
 * week in progress
 
+Rules in the table: RL001 weekly distance jump (weak); RL007 return after break (heuristic); RL013 cadence drop \
+(heuristic); RL014 acute chronic ratio (contested).
 9 flags from 2026-06-08 to 2026-10-07: 1 caution, 8 info
 Not run: RL011: the export holds no strength session, so weeks without one cannot be told from unrecorded ones; \
 RL012: no run names its shoes (gear)
@@ -141,6 +143,7 @@ week of        mi  runs  rest  climb ft/mi  ACWR  worst    flags
 2026-03-16*  18.6     3     4          0.0        caution  RL001
 * week in progress
 
+Rules in the table: RL001 weekly distance jump (weak).
 1 flag from 2026-03-02 to 2026-03-22: 1 caution
 Not run: RL005: no heart rate in the runs; RL011: the export holds no strength session, so weeks without one \
 cannot be told from unrecorded ones; RL012: no run names its shoes (gear); RL013: no cadence in the runs
@@ -216,7 +219,7 @@ Jo               30.0  caution    RL001                    20.0                 
 Sam              16.0                                      16.0                                                0  \
 2026-03-19
 
-The flags: RL001 weekly distance jump (weak).
+Rules in the table: RL001 weekly distance jump (weak).
 
 Not analysed:
   notes: {squad / "notes"}: no activities found (1 file skipped)
@@ -227,7 +230,7 @@ Roster: {out / "roster.html"}
     page = (out / "roster.html").read_text()
     assert page.index('href="jo/report.html">Jo<') < page.index('href="sam/report.html">Sam<')
     assert "<h1>Squad as of Sun 22 Mar 2026</h1>" in page
-    assert "<p>The flags: RL001 weekly distance jump (weak).</p>" in page  # the table has room for codes only
+    assert "<p>Rules in the table: RL001 weekly distance jump (weak).</p>" in page  # the table has room for codes only
     assert pd.read_csv(out / "roster.csv")["athlete"].tolist() == ["Jo", "Sam"]
 
 

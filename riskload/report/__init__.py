@@ -17,6 +17,7 @@ from .figures import (figure_png, main_figure, plot_acwr, plot_overview, plot_te
                       plot_weekly_distance, thin)
 from .calendar import envelope_ics
 from .diary import red_flag_notice
+from .explain import flag_names
 from .envelope import current_envelope, envelope_html, envelope_text
 from .html import render_html
 from .pdf import render_pdf
@@ -28,7 +29,7 @@ from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence
 from .tables import tables, to_csv, write_tables
-from .roster import flag_names, roster_html, roster_table
+from .roster import roster_html, roster_table
 from .units import Units, units as as_units
 from .week import draw_week_figure, plot_week, week_data, week_figure
 

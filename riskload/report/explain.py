@@ -5,6 +5,10 @@ Why each rule's flags matter is in the rule's own docstring (:meth:`riskload.rul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ..rules import BY_CODE
+
 #: What the evidence levels mean.
 EVIDENCE = {
     "strong": "a large prospective study of runners found the link",
@@ -23,3 +27,10 @@ DOES_NOT_DIAGNOSE = (
     "weakness in a leg, pain spreading into the feet, or changes in bladder or bowel control needs a doctor, "
     "not a chart - see one promptly."
 )
+
+
+def flag_names(cells: Iterable[str]) -> list[str]:
+    """Each rule named in ``cells`` (a table's flag column: codes apart by spaces), in code order, as its code,
+    name and evidence level ("RL010 no warmup (heuristic)"), for under a table that has room for codes only."""
+    codes = {code for cell in cells for code in str(cell).split()}
+    return [f"{code} {BY_CODE[code].title} ({BY_CODE[code].evidence})" for code in sorted(codes)]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import start_of_week
-from ..rules import BY_CODE
+from .explain import flag_names
 from .severity import COLORS, RANK, in_week, stands_out, worst
 from .units import Units, units as as_units
 
@@ -67,14 +67,6 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     return order[table.columns].reset_index(drop=True)
 
 
-def flag_names(table: pd.DataFrame) -> list[str]:
-    """Each rule the table's flag columns name, in code order, as its code, name and evidence level
-    ("RL010 no warmup (heuristic)"): the table itself has room for the codes only."""
-    codes = {code for column in ("this week flags", "last week flags") for cell in table[column] for code in
-             cell.split()}
-    return [f"{code} {BY_CODE[code].title} ({BY_CODE[code].evidence})" for code in sorted(codes)]
-
-
 def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html",
                 doctor: dict[str, str] | None = None) -> str:
     """The ranked squad table as a page linking to each athlete's report; ``doctor`` (athlete folder to the
@@ -96,8 +88,8 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
                 cell = "" if pd.isna(value) else escape(str(value))
             cells.append(f"<td>{cell}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    named = flag_names(table)
-    legend = f"<p>The flags: {escape('; '.join(named))}.</p>" if named else ""
+    named = flag_names([*table["this week flags"], *table["last week flags"]])
+    legend = f"<p>Rules in the table: {escape('; '.join(named))}.</p>" if named else ""
     failures = "".join(f"<li>{escape(name)}: {escape(reason)}</li>" for name, reason in failed.items())
     failures = f"<h2>Folders without an analysis</h2><ul>{failures}</ul>" if failures else ""
     notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
