@@ -9,7 +9,7 @@ import pytest
 import riskload
 from riskload import ConfigError
 from riskload.load import build_load
-from riskload.rules import rule_options, run_rules
+from riskload.rules import BY_CODE, rule_options, run_rules
 from riskload.settings import Settings, load_settings, parse_settings
 
 from .synthetic import export_of, history, weeks
@@ -99,8 +99,37 @@ def test_a_wrong_threshold_the_load_tables_share_is_refused_before_the_export_is
 
 def test_cadence_baseline_needing_more_weeks_than_it_spans_is_refused():
     load = history(weeks(30, 30), rule_options={"RL013": {"baseline_weeks": 4, "min_baseline_weeks": 6}})
-    with pytest.raises(ConfigError, match=r"RL013: min_baseline_weeks \(6\) cannot be more than baseline_weeks \(4\)"):
+    with pytest.raises(ConfigError, match=r"RL013: min_baseline_weeks = 6 is above baseline_weeks = 4"):
         run_rules(load, select=["RL013"])
+
+
+@pytest.mark.parametrize("code, given, message", [
+    # a coach who wants fewer cautions raises the caution's limit past the default warning's
+    ("RL004", {"caution_ratio": 2.5}, "caution_ratio = 2.5 is above warning_ratio = 2"),
+    ("RL001", {"limit_pct": 40}, "limit_pct = 40 is above warning_pct = 30"),
+    ("RL005", {"extreme_pct": 20}, "limit_pct = 25 is above extreme_pct = 20"),
+    ("RL007", {"caution_fraction": 1.2}, "caution_fraction = 1.2 is above warning_fraction = 1"),
+    ("RL009", {"min_gap_h": 12}, "extreme_gap_h = 18 is above min_gap_h = 12"),
+    ("RL013", {"drop_pct": 12}, "drop_pct = 12 is above extreme_drop_pct = 10"),
+    ("RL014", {"acute_days": 42}, "acute_days = 42 is above chronic_days = 28"),
+])
+def test_thresholds_the_wrong_way_round_are_refused_before_the_export_is_read(tmp_path, code, given, message):
+    toml = f"[rules.{code}]\n" + "".join(f"{name} = {value}\n" for name, value in given.items())
+    (tmp_path / "riskload.toml").write_text(toml)
+    lower, higher = message.split(" = ")[0], message.split(" is above ")[1].split(" = ")[0]
+    with pytest.raises(ConfigError) as raised:
+        riskload.analyze(tmp_path, cache=False)  # the folder holds no activity: said before it is read
+    assert str(raised.value) == (f"riskload.toml: rules.{code}: {message}; {lower} may not be "
+                                 f"above {higher} (set both)")
+    with pytest.raises(ConfigError, match=f"{BY_CODE[code].name}: {message}"):
+        BY_CODE[code].function(history(weeks(30, 30)), **given)  # a notebook's direct call
+
+
+def test_thresholds_in_order_or_equal_are_accepted():
+    settings = parse_settings({"rules": {"RL004": {"caution_ratio": 1.5, "warning_ratio": 1.5},
+                                         "RL001": {"limit_pct": 40, "warning_pct": 60}}}, "riskload.toml")
+    assert rule_options(settings) == {"RL004": {"caution_ratio": 1.5, "warning_ratio": 1.5},
+                                      "RL001": {"limit_pct": 40.0, "warning_pct": 60.0}}
 
 
 def test_a_missing_explicit_file_is_an_error(tmp_path):

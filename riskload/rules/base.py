@@ -8,6 +8,7 @@ needs. The engine adds the athlete, code, name and evidence.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+
+from ..errors import ConfigError
 
 SEVERITIES = ("info", "caution", "warning", "high")
 #: How much a rule's evidence is worth, best first (:mod:`riskload.rules.evidence`).
@@ -27,6 +30,34 @@ RULE_COLUMNS = ["period", "date", "severity", "observed", "threshold", "unit", "
 #: measure before its evidence was weighed (:mod:`riskload.rules.evidence`).
 FLAG_COLUMNS = ["athlete", "date", "week_start", "period", "code", "rule", "severity", "rule_severity", "observed",
                 "threshold", "unit", "message", "evidence", "activity_ids"]
+
+
+def thresholds_in_order(*pairs: tuple[str, str]):
+    """Declare, on a rule function, thresholds that make sense only in order: in each pair ``(lower, higher)``
+    the first may not be above the second (a caution's limit above the warning's would grade every flag a
+    warning). A call with a pair the other way round raises :class:`~riskload.errors.ConfigError`; the
+    settings are checked against :attr:`ordered_pairs` before anything is read."""
+    def decorate(function: Callable) -> Callable:
+        defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()
+                    if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+        @functools.wraps(function)
+        def checked(load, **thresholds):
+            check_order(pairs, {**defaults, **thresholds}, function.__name__)
+            return function(load, **thresholds)
+
+        checked.ordered_pairs = pairs
+        return checked
+    return decorate
+
+
+def check_order(pairs, values: dict, where: str) -> None:
+    """Raise :class:`~riskload.errors.ConfigError` for the first pair of ``pairs`` whose ``values`` are the wrong
+    way round (:func:`thresholds_in_order`)."""
+    for lower, higher in pairs:
+        if values[lower] > values[higher]:
+            raise ConfigError(f"{where}: {lower} = {values[lower]:g} is above {higher} = {values[higher]:g}; "
+                              f"{lower} may not be above {higher} (set both)")
 
 
 class RuleUnavailable(Exception):

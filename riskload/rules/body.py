@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .. import records
-from ..errors import ConfigError
 from ..load import Load
 from ..wording import counted
-from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids
+from .base import coverage, flags, in_progress, listed, no_flags, require, run_ids, thresholds_in_order
 
 
 def missing_strength(load: Load, *, min_sessions: int = 2, recorded_weeks: int = 8) -> pd.DataFrame:
@@ -119,6 +118,7 @@ def worn_shoes(load: Load, *, limit_km: float = 700.0) -> pd.DataFrame:
                  [[a] for a in crossed["activity_id"]])
 
 
+@thresholds_in_order(("drop_pct", "extreme_drop_pct"), ("min_baseline_weeks", "baseline_weeks"))
 def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, pace_band_pct: float = 10.0,
                  min_baseline_weeks: int = 4, min_minutes: float = 20.0,
                  extreme_drop_pct: float = 10.0) -> pd.DataFrame:
@@ -158,9 +158,6 @@ def cadence_drop(load: Load, *, drop_pct: float = 5.0, baseline_weeks: int = 8, 
     Heiderscheit BC, et al. Effects of step rate manipulation on joint
     mechanics during running. Med Sci Sports Exerc 2011;43:296-302.
     """
-    if min_baseline_weeks > baseline_weeks:
-        raise ConfigError(f"RL013: min_baseline_weeks ({min_baseline_weeks}) cannot be more than baseline_weeks "
-                          f"({baseline_weeks}), the weeks it is counted among")
     recs = load.records
     require(recs["cadence_spm"].notna().any(), "no cadence in the runs")
     speed, dt_s, cadence_spm = (recs[c].to_numpy() for c in ("speed_m_s", "dt_s", "cadence_spm"))

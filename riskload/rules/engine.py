@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..load import Load, week_of
 from ..settings import check_threshold
-from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable
+from .base import FLAG_COLUMNS, SEVERITIES, Rule, RuleUnavailable, check_order
 from .evidence import weigh
 from .registry import BY_CODE, RULES
 
@@ -51,6 +51,8 @@ def rule_options(settings) -> dict[str, dict]:
                 raise ConfigError(f"{where} is not a threshold of {BY_CODE[code].name} "
                                   f"(known: {', '.join(defaults)})")
             checked[code][name] = check_threshold(where, name, value, defaults[name])
+        check_order(getattr(BY_CODE[code].function, "ordered_pairs", ()), {**defaults, **checked[code]},
+                    f"{settings.source or 'settings'}: rules.{code}")
     return checked
 
 

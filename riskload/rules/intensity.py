@@ -9,9 +9,10 @@ from .. import records
 from ..load import HIGH_HR_RESERVE_FRACTION, Load
 from ..wording import counted
 from .base import (coverage, flags, habit_share, hard_by_heart_rate, in_progress, listed, no_flags, pct_change,
-                   require, run_ids)
+                   require, run_ids, thresholds_in_order)
 
 
+@thresholds_in_order(("limit_pct", "extreme_pct"))
 def intensity_jump(load: Load, *, hr_fraction: float = HIGH_HR_RESERVE_FRACTION, limit_pct: float = 25.0,
                    chronic_weeks: int = 4, min_chronic_min: float = 20.0, min_rise_min: float = 20.0,
                    extreme_pct: float = 200.0) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..load import Load
 from ..wording import counted, times
-from .base import flags, habit_share, hard_by_heart_rate, listed, no_flags, run_ids
+from .base import flags, habit_share, hard_by_heart_rate, listed, no_flags, run_ids, thresholds_in_order
 
 
 def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days: int = 10) -> pd.DataFrame:
@@ -59,6 +59,7 @@ def missing_rest_days(load: Load, *, min_rest_days: int = 1, streak_warning_days
     return pd.concat(both, ignore_index=True) if both else no_flags()
 
 
+@thresholds_in_order(("extreme_gap_h", "min_gap_h"))
 def short_recovery(load: Load, *, min_gap_h: float = 36.0, hard_hr_fraction: float = 0.85,
                    hard_hr_min: float = 20.0, hard_distance_ratio: float = 1.5,
                    extreme_gap_h: float = 18.0, habit_days: int = 56) -> pd.DataFrame:

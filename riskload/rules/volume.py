@@ -7,8 +7,10 @@ import pandas as pd
 
 from ..load import ACUTE_DAYS, CHRONIC_DAYS, MIN_CHRONIC_WEEK_KM, Load, acute_chronic, week_of
 from ..wording import counted, times
-from .base import IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio, run_ids
+from .base import (IN_PROGRESS, at_least_km, flags, in_progress, km, listed, no_flags, pct_change, rounded_ratio,
+                   run_ids, thresholds_in_order)
 
+@thresholds_in_order(("limit_pct", "warning_pct"))
 def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: float = 30.0,
                          min_previous_km: float = 10.0, peak_weeks: int = 26,
                          fortnight_pct: float = 5.0) -> pd.DataFrame:
@@ -92,6 +94,7 @@ def weekly_distance_jump(load: Load, *, limit_pct: float = 10.0, warning_pct: fl
     return flags("week", w.index, severity, change, limit_pct, "%", message, ids.apply(listed))
 
 
+@thresholds_in_order(("caution_ratio", "warning_ratio"))
 def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: float = 2.00,
                    window_days: int = 30, min_km: float = 3.0, min_reference_km: float = 5.0,
                    min_extra_km: float = 2.0) -> pd.DataFrame:
@@ -158,6 +161,7 @@ def long_run_spike(load: Load, *, caution_ratio: float = 1.10, warning_ratio: fl
                  [[a] for a in runs["activity_id"]])
 
 
+@thresholds_in_order(("caution_fraction", "warning_fraction"))
 def return_after_break(load: Load, *, break_days: int = 14, caution_fraction: float = 0.5,
                        warning_fraction: float = 1.0, baseline_weeks: int = 4,
                        min_back_km: float = 10.0) -> pd.DataFrame:
@@ -280,6 +284,7 @@ def high_weekly_volume(load: Load, *, cap_km: float = 64.0, consecutive_weeks: i
     return flags("week", w.index, severity, w["distance_km"].round(1), cap_km, "km", message, ids.apply(listed))
 
 
+@thresholds_in_order(("acute_days", "chronic_days"))
 def acute_chronic_ratio(load: Load, *, limit: float = 1.5, acute_days: int = ACUTE_DAYS,
                         chronic_days: int = CHRONIC_DAYS,
                         min_chronic_week_km: float = MIN_CHRONIC_WEEK_KM) -> pd.DataFrame:
