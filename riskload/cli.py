@@ -298,6 +298,17 @@ def day_option(value):
     return None if value is None else value.date()
 
 
+def shown_days(since, until) -> tuple:
+    """``--since`` and ``--until`` as days; a first day to show after the day analysed (``--until``, else
+    today) is a usage error, said before any export is read."""
+    first, last = day_option(since), day_option(until)
+    analysed = last or pd.Timestamp.today().date()
+    if first is not None and first > analysed:
+        raise click.UsageError(f"--since {first:%Y-%m-%d} is after the day analysed, {analysed:%Y-%m-%d}"
+                               f"{'' if last else ' (today)'}: no week to show")
+    return first, last
+
+
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 FORMAT = click.Choice(report.FORMATS)
 SEVERITY = click.Choice(SEVERITIES)
@@ -341,13 +352,14 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     """
     rules = chosen_rules(select, ignore)
     cache = cache_choice(cache_dir, no_cache)
+    since, until = shown_days(since, until)
     out = out or default_out(folder)
     try:
         report.check_outside(out, folder)
         progress = Progress(not quiet)
-        analysis = analyze(folder, config=config, timezone=timezone, as_of=day_option(until), select=rules,
+        analysis = analyze(folder, config=config, timezone=timezone, as_of=until, select=rules,
                            progress=progress, cache=cache, pain=pain)
-        shown = report.since(analysis, day_option(since))
+        shown = report.since(analysis, since)
         units = units or analysis.settings.units
         with progress.step("Writing the report"):  # with a current history, next week's envelope takes a while
             written = report.write_report(shown, out, units=units, formats=formats or report.DEFAULT_FORMATS,
@@ -451,15 +463,16 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
     flags; each athlete gets a full report.
     """
     rules = chosen_rules(select, ignore)
+    since, until = shown_days(since, until)
     out = out or default_out(folder)
-    as_of = day_option(until) or pd.Timestamp.today().date()
+    as_of = until or pd.Timestamp.today().date()
     cache = cache_choice(cache_dir, no_cache)
     progress = Progress(not quiet)
     try:
         report.check_outside(out, folder)  # before the squad is analysed, as write_roster would after
         roster = analyze_roster(folder, as_of=as_of, select=rules, cache=cache, timezone=timezone, config=config,
                                 progress=lambda name, done, total, path: progress(done, total, path))
-        written = report.write_roster(roster, out, as_of=as_of, first_day=day_option(since), squad_folder=folder,
+        written = report.write_roster(roster, out, as_of=as_of, first_day=since, squad_folder=folder,
                                       units=units, formats=formats or report.DEFAULT_FORMATS, cache=cache,
                                       progress=Progress(not quiet, "Writing the reports"))
     except RiskloadError as exc:

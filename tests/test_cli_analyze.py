@@ -116,11 +116,20 @@ def test_fail_on_exits_3_only_at_or_above_the_severity(squad, tmp_path):
     assert invoke(*later, "--since", "2026-03-23").exit_code == 0
 
 
-def test_since_after_until_is_an_error_that_says_so(squad, tmp_path):
-    result = invoke("analyze", squad / "jo", "--until", "2026-03-22", "--since", "2026-03-23", "--out",
-                    tmp_path / "o", "--format", "csv")
-    assert result.exit_code == 1 and not (tmp_path / "o").exists()
-    assert "the first day to show, 2026-03-23, is after the day analysed, 2026-03-22" in result.output
+@pytest.mark.parametrize("command", ["analyze", "roster"])
+def test_since_after_until_is_a_usage_error_said_before_anything_is_read(squad, tmp_path, command, monkeypatch):
+    folder = squad / "jo" if command == "analyze" else squad
+    monkeypatch.setattr(f"riskload.cli.{command}" if command == "analyze" else "riskload.cli.analyze_roster",
+                        lambda *args, **kwargs: pytest.fail("the export was read"))
+    result = invoke(command, folder, "--until", "2026-03-22", "--since", "2026-03-23", "--out", tmp_path / "o",
+                    "--format", "csv")
+    assert result.exit_code == 2 and not (tmp_path / "o").exists()
+    assert result.output.endswith("Error: --since 2026-03-23 is after the day analysed, 2026-03-22: no week to "
+                                  "show\n")
+    today = pd.Timestamp.today()
+    later = invoke(command, folder, "--since", f"{today + pd.Timedelta(days=2):%Y-%m-%d}", "--out", tmp_path / "o")
+    assert later.exit_code == 2
+    assert f"is after the day analysed, {today:%Y-%m-%d} (today): no week to show" in later.output
 
 
 def test_quiet_prints_the_report_path_only(squad, tmp_path):
