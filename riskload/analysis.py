@@ -159,7 +159,7 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     RiskloadError
         ``folder`` is not a folder, or the cache folder lies inside it.
     ConfigError
-        ``config`` cannot be read, or names an athlete or a pain diary.
+        ``config`` cannot be read, names an athlete or a pain diary, or holds a wrong threshold.
     """
     root = export_root(folder)
     if cache not in (True, False):
@@ -168,6 +168,7 @@ def analyze_roster(folder: str | Path, *, as_of=None, select: list[str] | None =
     if squad.name or squad.pain_diary:
         raise ConfigError(f"{Path(config).name}: a squad's settings name no athlete and no pain diary "
                           "(those go in the athlete's own riskload.toml)")
+    rule_thresholds(squad)  # wrong, they are the squad's error, said once, not an athlete's each
     analyses, failed = {}, {}
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         report = (lambda done, total, path, name=sub.name: progress(name, done, total, path)) if progress else None

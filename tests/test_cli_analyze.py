@@ -329,7 +329,7 @@ def test_roster_config_holds_the_settings_of_athletes_without_their_own(tmp_path
     shutil.copytree(root / "jo", root / "max")
     (root / "max" / "riskload.toml").unlink()  # the same runs, no settings of his own
     squad_file = tmp_path / "squad.toml"
-    squad_file.write_text('[athlete]\ntimezone = "UTC"\n\n[rules.RL001]\nlimit_pct = 60.0\n')
+    squad_file.write_text('[athlete]\ntimezone = "UTC"\n\n[rules.RL001]\nlimit_pct = 60.0\nwarning_pct = 90.0\n')
     out = tmp_path / "o"
     result = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--config", squad_file, "-q")
     assert result.exit_code == 0, result.output
@@ -337,6 +337,11 @@ def test_roster_config_holds_the_settings_of_athletes_without_their_own(tmp_path
     assert table.at["jo", "this week flags"] == "RL001"  # +50 %: above her own 10 %
     assert table.at["max", "this week flags"] == ""  # below the squad's 60 %
     assert table.at["max", "athlete"] == "max"  # named after his folder, as without any settings
+    squad_file.write_text('[rules.RL001]\nlimit_pct = 60.0\n')  # above the default warning's 30 %
+    reversed_pair = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--config", squad_file)
+    assert reversed_pair.exit_code == 1  # the squad's error, said once, not as every athlete's failure
+    assert reversed_pair.output == ("riskload: error: squad.toml: rules.RL001: limit_pct = 60 is above warning_pct = "
+                                    "30; limit_pct may not be above warning_pct (set both)\n")
     squad_file.write_text('[athlete]\nname = "Everyone"\n')
     named = invoke("roster", root, "--until", "2026-03-22", "--out", out, "--config", squad_file)
     assert named.exit_code == 1
