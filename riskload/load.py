@@ -209,6 +209,14 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
                      f"{'lies' if len(outside) == 1 else 'lie'} more than a year before the rest of the history, too "
                      "few to be training (most likely a device whose clock was never set): listed with the "
                      "activities, left out of the load tables.")
+    by_machine = int((acts["local_time_source"] == "machine").sum()) if "local_time_source" in acts else 0
+    if by_machine:
+        now = dt.datetime.now().astimezone()
+        hours, minutes = divmod(abs(int(now.utcoffset().total_seconds() // 60)), 60)
+        zone = f"now {now.tzname()}, UTC{'-' if now.utcoffset() < dt.timedelta(0) else '+'}{hours:02d}:{minutes:02d}"
+        notes.append(f"{by_machine} of {counted(len(acts), 'activity', 'activities')} recorded no UTC offset (GPX "
+                     f"and TCX files seldom do): their days were counted in this computer's time zone ({zone}). "
+                     "If the runner lives in another, set athlete.timezone in riskload.toml or give --timezone.")
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")

@@ -14,6 +14,7 @@ from fitparse.utils import FitParseError
 
 from riskload import NotAnActivityError, RiskloadError, read_export, read_file
 from riskload.importers.parse import sniff
+from riskload.load import build_load
 from riskload.importers.fitfast import retype_misaligned_fields
 
 
@@ -275,9 +276,17 @@ def test_machine_zone_is_the_last_resort(tmp_path, monkeypatch):
     time.tzset()
     try:
         (tmp_path / "a.gpx").write_text(_gpx("2024-03-11T03:30:00Z"))
-        act = read_export(tmp_path).activities.iloc[0]
+        export = read_export(tmp_path)
+        act = export.activities.iloc[0]
         assert act["local_time_source"] == "machine"
         assert act["start_time_local"] == pd.Timestamp("2024-03-10 23:30:00")
+        winter = time.localtime().tm_isdst == 0
+        said = f"now {'EST, UTC-05:00' if winter else 'EDT, UTC-04:00'}"
+        assert build_load(export).notes[0] == (
+            f"1 of 1 activity recorded no UTC offset (GPX and TCX files seldom do): their days were counted in this "
+            f"computer's time zone ({said}). If the runner lives in another, set athlete.timezone in riskload.toml "
+            "or give --timezone.")
+        assert not any("UTC offset" in note for note in build_load(read_export(tmp_path, timezone="UTC")).notes)
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
