@@ -411,8 +411,8 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
     tally = report.flag_tally(flags)
     weekly = analysis.load.weekly
     lines.append("")
-    if named := report.flag_names(recent["flags"]):
-        lines.append(f"Rules in the table: {'; '.join(named)}.")
+    if named := report.rules_in_table(recent["flags"]):
+        lines.append(named)
     lines.append(f"{counted(len(flags), 'flag')} from {weekly.index[0]:%Y-%m-%d} to "
                  f"{analysis.load.last_day:%Y-%m-%d}" + (f": {tally}" if tally else ""))
     if len(analysis.not_run):
@@ -489,9 +489,9 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
         say("")
         shown = table.drop(columns=["folder"]).replace({"this week": {"none": ""}, "last week": {"none": ""}})
         say(report.format_table(shown))
-        if named := report.flag_names([*table["this week flags"], *table["last week flags"]]):
+        if named := report.rules_in_table([*table["this week flags"], *table["last week flags"]]):
             say("")
-            say(f"Rules in the table: {'; '.join(named)}.")
+            say(named)
         if roster.failed:
             say("")
             say("Not analysed:")

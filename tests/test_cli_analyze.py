@@ -89,6 +89,8 @@ Report: {out / "report.html"}
                                    "RL013"]
     page = (out / "report.html").read_text()
     assert "RL007 return after break" in page and "Week of Mon 14 Sep 2026: caution, RL007 RL001 RL014" in page
+    assert ("acute:chronic ratio. Rules in the table: RL001 weekly distance jump (weak); RL007 return after break "
+            "(heuristic); RL013 cadence drop (heuristic); RL014 acute chronic ratio (contested).</p>") in page
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from .figures import (figure_png, main_figure, plot_acwr, plot_overview, plot_te
                       plot_weekly_distance, thin)
 from .calendar import envelope_ics
 from .diary import red_flag_notice
-from .explain import flag_names
+from .explain import rules_in_table
 from .envelope import current_envelope, envelope_html, envelope_text
 from .html import render_html
 from .pdf import render_pdf
@@ -46,10 +46,10 @@ DETAIL_WEEKS = RECENT_WEEKS
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_envelope", "detail_weeks",
            "envelope_html",
            "envelope_ics", "envelope_text", "figure_png",
-           "flag_names", "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
+           "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
-           "render_html", "render_pdf", "roster_html", "roster_table", "since", "status_sentence", "tables",
-           "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",
+           "render_html", "render_pdf", "roster_html", "roster_table", "rules_in_table", "since", "status_sentence",
+           "tables", "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",
            "RosterReport"]
 
 

@@ -29,8 +29,10 @@ DOES_NOT_DIAGNOSE = (
 )
 
 
-def flag_names(cells: Iterable[str]) -> list[str]:
-    """Each rule named in ``cells`` (a table's flag column: codes apart by spaces), in code order, as its code,
-    name and evidence level ("RL010 no warmup (heuristic)"), for under a table that has room for codes only."""
-    codes = {code for cell in cells for code in str(cell).split()}
-    return [f"{code} {BY_CODE[code].title} ({BY_CODE[code].evidence})" for code in sorted(codes)]
+def rules_in_table(cells: Iterable[str]) -> str:
+    """A sentence naming each rule in ``cells`` (a table's flag column: codes apart by spaces), in code order,
+    with its name and evidence level ("Rules in the table: RL010 no warmup (heuristic)."), for under a table
+    that has room for the codes only; empty when no cell holds a code."""
+    codes = sorted({code for cell in cells for code in str(cell).split()})
+    named = "; ".join(f"{code} {BY_CODE[code].title} ({BY_CODE[code].evidence})" for code in codes)
+    return f"Rules in the table: {named}." if codes else ""

@@ -17,7 +17,7 @@ from ..rules import BY_CODE
 from ..wording import counted
 from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
-from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED
+from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, rules_in_table
 from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
 from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
 from .units import Units, units as as_units
@@ -379,7 +379,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <h2>The last {len(recent)} weeks</h2>
 <pre>{escape(recent_text)}</pre>
 <p class="meta">{"" if weekly["complete"].iloc[-1] else "* the week in progress. "}ACWR: the week's highest
-acute:chronic ratio.</p>
+acute:chronic ratio. {escape(rules_in_table(recent["flags"]))}</p>
 
 <h2 id="flags">Flags</h2>
 {_flags_section(analysis, u, set(week_pngs))}

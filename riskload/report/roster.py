@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..load import start_of_week
-from .explain import flag_names
+from .explain import rules_in_table
 from .severity import COLORS, RANK, in_week, stands_out, worst
 from .units import Units, units as as_units
 
@@ -88,8 +88,8 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
                 cell = "" if pd.isna(value) else escape(str(value))
             cells.append(f"<td>{cell}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    named = flag_names([*table["this week flags"], *table["last week flags"]])
-    legend = f"<p>Rules in the table: {escape('; '.join(named))}.</p>" if named else ""
+    named = rules_in_table([*table["this week flags"], *table["last week flags"]])
+    legend = f"<p>{escape(named)}</p>" if named else ""
     failures = "".join(f"<li>{escape(name)}: {escape(reason)}</li>" for name, reason in failed.items())
     failures = f"<h2>Folders without an analysis</h2><ul>{failures}</ul>" if failures else ""
     notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
