@@ -87,7 +87,7 @@ def cache_choice(cache_dir: Path | None, no_cache: bool) -> bool | Path:
 def import_stats(export: Export) -> list[str]:
     """How the files were read (from the cache, decoded), and any trouble with the cache."""
     stats = export.stats
-    how = f"{stats.files} files: {stats.from_cache} from the cache, {stats.decoded} decoded"
+    how = f"{counted(stats.files, 'file')}: {stats.from_cache} from the cache, {stats.decoded} decoded"
     if stats.decoded:
         how += f" ({stats.workers} process{'es' if stats.workers != 1 else ''})"
     lines = [how + (f"; cache in {stats.cache_dir}" if stats.cache_dir else "; no cache")]
@@ -188,7 +188,7 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
         lines.append("No activities found.")
     else:
         first, last = acts["local_date"].min(), acts["local_date"].max()
-        lines.append(f"{len(acts)} activities from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+        lines.append(f"{counted(len(acts), 'activity', 'activities')} from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
         lines.append("")
         by_sport = (
             acts.groupby("sport")
@@ -213,7 +213,7 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
     skipped = export.skipped
     if len(skipped):
         lines.append("")
-        lines.append(f"{len(skipped)} files skipped:")
+        lines.append(f"{counted(len(skipped), 'file')} skipped:")
         for kind, group in skipped.groupby("kind", sort=True):
             lines.append(f"  {kind} ({len(group)})")
             if list_skipped:
@@ -393,8 +393,9 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
 def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bool = False) -> str:
     """The terminal summary of one analysis."""
     export = analysis.export
-    lines = [f"{analysis.athlete}: {len(export.activities)} activities read"
-             + (f", {len(export.skipped)} files skipped ({skipped_counts(export)})" if len(export.skipped) else "")]
+    lines = [f"{analysis.athlete}: {counted(len(export.activities), 'activity', 'activities')} read"
+             + (f", {counted(len(export.skipped), 'file')} skipped ({skipped_counts(export)})" if len(export.skipped)
+                else "")]
     lines.append(report.status_sentence(analysis, units=units))
     pain = analysis.pain
     if pain is not None:

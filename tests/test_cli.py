@@ -95,6 +95,22 @@ def test_refuses_to_write_into_the_export(tmp_path):
     assert not (export / "x.csv").exists()
 
 
+def test_one_of_a_kind_is_said_in_the_singular(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "a.gpx").write_text(_gpx("2024-05-06T06:00:00Z", 361))
+    (export / "notes.txt").write_text("hello")
+    imported = CliRunner().invoke(main, ["import", str(export), "--timezone", "UTC", "--no-cache"])
+    assert imported.output.startswith("1 activity from 2024-05-06 to 2024-05-06\n")
+    assert "\n1 file skipped:\n" in imported.output
+    analysed = CliRunner().invoke(main, ["analyze", str(export), "--timezone", "UTC", "--no-cache", "--out",
+                                         str(tmp_path / "out"), "--until", "2024-05-07", "--format", "html", "-v"])
+    assert analysed.output.startswith(f"{tmp_path.name}: 1 activity read, 1 file skipped (1 unsupported format)\n")
+    assert "\n2 files: 0 from the cache, 2 decoded" in analysed.output
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "<p class=\"meta\">1 run, 4.0 km, in\n1 week from" in page
+
+
 def test_missing_folder_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["import", str(tmp_path / "nope")])
     assert result.exit_code == 1

@@ -358,7 +358,8 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <body>
 <h1>{escape(analysis.athlete)}</h1>
 {f'<p class="doctor" role="alert">{escape(doctor)}</p>' if doctor else ""}
-<p class="meta">{len(runs)} runs, {escape(u.format_distance(runs['distance_km'].sum()))}, in {len(weekly)} weeks from
+<p class="meta">{counted(len(runs), 'run')}, {escape(u.format_distance(runs['distance_km'].sum()))}, in
+{counted(len(weekly), 'week')} from
 {weekly.index[0]:%d %b %Y} to {load.last_day:%d %b %Y}. Analysis as of
 {load.as_of:%a %d %b %Y}. Flags: {escape(tally)}.</p>
 <p class="status" style="--sev:{status_colour}">{escape(status_sentence(analysis, units=u))}</p>

@@ -85,7 +85,7 @@ def _cover(pdf: PdfPages, analysis, u: Units) -> None:
     period = f"{weekly.index[0]:%d %b %Y} to {analysis.load.last_day:%d %b %Y}"
     y = 0.89
     for text, size in ((f"Training and pain, {period}", 12),
-                       (f"{len(runs)} runs, {u.format_distance(runs['distance_km'].sum())}; analysis as of "
+                       (f"{counted(len(runs), 'run')}, {u.format_distance(runs['distance_km'].sum())}; analysis as of "
                         f"{analysis.load.as_of:%d %b %Y}", 10)):
         fig.text(0.06, y, text, fontsize=size, va="top")
         y -= 0.03
