@@ -202,7 +202,9 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     runs = measure_runs(runs, recs, settings, hr)
     notes = []
     if later.any():
-        notes.append(f"{int(later.sum())} activities after {as_of:%Y-%m-%d} are left out of this analysis.")
+        n = int(later.sum())
+        notes.append(f"{counted(n, 'activity', 'activities')} after {as_of:%Y-%m-%d} {'is' if n == 1 else 'are'} left "
+                     "out of this analysis.")
     if len(outside):
         dates = ", ".join(f"{d:%Y-%m-%d}" for d in sorted(set(outside)))
         notes.append(f"{counted(len(outside), 'activity', 'activities')} dated {dates} "

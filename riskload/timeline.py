@@ -105,8 +105,9 @@ def tidy_samples(samples: pd.DataFrame, notes: list[str] | None = None) -> pd.Da
     timed = ~stamps.isna()
     plausible = np.asarray((stamps >= EARLIEST_PLAUSIBLE) & (stamps <= latest_plausible()), dtype=bool)
     if (timed & ~plausible).any() and plausible.any():
-        notes.append(f"{int((timed & ~plausible).sum())} of {int(timed.sum())} points are dated before 2000 or in "
-                     "the future (a device clock set wrong) and were left out")
+        wrong = int((timed & ~plausible).sum())
+        notes.append(f"{wrong} of {int(timed.sum())} points {'is' if wrong == 1 else 'are'} dated before 2000 or in "
+                     f"the future (a device clock set wrong) and {'was' if wrong == 1 else 'were'} left out")
     columns = {"timestamp": stamps[plausible].as_unit("ns")}
     for name in SAMPLE_COLUMNS:
         if name not in ("activity_id", "timestamp"):

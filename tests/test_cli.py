@@ -109,6 +109,7 @@ def test_one_of_a_kind_is_said_in_the_singular(tmp_path):
     assert "\n2 files: 0 from the cache, 2 decoded" in analysed.output
     page = (tmp_path / "out" / "report.html").read_text()
     assert "<p class=\"meta\">1 run, 4.0 km, in\n1 week from" in page
+    assert "<h2>The last week</h2>" in page
 
 
 def test_missing_folder_is_one_clear_line(tmp_path):

@@ -44,6 +44,22 @@ def test_gpx_points_without_a_position_count_for_time_not_distance(tmp_path):
     assert "120 of 1200 points have no position" in row["quality_notes"]
 
 
+def test_a_single_odd_point_is_said_in_the_singular(tmp_path):
+    points = steady(seconds=1200)
+    text = gpx(points).decode()
+    time, lat, lon, *_ = points[0]
+    text = text.replace(f'<trkpt lat="{lat:.6f}" lon="{lon:.6f}">', "<trkpt>", 1)  # no fix yet
+    stamps = [f"<time>{(pd.Timestamp(START) + pd.Timedelta(seconds=s)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time>"
+              for s in (600, 601)]
+    text = text.replace(stamps[1], "<time>2026-01-01T00:00:00Z</time>", 1).replace(stamps[0], stamps[1], 1)
+    text = text.replace("<time>2026-01-01T00:00:00Z</time>", stamps[0], 1)  # two neighbours swapped: one step back
+    path = tmp_path / "odd.gpx"
+    path.write_text(text)
+    notes = read_file(path).activities.iloc[0]["quality_notes"]
+    assert "1 of 1200 points has no position (recorded before a GPS fix)" in notes
+    assert "time goes backwards at 1 point;" in notes
+
+
 @pytest.mark.parametrize("name, sub, family, variant, raw", [
     ("running", "trail", "running", "trail", "running/trail"),
     ("Trail Run", None, "running", "trail", "Trail Run"),

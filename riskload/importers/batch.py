@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..processes import available_cores, worker_pool
+from ..wording import counted
 from .cache import ActivityCache, FileResult, decode_file
 from .parse import Outcomes
 
@@ -116,8 +117,10 @@ def decode_files(
         except BrokenProcessPool as exc:
             # a worker died (killed, out of memory, could not start): what it had not finished is decoded here
             stats.workers = 1
-            stats.worker_problem = (f"a worker process failed ({exc}); {sum(r is None for r in results)} files "
-                                    "were decoded in this process instead, which is slower")
+            left = sum(r is None for r in results)
+            stats.worker_problem = (f"a worker process failed ({exc}); {counted(left, 'file')} "
+                                    f"{'was' if left == 1 else 'were'} decoded in this process instead, which is "
+                                    "slower")
             for i in todo:
                 if results[i] is None:
                     finish(i, decode_file(root, files[i], cache))

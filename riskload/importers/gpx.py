@@ -15,6 +15,7 @@ from ..timeline import SEPARATE_OUTINGS_AFTER, RawActivity, tidy_samples
 from . import gpxfast
 from .gpxfast import EXTENSION_FIELDS, Header
 from .cadence import steps_per_minute
+from ..wording import counted
 from .xmlsafe import local, parse_repairing, prepare_xml
 
 #: What a malformed document raises (LookupError: an encoding the parser does not know).
@@ -86,15 +87,18 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
     frame = points if timed.all() else points[timed].reset_index(drop=True)
     if len(frame) * 2 < len(points):
         raise NoActivityDataError(
-            path, f"only {len(frame)} of {len(points)} points have a time: a route or planned track, not a recording"
+            path, f"only {len(frame)} of {len(points)} points {'has' if len(frame) == 1 else 'have'} a time: a "
+                  "route or planned track, not a recording"
         )
 
     notes = list(repair_notes)
     if unplaced:
-        notes.append(f"{unplaced} of {len(points)} points have no position (recorded before a GPS fix): they count "
-                     "for time, not for distance")
+        notes.append(f"{unplaced} of {len(points)} points {'has' if unplaced == 1 else 'have'} no position "
+                     "(recorded before a GPS fix): they count for time, not for distance")
     if len(frame) < len(points):
-        notes.append(f"{len(points) - len(frame)} of {len(points)} points have no time and were left out")
+        untimed = len(points) - len(frame)
+        left = "has no time and was" if untimed == 1 else "have no time and were"
+        notes.append(f"{untimed} of {len(points)} points {left} left out")
     if header.times_without_zone:
         notes.append("times carry no time zone and were read as UTC")
 
@@ -104,7 +108,7 @@ def read_gpx(data: bytes, path: str = "<bytes>") -> list[RawActivity]:
         frame["cadence_spm"] = steps_per_minute(frame["cadence"], sport)
     backwards = int((np.diff(frame["timestamp"].to_numpy("datetime64[ns]")) < np.timedelta64(0)).sum())
     if backwards:
-        notes.append(f"time goes backwards at {backwards} points; their order in the file is kept")
+        notes.append(f"time goes backwards at {counted(backwards, 'point')}; their order in the file is kept")
     name = next((name for name, _ in header.tracks if name), None) or header.name or ""
 
     outings = _outings(frame)

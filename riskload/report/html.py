@@ -110,8 +110,9 @@ def _standout_section(analysis, shown: int = 6) -> str:
             '<a href="#flags">flags</a> below.</p>') if len(order) > shown else ""
     weeks = pd.DatetimeIndex(analysis.load.weekly.index)
     ran = int((analysis.load.weekly["distance_km"] > 0).sum())
-    return (f"<p>{len(order)} of the {ran} weeks with running stood out (a caution or worse, by each week's "
-            f"headline flag) over {len(weeks)} weeks:</p><ul class=\"standout\">{''.join(items)}</ul>{more}")
+    return (f"<p>{len(order)} of the {counted(ran, 'week')} with running stood out (a caution or worse, by "
+            f"each week's headline flag) over {counted(len(weeks), 'week')}:</p>"
+            f"<ul class=\"standout\">{''.join(items)}</ul>{more}")
 
 
 FILTER_SCRIPT = """(function () {
@@ -377,7 +378,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <details><summary>How to read this figure</summary>{HOW_TO_READ}</details>
 {_pain_section(analysis, u)}
 
-<h2>The last {len(recent)} weeks</h2>
+<h2>The last {counted(len(recent), 'week') if len(recent) > 1 else 'week'}</h2>
 <pre>{escape(recent_text)}</pre>
 <p class="meta">{"" if weekly["complete"].iloc[-1] else "* the week in progress. "}ACWR: the week's highest
 acute:chronic ratio. {escape(rules_in_table(recent["flags"]))}</p>
