@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import matplotlib
@@ -192,6 +193,16 @@ def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):
     assert report.status_sentence(six_days).startswith(
         "No activity since Sat 24 Jan 2026; the last week with data (from Mon 19 Jan 2026) had 30.0 km in 6 runs, "
         "1 rest day;")
+
+
+def test_weeks_of_other_sports_after_the_last_run_say_when_it_was():
+    rides = [replace(run(day, 20), sport="cycling") for day in (29, 33, 36, 40)]
+    switched = analysis(weeks(30, 30) + rides, as_of="2026-02-11")
+    assert report.status_sentence(switched) == (
+        "This week (from Mon 09 Feb 2026, in progress): no run yet (none since Sun 18 Jan 2026); no flags.")
+    assert report.status_sentence(analysis(weeks(30, 30) + rides, as_of="2026-06-01")) == (
+        "No activity since Sat 14 Feb 2026, and no run since Sun 18 Jan 2026; the last week with data (from Mon 09 "
+        "Feb 2026) had 0.0 km in 0 runs, 7 rest days; no flags.")
 
 
 def test_an_export_without_a_run_says_so_instead_of_showing_weeks_of_rest():

@@ -51,12 +51,19 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     flags = in_week(analysis.flags, week)
     runs = int(row["runs"])
     volume = f"{u.format_distance(row['distance_km'])} in {counted(runs, 'run')}"
+    last_run = load.runs["local_date"].max()
+    # neither the week shown nor the one before holds a run (other sports since): when was the last
+    before = last_run < week - pd.Timedelta(days=7)
     if not row["complete"]:
-        opening = f"This week (from {week_label(week)}, in progress): " + (f"{volume} so far" if runs else "no run yet")
+        opening = (f"This week (from {week_label(week)}, in progress): "
+                   + (f"{volume} so far" if runs else "no run yet"
+                      + (f" (none since {week_label(last_run)})" if before else "")))
     else:  # the tables stop at the last activity when the analysis day is long after it
         last_day = load.activities["local_date"].max()
-        opening = (f"No activity since {week_label(last_day)}; the last week with data (from {week_label(week)}) "
-                   f"had {volume}, {counted(int(row['rest_days']), 'rest day')}")
+        opening = (f"No activity since {week_label(last_day)}"
+                   + (f", and no run since {week_label(last_run)}" if before else "")
+                   + f"; the last week with data (from {week_label(week)}) had {volume}, "
+                   f"{counted(int(row['rest_days']), 'rest day')}")
     sentence = f"{opening}; {_flag_phrase(flags)}"
     if not row["complete"] and len(weekly) > 1:
         previous = in_week(analysis.flags, weekly.index[-2])
