@@ -42,24 +42,28 @@ EXPORT_FOLDER_NAMES = re.compile(r"(?i)^(exports?|exported|activities|activity|d
 STRAVA_EXPORT = re.compile(r"^export_(\d+)$")
 
 
-def athlete_name(folder: str | Path, settings: Settings) -> str:
-    """Whose history this is, for titles: the settings' name, else the nearest folder name that says so.
+def export_name(folder: str | Path) -> str:
+    """The name of the nearest folder that says whose export this is: ``folder``'s own, else its parent's or
+    grandparent's where a folder is named as the platform exported it (``export``, ``GPX_OUT``,
+    ``activities``...); ``folder``'s own when none says more. Strava's ``export_12345678`` says: it holds the
+    athlete's Strava id."""
+    path = Path(folder).resolve()
+    for part in [path, *path.parents][:3]:
+        if part.name and (STRAVA_EXPORT.match(part.name) or not EXPORT_FOLDER_NAMES.match(part.name)):
+            return part.name
+    return path.name
 
-    A folder named as the platform exported it (``export``, ``GPX_OUT``,
-    ``activities``...) says nothing about the runner, so its parent (and
-    grandparent) are tried; Strava's ``export_12345678`` names the athlete's
-    Strava id. "Runner" when nothing does.
+
+def athlete_name(folder: str | Path, settings: Settings) -> str:
+    """Whose history this is, for titles: the settings' name, else :func:`export_name` (Strava's
+    ``export_12345678`` as "Strava athlete 12345678"); "Runner" when no folder says.
     """
     if settings.name:
         return settings.name
-    path = Path(folder).resolve()
-    for part in [path, *path.parents][:3]:
-        strava = STRAVA_EXPORT.match(part.name)
-        if strava:
-            return f"Strava athlete {strava.group(1)}"
-        if part.name and not EXPORT_FOLDER_NAMES.match(part.name):
-            return part.name
-    return "Runner"
+    name = export_name(folder)
+    if strava := STRAVA_EXPORT.match(name):
+        return f"Strava athlete {strava.group(1)}"
+    return name if name and not EXPORT_FOLDER_NAMES.match(name) else "Runner"
 
 
 def analyze(folder: str | Path, *, config: str | Path | None = None, settings: Settings | None = None,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import (RULES, ConfigError, Export, RiskloadError, __version__, analyze, analyze_roster, check_plan, envelope,
                load_settings, read_export, read_plan, report)
+from .analysis import export_name
 from .importers.cache import CACHE_ENV
 from .rules import BY_CODE, SEVERITIES
 from .safetext import printable, printable_lines
@@ -278,8 +279,9 @@ def chosen_rules(select: str | None, ignore: str | None) -> list[str] | None:
 
 
 def default_out(folder: Path) -> Path:
-    """``riskload-out/<export name>`` here, or beside the export when here is inside it."""
-    name = folder.resolve().name or "export"
+    """``riskload-out/<export name>`` here (:func:`~riskload.analysis.export_name`: ``export`` says nothing,
+    the folder above it may), or beside the export when here is inside it."""
+    name = export_name(folder) or "export"
     here = DEFAULT_OUT / name
     try:
         return report.check_outside(here, folder)

@@ -189,6 +189,17 @@ def test_default_output_is_here_and_never_inside_the_export(squad, tmp_path, mon
     assert sorted(jo.rglob("*")) == before
 
 
+def test_the_default_output_is_named_after_the_runner_not_the_platforms_folder(squad, tmp_path, monkeypatch):
+    # three runners' exports each named "export" once went to one riskload-out/export, each over the last
+    for runner in ("mia", "tom"):
+        shutil.copytree(squad / "jo", tmp_path / runner / "export")
+    monkeypatch.chdir(tmp_path)
+    for runner in ("mia", "tom"):
+        result = invoke("analyze", tmp_path / runner / "export", "--until", "2026-03-22", "-q")
+        assert result.output == f"riskload-out/{runner}/report.html\n"
+    assert sorted(p.name for p in (tmp_path / "riskload-out").iterdir()) == ["mia", "tom"]
+
+
 def test_an_output_inside_the_export_is_refused_in_one_line(squad):
     result = invoke("analyze", squad / "jo", "--out", squad / "jo" / "report")
     assert result.exit_code == 1
