@@ -145,15 +145,24 @@ def test_strava_bulk_export_layout(corpus, tmp_path):
     assert columns.count("Distance") == 2  # Strava repeats column names
 
     def row(**cells):
-        return ",".join(cells.get(c, "") if i == columns.index(c) else "" for i, c in enumerate(columns))
+        values = (cells.get(c, "") if i == columns.index(c) else "" for i, c in enumerate(columns))
+        return ",".join(f'"{value}"' if "," in value else value for value in values)
 
     lines = [header,
              row(**{"Activity ID": "1", "Activity Name": "Sunday ride", "Activity Type": "Ride",
                     "Activity Gear": "Canyon", "Filename": "activities/4801048867.fit.gz"}),
              row(**{"Activity ID": "2", "Activity Name": "Hill reps", "Activity Type": "Trail Run",
                     "Activity Gear": "Speedgoat 5", "Filename": "activities/1681613317.gpx"})]
+    lines.append(row(**{"Activity ID": "3", "Activity Date": "Jul 3, 2023, 6:00:00 PM", "Activity Name": "Treadmill",
+                        "Activity Type": "Run", "Distance": "8.00"}))  # entered by hand: no file
     (export_dir / "activities.csv").write_text("\n".join(lines) + "\n")
-    acts = read_export(export_dir).activities.set_index("source_path")
+    export = read_export(export_dir)
+    assert export.skipped.to_dict("records") == [{
+        "path": "activities.csv, Activity ID 3", "kind": "no activity data",
+        "reason": "listed without a file (Run on Jul 3, 2023, 6:00:00 PM, Distance 8.00: entered by hand, or its "
+                  "file was not exported); riskload counts only activities it can read from a file, so this one is "
+                  "not in the load"}]
+    acts = export.activities.set_index("source_path")
     assert acts.loc["activities/1681613317.gpx", "name"] == "Hill reps"
     assert acts.loc["activities/1681613317.gpx", "gear"] == "Speedgoat 5"
     assert acts.loc["activities/1681613317.gpx", "sub_sport"] == "trail"

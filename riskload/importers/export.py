@@ -22,7 +22,7 @@ from .batch import ImportStats, decode_files
 from . import snapshot
 from .cache import ActivityCache, default_cache_dir
 from .parse import Outcomes, ParsedActivity, SampleParts, parse_file, summarize_all
-from .strava import normalize_name, read_activities_csv
+from .strava import ActivityList, normalize_name, read_activities_csv
 from .walk import candidate_files, export_root
 
 
@@ -101,8 +101,8 @@ def read_export(
     Raises
     ------
     RiskloadError
-        ``folder`` is not a folder (:func:`~.walk.export_root` says what it is instead), the cache folder lies inside it (or, with
-        ``strict``, a file is unusable).
+        ``folder`` is not a folder (:func:`~.walk.export_root` says what it is instead), the cache folder
+        lies inside it (or, with ``strict``, a file is unusable).
     """
     root = export_root(folder)
     store = None
@@ -138,15 +138,15 @@ def read_export(
 def _assemble(root: Path, files: list[str], store: ActivityCache | None, *, strict: bool, workers: int | None = None,
               progress: Callable[[int, int, str], None] | None = None) -> tuple[dict, ImportStats]:
     """The tables of ``files`` (:func:`_combine`), each file from the cache or decoded, and how that went."""
-    csv_rows = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else {}
+    listed = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else ActivityList()
     results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
     parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
     del results
     for item in parsed:
-        meta = csv_rows.get(normalize_name(item.row["source_path"]))
+        meta = listed.by_file.get(normalize_name(item.row["source_path"]))
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
-    return _combine(parsed, [_skip_row(e) for e in errors]), stats
+    return _combine(parsed, [_skip_row(e) for e in errors] + listed.skipped()), stats
 
 
 def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:
