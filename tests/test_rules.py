@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import math
 import re
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 import pandas as pd
@@ -45,6 +47,17 @@ def test_flags_carry_numbers_threshold_evidence_and_activities():
     assert "26.7 km" in row["message"] and "24.2 km" in row["message"] and "+10.3 %" in row["message"]
     assert row["evidence"] == "weak" and len(row["activity_ids"]) == 4
     assert row["week_start"] == row["date"]
+
+
+def test_a_week_half_without_the_data_says_so_and_is_graded_one_lower():
+    case = next(c for c in CASES if c.title.startswith("hard minutes of a week half of whose running"))
+    flag = _flags(case).flags.iloc[0]
+    assert flag["message"].endswith("+233 %, above the 25 % limit; 2 of 3 runs had no heart rate "
+                                    "[info: heuristic evidence, on its own]")
+    covered = [a for a in case.activities() if not np.isnan(a.samples["heart_rate_bpm"]).all()]
+    whole = _flags(replace(case, activities=lambda: covered)).flags.iloc[0]
+    assert (whole["rule_severity"], flag["rule_severity"]) == ("warning", "caution")  # past 200 %: extreme
+    assert "had no heart rate" not in whole["message"]
 
 
 def test_every_rule_is_registered_documented_and_tested():
