@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .pain import EPISODE_GAP_DAYS, WINDOW_DAYS
+from .sessions import SESSION_GAP_MIN
 
 SETTINGS_FILE = "riskload.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -57,7 +58,7 @@ class Settings:
     weekly_cap_km: float | None = None
     units: str = "km"
     week_start: str = "monday"
-    session_gap_min: float = 15.0  # riskload.sessions.SESSION_GAP_MIN
+    session_gap_min: float = SESSION_GAP_MIN
     disabled_rules: tuple[str, ...] = ()
     rule_options: dict = field(default_factory=dict)  # {"RL001": {"limit_pct": 8.0}}
     pain_diary: str | None = None  # a path, relative paths resolved against the settings file's folder

@@ -14,6 +14,7 @@ import pandas as pd
 
 from riskload import ConfigError
 from riskload.rules import BY_CODE, EVIDENCE_LEVELS, FLAG_COLUMNS, RULES, SEVERITIES, run_rules
+from riskload.rules.base import habit_share
 from riskload.rules.evidence import weigh
 
 from .rule_cases import CASES
@@ -58,6 +59,16 @@ def test_a_week_half_without_the_data_says_so_and_is_graded_one_lower():
     whole = _flags(replace(case, activities=lambda: covered)).flags.iloc[0]
     assert (whole["rule_severity"], flag["rule_severity"]) == ("warning", "caution")  # past 200 %: extreme
     assert "had no heart rate" not in whole["message"]
+
+
+def test_a_habit_is_the_share_of_the_earlier_cases_in_its_window_never_of_the_case_itself():
+    days = [*pd.date_range("2026-01-05", periods=6, freq="D"), pd.Timestamp("2026-03-01")]
+    happened = pd.Series([True, True, False, True, np.nan, False, True], index=pd.DatetimeIndex(days))
+    share = habit_share(happened, days=30)
+    assert share.iloc[:4].isna().all()  # fewer than four earlier cases: no habit known yet
+    assert share.iloc[4] == 0.75  # 3 of the 4 before it
+    assert share.iloc[5] == 0.75  # the same 3 of 4: the case that cannot say (NaN) counts for neither side
+    assert np.isnan(share.iloc[6])  # the others lie more than 30 days back
 
 
 def test_every_rule_is_registered_documented_and_tested():
