@@ -16,7 +16,7 @@ from riskload import read_export
 from riskload.importers.export import read_file
 from riskload.sports import SPORTS, normalize_sport, raw_sport
 
-from .test_strange_data import STEP_DEG, gpx, steady
+from .test_strange_data import STEP_DEG, gpx, steady, tcx
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)  # a Monday
 
@@ -137,6 +137,38 @@ def test_same_time_is_not_enough_sport_and_place_must_agree_too(tmp_path):
     copies = export.skipped.set_index("path")
     assert sorted(copies.index) == ["copy.gpx", "untyped.gpx"]
     assert (copies["reason"].str.contains("run.gpx")).all()
+
+
+def test_two_watches_recording_sparsely_are_one_run_and_a_summary_is_matched_by_its_start(tmp_path):
+    # two watches in smart recording, a point every 20 s, 10 s out of step: no two points of the copies
+    # lie closer than 10 s, and they are still one run (samples count as the same moment within a minute)
+    def sparse(offset_s):
+        return gpx([(START + timedelta(seconds=i), 47.0 + i * STEP_DEG, 11.0, 600.0, 150, 85)
+                    for i in range(offset_s, 1800, 20)])
+
+    later = f"{START + timedelta(seconds=40):%Y-%m-%dT%H:%M:%SZ}"  # a summary only, started 40 s later
+    summary = tcx(f'<Lap StartTime="{later}"><TotalTimeSeconds>1750</TotalTimeSeconds><DistanceMeters>5900'
+                  "</DistanceMeters></Lap>").replace(f"<Id>{START:%Y-%m-%dT%H:%M:%SZ}</Id>".encode(),
+                                                     f"<Id>{later}</Id>".encode())
+    export = read_export(_write(tmp_path / "export", {"a.gpx": sparse(0), "b.gpx": sparse(10),
+                                                       "summary.tcx": summary}), cache=False)
+    assert export.activities["source_path"].tolist() == ["a.gpx"]  # the two GPX are equally rich: the first
+    assert export.skipped.set_index("path")["reason"].to_dict() == {
+        name: f"the same activity as a.gpx (id {export.activities['activity_id'].item()}), which is kept"
+        for name in ("b.gpx", "summary.tcx")}
+
+
+def test_a_copy_sharing_most_of_its_time_is_one_and_two_runs_that_merely_touch_are_two(tmp_path):
+    def along(first_s, last_s):  # one road, one pace: any two recordings agree where they share a moment
+        return gpx([(START + timedelta(seconds=i), 47.0 + i * STEP_DEG, 11.0, 600.0, 150, 85)
+                    for i in range(first_s, last_s)])
+
+    files = {"watch.gpx": along(0, 1800),
+             "phone.gpx": along(600, 2100),  # started 10 min late, stopped 5 min after: 80 % of it shared
+             "next.gpx": along(1700, 3500)}  # begun before the first ended: 6 % of it shared
+    export = read_export(_write(tmp_path / "export", files), cache=False)
+    assert sorted(export.activities["source_path"]) == ["next.gpx", "watch.gpx"]
+    assert export.skipped["path"].tolist() == ["phone.gpx"]
 
 
 def test_a_session_claiming_30_hours_for_27_minutes_of_records_swallows_nothing(tmp_path):
