@@ -218,6 +218,38 @@ CASES = [
     Case("RL015", "four runs a week raise nothing", lambda: base(4), []),
 ]
 
+#: The floors and spans no other case could tell from a third more or less: each case sits between the default
+#: and such a value, so that either would change its flags.
+FLOORS_OFF = {"rule_options": {"RL004": {"min_reference_km": 0.0, "min_extra_km": 0.0}}}
+CASES += [
+    Case("RL004", "1.15 times the month's longest but only 1.5 km more: the same route with a detour",
+         lambda: base(5, 40) + [run(36, 11.5)], []),
+    Case("RL004", "7.2 km after a month of 2.5 km jogs: 1.44 times the 5 km floor, a caution, not 2.9 times the jogs",
+         lambda: [run(d, 2.5) for d in range(0, 28, 3)] + [run(31, 7.2)], [(31, "caution")]),
+    Case("RL004", "with the floors off, a 2.9 km run after 2 km runs is too short to judge",
+         lambda: base(5, 8) + [run(36, 2.9)], [], settings=FLOORS_OFF),
+    Case("RL004", "with the floors off, a 3.1 km run after 2 km runs is a spike",
+         lambda: base(5, 8) + [run(36, 3.1)], [(36, "caution")], settings=FLOORS_OFF),
+    Case("RL007", "12 days off is no break, even with 24 km in two days after it",
+         lambda: weeks(40, 40, 40, 40) + days(40, 41, km=12), []),
+    Case("RL007", "14 days off is a break", lambda: weeks(40, 40, 40, 40) + days(42, 44, 46, 48, km=7.5),
+         [(42, "info")]),
+    Case("RL007", "back at 60 % of the usual is past the half", lambda: weeks(40, 40, 40, 40, 0, 0, 0, 24),
+         [(49, "info")]),
+    Case("RL007", "the usual is the last four running weeks before the break (47.5 km), not three or five (40 km)",
+         lambda: weeks(10, 70, 40, 40, 40, 0, 0, 0, 45), [(56, "info")]),
+    Case("RL007", "a first week back under 10 km is not judged", lambda: weeks(15, 15, 15, 15, 0, 0, 0, 9), []),
+    Case("RL007", "a first week back of 12 km is", lambda: weeks(15, 15, 15, 15, 0, 0, 0, 12), [(49, "info")]),
+    Case("RL005", "+167 % is far past the limit but not extreme: information on its own",
+         lambda: [run(7 * w + 1, 12, hard_min=30) for w in range(4)] + [run(29, 20, hard_min=80)], [(28, "info")]),
+    Case("RL009", "two hard sessions 15 hours apart: extreme, a caution",
+         lambda: [run(1, 10, hard_min=25), run(1, 10, hour=23.9, hard_min=25), run(5, 8)], [(1, "caution")]),
+    Case("RL010", "a 17-minute run started cold is too short to judge",
+         lambda: base(5, 40) + [run(37, 3.0, warmup=False)], []),
+    Case("RL010", "a 23-minute run started cold is judged", lambda: base(5, 40) + [run(37, 4.2, warmup=False)],
+         [(37, "info")]),
+]
+
 CASES += [
     Case("RL005", "hard minutes of a week half of whose running has no heart rate: one grade lower",
          lambda: [run(7 * w + 1, 12, hard_min=30) for w in range(4)] + [run(29, 20, hard_min=100)]
