@@ -218,6 +218,11 @@ CASES = [
     Case("RL015", "four runs a week raise nothing", lambda: base(4), []),
 ]
 
+def cadence_weeks(*cadences_spm: float) -> list:
+    """A 40 km week at each cadence in turn, from the first week on."""
+    return [r for week, cadence in enumerate(cadences_spm) for r in weeks(40, first_day=7 * week, cadence_spm=cadence)]
+
+
 #: The floors and spans no other case could tell from a third more or less: each case sits between the default
 #: and such a value, so that either would change its flags.
 FLOORS_OFF = {"rule_options": {"RL004": {"min_reference_km": 0.0, "min_extra_km": 0.0}}}
@@ -248,6 +253,25 @@ CASES += [
          lambda: base(5, 40) + [run(37, 3.0, warmup=False)], []),
     Case("RL010", "a 23-minute run started cold is judged", lambda: base(5, 40) + [run(37, 4.2, warmup=False)],
          [(37, "info")]),
+    Case("RL013", "cadence 8.2 % down is past the limit but not extreme: information",
+         lambda: base(8, cadence_spm=170) + weeks(40, first_day=56, cadence_spm=156), [(56, "info")]),
+    Case("RL013", "the usual is the median of eight weeks: 168, once five weeks at 180 have moved on",
+         lambda: cadence_weeks(180, 180, 180, 180, 180, 168, 168, 168, 168, 168, 162),
+         [(35, "info"), (42, "info"), (49, "info"), (56, "info")]),
+    Case("RL013", "the median of eight weeks, four at 160 and four at 170, is 165: 158 is not 5 % below it",
+         lambda: cadence_weeks(160, 160, 160, 160, 170, 170, 170, 170, 158), []),
+    Case("RL013", "three weeks are too few to know the usual", lambda: cadence_weeks(170, 170, 170, 150), []),
+    Case("RL013", "four weeks are enough", lambda: cadence_weeks(170, 170, 170, 170, 150), [(28, "caution")]),
+    Case("RL013", "a week of 15 minutes at the usual pace is too little to judge its cadence",
+         lambda: base(8, cadence_spm=170) + [run(57, 2.7, cadence_spm=150, warmup=False)], []),
+    Case("RL013", "25 minutes are enough",
+         lambda: base(8, cadence_spm=170) + [run(57, 4.5, cadence_spm=150, warmup=False)], [(56, "caution")]),
+    Case("RL013", "runs 11 % slower than usual are not compared: a slower pace takes shorter steps",
+         lambda: base(8, cadence_spm=170) + weeks(40, first_day=56, cadence_spm=150, speed_m_s=2.67, warmup=False),
+         []),
+    Case("RL013", "runs 8 % slower are",
+         lambda: base(8, cadence_spm=170) + weeks(40, first_day=56, cadence_spm=150, speed_m_s=2.76, warmup=False),
+         [(56, "caution")]),
 ]
 
 CASES += [
