@@ -223,6 +223,16 @@ def cadence_weeks(*cadences_spm: float) -> list:
     return [r for week, cadence in enumerate(cadences_spm) for r in weeks(40, first_day=7 * week, cadence_spm=cadence)]
 
 
+def doubles_then(day: int) -> list:
+    """Two hard sessions 10 hours apart every Tuesday for five weeks, then again on ``day``, and a run after."""
+    return [r for w in range(5) for r in (run(7 * w + 1, 8, hard_min=25), run(7 * w + 1, 8, hour=19, hard_min=25))] \
+        + [run(day, 8, hard_min=25), run(day, 8, hour=19, hard_min=25), run(day + 3, 8)]
+
+
+#: What the five weeks of doubles raise: cautions until four of them make a habit, then information.
+DOUBLES_FLAGS = [(1, "caution"), (8, "caution"), (15, "info"), (22, "info"), (29, "info")]
+
+
 #: The floors and spans no other case could tell from a third more or less: each case sits between the default
 #: and such a value, so that either would change its flags.
 FLOORS_OFF = {"rule_options": {"RL004": {"min_reference_km": 0.0, "min_extra_km": 0.0}}}
@@ -253,6 +263,10 @@ CASES += [
          lambda: base(5, 40) + [run(37, 3.0, warmup=False)], []),
     Case("RL010", "a 23-minute run started cold is judged", lambda: base(5, 40) + [run(37, 4.2, warmup=False)],
          [(37, "info")]),
+    Case("RL009", "five weeks of doubles are still the habit of the 56 days before a double on day 64",
+         lambda: doubles_then(64), DOUBLES_FLAGS + [(64, "info")]),
+    Case("RL009", "by day 68 the habit has faded to three of those weeks: the double is a caution again",
+         lambda: doubles_then(68), DOUBLES_FLAGS + [(68, "caution")]),
     Case("RL013", "cadence 8.2 % down is past the limit but not extreme: information",
          lambda: base(8, cadence_spm=170) + weeks(40, first_day=56, cadence_spm=156), [(56, "info")]),
     Case("RL013", "the usual is the median of eight weeks: 168, once five weeks at 180 have moved on",
