@@ -229,6 +229,12 @@ def doubles_then(day: int) -> list:
         + [run(day, 8, hard_min=25), run(day, 8, hour=19, hard_min=25), run(day + 3, 8)]
 
 
+def cold_then_warm(warm_weeks: int) -> list:
+    """Five 40 km weeks started cold, ``warm_weeks`` started warm, then a run started cold the next Tuesday."""
+    warm = [r for w in range(warm_weeks) for r in weeks(40, first_day=35 + 7 * w)]
+    return weeks(*[40] * 5, warmup=False) + warm + [run(35 + 7 * warm_weeks + 1, 8, warmup=False)]
+
+
 #: What the five weeks of doubles raise: cautions until four of them make a habit, then information.
 DOUBLES_FLAGS = [(1, "caution"), (8, "caution"), (15, "info"), (22, "info"), (29, "info")]
 
@@ -267,6 +273,10 @@ CASES += [
          lambda: doubles_then(64), DOUBLES_FLAGS + [(64, "info")]),
     Case("RL009", "by day 68 the habit has faded to three of those weeks: the double is a caution again",
          lambda: doubles_then(68), DOUBLES_FLAGS + [(68, "caution")]),
+    Case("RL010", "five weeks of cold starts, then four of warm-ups: a cold start is still within the 56 days' habit",
+         lambda: cold_then_warm(4), []),
+    Case("RL010", "after five weeks of warm-ups the cold habit has gone: a cold start is news",
+         lambda: cold_then_warm(5), [(71, "info")]),
     Case("RL013", "cadence 8.2 % down is past the limit but not extreme: information",
          lambda: base(8, cadence_spm=170) + weeks(40, first_day=56, cadence_spm=156), [(56, "info")]),
     Case("RL013", "the usual is the median of eight weeks: 168, once five weeks at 180 have moved on",
