@@ -130,7 +130,7 @@ def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
         if len(content) > MAX_MEMBER_BYTES:
             yield Source(name, error=CorruptFileError(name, "refused: the archive member is too large"))
             continue
-        if member.filename.rsplit("/", 1)[-1] in LAYOUT_READS:
-            yield Source(name, error=NotAnActivityError(name, LAYOUT_READS[member.filename.rsplit("/", 1)[-1]]))
+        if (base := member.filename.rsplit("/", 1)[-1]) in LAYOUT_READS:
+            yield Source(name, error=NotAnActivityError(name, LAYOUT_READS[base]))
             continue
         yield from expand(name, content, depth + 1)
