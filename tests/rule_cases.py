@@ -263,6 +263,8 @@ CASES += [
     Case("RL007", "a first week back of 12 km is", lambda: weeks(15, 15, 15, 15, 0, 0, 0, 12), [(49, "info")]),
     Case("RL005", "+167 % is far past the limit but not extreme: information on its own",
          lambda: [run(7 * w + 1, 12, hard_min=30) for w in range(4)] + [run(29, 20, hard_min=80)], [(28, "info")]),
+    Case("RL005", "155 bpm is under 80 % of the reserve between 50 and 190 (162 bpm): its minutes are not hard ones",
+         lambda: [run(7 * w + 1, 12, hard_min=30) for w in range(4)] + [run(29, 12, hr_bpm=155, hard_min=30)], []),
     Case("RL009", "two hard sessions 15 hours apart: extreme, a caution",
          lambda: [run(1, 10, hard_min=25), run(1, 10, hour=23.9, hard_min=25), run(5, 8)], [(1, "caution")]),
     Case("RL010", "a 17-minute run started cold is too short to judge",
