@@ -32,14 +32,19 @@ FLAG_COLUMNS = ["athlete", "date", "week_start", "period", "code", "rule", "seve
                 "threshold", "unit", "message", "evidence", "activity_ids"]
 
 
+def thresholds_of(function: Callable) -> dict:
+    """A rule function's thresholds, its keyword-only parameters, with their defaults."""
+    return {name: p.default for name, p in inspect.signature(function).parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+
 def thresholds_in_order(*pairs: tuple[str, str]):
     """Declare, on a rule function, thresholds that make sense only in order: in each pair ``(lower, higher)``
     the first may not be above the second (a caution's limit above the warning's would grade every flag a
     warning). A call with a pair the other way round raises :class:`~riskload.errors.ConfigError`; the
     settings are checked against :attr:`ordered_pairs` before anything is read."""
     def decorate(function: Callable) -> Callable:
-        defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()
-                    if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        defaults = thresholds_of(function)
 
         @functools.wraps(function)
         def checked(load, **thresholds):
@@ -91,8 +96,7 @@ class Rule:
 
     def defaults(self) -> dict:
         """The rule's thresholds and their defaults, from its signature."""
-        return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        return thresholds_of(self.function)
 
     def _section(self, title: str) -> str:
         doc = inspect.getdoc(self.function) or ""
