@@ -236,6 +236,15 @@ def test_since_cuts_what_is_shown_not_what_was_measured(jumped):
     assert later.flags.empty and len(jumped.flags) == 1
 
 
+def test_a_report_cut_by_since_counts_the_runs_of_the_weeks_it_shows(jumped):
+    later = report.since(jumped, "2026-01-20")
+    assert report.shown_volume(jumped) == "16 runs, 113.0 km"
+    assert report.shown_volume(later) == "8 runs, 63.0 km"  # the two weeks shown, not the whole history
+    assert report.shown_volume(later, units="mi") == "8 runs, 39.1 mi"
+    page = re.sub(r"\s+", " ", report.render_html(later, main_png=b"", week_pngs={}))
+    assert "8 runs, 63.0 km, in 2 weeks from 19 Jan 2026" in page
+
+
 def test_since_after_the_last_data_shows_the_last_week_and_after_the_day_analysed_is_refused(jumped):
     assert list(report.since(jumped, "2026-02-01").load.weekly.index.strftime("%m-%d")) == ["01-26"]
     with pytest.raises(RiskloadError, match="2026-02-02, is after the day analysed, 2026-02-01"):

@@ -19,7 +19,7 @@ from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, rules_in_table
 from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
-from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, status_sentence, week_label
+from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, shown_volume, status_sentence, week_label
 from .units import Units, units as as_units
 
 STYLE = """
@@ -343,7 +343,6 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
     """
     u = as_units(units)
     load = analysis.load
-    runs = load.runs
     weekly = load.weekly
     latest = in_week(analysis.flags, weekly.index[-1])
     status_colour = COLORS[worst(latest["severity"])] if len(latest) else COLORS["none"]
@@ -359,7 +358,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 <body>
 <h1>{escape(analysis.athlete)}</h1>
 {f'<p class="doctor" role="alert">{escape(doctor)}</p>' if doctor else ""}
-<p class="meta">{counted(len(runs), 'run')}, {escape(u.format_distance(runs['distance_km'].sum()))}, in
+<p class="meta">{escape(shown_volume(analysis, units=u))}, in
 {counted(len(weekly), 'week')} from
 {weekly.index[0]:%d %b %Y} to {load.last_day:%d %b %Y}. Analysis as of
 {load.as_of:%a %d %b %Y}. Flags: {escape(tally)}.</p>

@@ -26,7 +26,7 @@ from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_not
 from .explain import DOES_NOT_DIAGNOSE
 from .figures import main_figure
 from .fonts import quiet_glyphs
-from .summary import status_sentence
+from .summary import shown_volume, status_sentence
 from .units import Units, units as as_units
 from .week import draw_week_figure, week_data
 
@@ -79,13 +79,13 @@ def _text_pages(pdf: PdfPages, title: str, lines: list[str]) -> None:
 
 
 def _cover(pdf: PdfPages, analysis, u: Units) -> None:
-    weekly, runs = analysis.load.weekly, analysis.load.runs
+    weekly = analysis.load.weekly
     fig = plt.figure(figsize=A4)
     fig.text(0.06, 0.94, printable(analysis.athlete), fontsize=20, fontweight="bold", va="top")
     period = f"{weekly.index[0]:%d %b %Y} to {analysis.load.last_day:%d %b %Y}"
     y = 0.89
     for text, size in ((f"Training and pain, {period}", 12),
-                       (f"{counted(len(runs), 'run')}, {u.format_distance(runs['distance_km'].sum())}; analysis as of "
+                       (f"{shown_volume(analysis, units=u)}; analysis as of "
                         f"{analysis.load.as_of:%d %b %Y}", 10)):
         fig.text(0.06, y, text, fontsize=size, va="top")
         y -= 0.03

@@ -31,6 +31,13 @@ def flag_tally(flags: pd.DataFrame) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index, key=RANK.get, reverse=True))
 
 
+def shown_volume(analysis, *, units: str | Units = "km") -> str:
+    """The runs and distance of the weeks shown ("16 runs, 113.0 km"): with :func:`~riskload.report.since`, only
+    theirs, though the rules measured the whole history."""
+    weekly = analysis.load.weekly
+    return f"{counted(int(weekly['runs'].sum()), 'run')}, {as_units(units).format_distance(weekly['distance_km'].sum())}"
+
+
 def status_sentence(analysis, *, units: str | Units = "km") -> str:
     """This week's status in one sentence, for the report's first line.
 
