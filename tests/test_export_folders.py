@@ -23,3 +23,15 @@ def test_whole_corpus_as_one_folder(corpus):
     assert (skipped["kind"] == "duplicate").sum() >= 10
     assert set(export.samples["activity_id"]) <= set(acts["activity_id"])
     assert len(acts) + (skipped["kind"] != "duplicate").sum() > 150
+
+
+def test_a_file_whose_activities_are_all_in_another_names_that_file_once(corpus, tmp_path):
+    # a triathlon's five legs, written twice by the watch: once with the summary first, once last
+    for name in ("MK__triathlon_summary_first.fit", "MK__triathlon_summary_last.fit"):
+        (tmp_path / name).write_bytes((corpus / "fit" / name).read_bytes())
+    export = read_export(tmp_path, cache=False)
+    ids = export.activities["activity_id"].tolist()
+    assert len(ids) == 5 and set(export.activities["source_path"]) == {"MK__triathlon_summary_first.fit"}
+    assert export.skipped.set_index("path")["reason"].to_dict() == {
+        "MK__triathlon_summary_last.fit": "its 5 activities are already in MK__triathlon_summary_first.fit "
+                                          f"(ids {', '.join(ids)}), which is kept"}

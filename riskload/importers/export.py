@@ -14,6 +14,7 @@ from ..columns import ACTIVITY_COLUMNS, SKIPPED_COLUMNS, conform, empty_frame
 from ..errors import ActivityFileError
 from ..memory import release_freed_memory
 from ..timeline import tidy_samples
+from ..wording import and_listed
 from ..sports import RUNNING_SPORTS, normalize_sport
 from ..sessions import SESSION_GAP_MIN, session_ids
 from .dedup import Recording, find_duplicates
@@ -193,9 +194,14 @@ def _combine(parsed: list[ParsedActivity], skipped: list[dict]) -> dict:
     for i in rows.index[kept != rows.index]:
         copies.setdefault(rows.at[i, "source_path"], []).append(rows.loc[kept[i]])
     for path, winners in copies.items():
-        names = ", ".join(dict.fromkeys(f"{w['source_path']} (id {w['activity_id']})" for w in winners))
+        ids_in: dict[str, dict] = {}
+        for w in winners:
+            ids_in.setdefault(w["source_path"], {})[w["activity_id"]] = None
+        names = and_listed([f"{source} ({'id' if len(ids) == 1 else 'ids'} {', '.join(ids)})"
+                            for source, ids in ids_in.items()])
         what = "the same activity as" if len(winners) == 1 else f"its {len(winners)} activities are already in"
-        skipped.append({"path": path, "kind": "duplicate", "reason": f"{what} {names}, which is kept"})
+        kept_in = "which is kept" if len(ids_in) == 1 else "which are kept"
+        skipped.append({"path": path, "kind": "duplicate", "reason": f"{what} {names}, {kept_in}"})
     keep = kept == rows.index
     return {"activities": conform(rows[keep], ACTIVITY_COLUMNS),
             "samples": _all_samples([p for p, k in zip(parsed, keep) if k]),
