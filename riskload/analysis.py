@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,8 +47,8 @@ def export_name(folder: str | Path) -> str:
     """The name of the nearest folder that says whose export this is: ``folder``'s own, else its parent's or
     grandparent's where a folder is named as the platform exported it (``export``, ``GPX_OUT``,
     ``activities``...); ``folder``'s own when none says more. Strava's ``export_12345678`` says: it holds the
-    athlete's Strava id."""
-    path = Path(folder).resolve()
+    athlete's Strava id. A link is named as the link, not as the folder it leads to: the name the user gave."""
+    path = Path(os.path.abspath(folder))
     for part in [path, *path.parents][:3]:
         if part.name and (STRAVA_EXPORT.match(part.name) or not EXPORT_FOLDER_NAMES.match(part.name)):
             return part.name

@@ -365,3 +365,17 @@ def test_roster_config_holds_the_settings_of_athletes_without_their_own(tmp_path
     inside = invoke("roster", root, "--out", out, "--cache-dir", root / "cache")
     assert inside.exit_code == 1 and "inside" in inside.output
     assert not (root / "cache").exists()
+
+
+def test_an_athlete_linked_into_the_squad_is_named_by_the_link(tmp_path, monkeypatch):
+    # the coach keeps each runner's export where it was unpacked and links it into the squad under the runner's name
+    kept = export(tmp_path / "downloads" / "runner-7" / "export", STEADY)
+    (kept / "riskload.toml").unlink()
+    (tmp_path / "squad").mkdir()
+    (tmp_path / "squad" / "mia").symlink_to(kept, target_is_directory=True)
+    roster = analyze_roster(tmp_path / "squad", as_of="2026-03-22", timezone="UTC")
+    assert [a.athlete for a in roster.analyses.values()] == ["mia"]
+    monkeypatch.chdir(tmp_path)
+    result = invoke("analyze", Path("squad") / "mia", "--until", "2026-03-22", "--timezone", "UTC", "-q",
+                    "--format", "csv")
+    assert result.output == "riskload-out/mia\n"
