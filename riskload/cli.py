@@ -214,7 +214,7 @@ def import_summary(export: Export, *, list_skipped: bool = True) -> str:
     skipped = export.skipped
     if len(skipped):
         lines.append("")
-        lines.append(f"{counted(len(skipped), 'file')} skipped:")
+        lines.append(f"{report.skipped_heading(export)}:")
         for kind, group in skipped.groupby("kind", sort=True):
             lines.append(f"  {kind} ({len(group)})")
             if list_skipped:
@@ -395,8 +395,10 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
 def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bool = False) -> str:
     """The terminal summary of one analysis."""
     export = analysis.export
+    files, listed = export.skipped_tally()
     lines = [f"{analysis.athlete}: {counted(len(export.activities), 'activity', 'activities')} read"
-             + (f", {counted(len(export.skipped), 'file')} skipped ({skipped_counts(export)})" if len(export.skipped)
+             + (f", {counted(files, 'file')} skipped ({skipped_counts(export)})" if files else "")
+             + (f", {counted(listed, 'activity', 'activities')} listed without a file (not in the load)" if listed
                 else "")]
     lines.append(report.status_sentence(analysis, units=units))
     pain = analysis.pain
@@ -431,7 +433,7 @@ def analysis_summary(analysis, *, weeks: int = 8, units: str = "km", verbose: bo
 
 def skipped_counts(export: Export) -> str:
     """``1 corrupt, 1 duplicate``."""
-    counts = export.skipped["kind"].value_counts().sort_index()
+    counts = export.skipped.loc[~export.listed_without_file(), "kind"].value_counts().sort_index()
     return ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
 

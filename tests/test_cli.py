@@ -112,6 +112,36 @@ def test_one_of_a_kind_is_said_in_the_singular(tmp_path):
     assert "<h2>The last week</h2>" in page
 
 
+def test_activities_listed_without_a_file_are_not_counted_as_files(tmp_path):
+    export = _folder(tmp_path)  # two runs, and two files skipped
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Distance,Filename\n"
+        "1,\"May 6, 2024, 6:00:00 AM\",Morning run,Run,4.0,a.gpx\n"
+        "7,\"May 7, 2024, 6:00:00 PM\",Treadmill,Run,8.00,\n"
+        "8,\"May 9, 2024, 6:00:00 PM\",Treadmill,Run,5.00,\n")
+    imported = CliRunner().invoke(main, ["import", str(export), "--timezone", "UTC", "--no-cache"])
+    assert imported.output.endswith(
+        "2 files skipped, and 2 activities listed without a file:\n"
+        "  listed without a file (2)\n"
+        "    activities.csv, Activity ID 7: Run on May 7, 2024, 6:00:00 PM, Distance 8.00: entered by hand, or its "
+        "file was not exported; riskload counts only activities it can read from a file, so this one is not in the "
+        "load\n"
+        "    activities.csv, Activity ID 8: Run on May 9, 2024, 6:00:00 PM, Distance 5.00: entered by hand, or its "
+        "file was not exported; riskload counts only activities it can read from a file, so this one is not in the "
+        "load\n"
+        "  no activity data (1)\n"
+        "    route.gpx: nothing was recorded: a planned route\n"
+        "  unsupported format (1)\n"
+        "    notes.txt: unsupported format (.txt file)\n")
+    analysed = CliRunner().invoke(main, ["analyze", str(export), "--timezone", "UTC", "--no-cache", "--out",
+                                         str(tmp_path / "out"), "--until", "2024-05-12", "--format", "html"])
+    assert analysed.output.startswith(
+        f"{tmp_path.name}: 2 activities read, 2 files skipped (1 no activity data, 1 unsupported format), "
+        "2 activities listed without a file (not in the load)\n")
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "<h3>2 files skipped, and 2 activities listed without a file</h3>" in page
+
+
 def test_missing_folder_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["import", str(tmp_path / "nope")])
     assert result.exit_code == 1

@@ -158,10 +158,9 @@ def test_strava_bulk_export_layout(corpus, tmp_path):
     (export_dir / "activities.csv").write_text("\n".join(lines) + "\n")
     export = read_export(export_dir)
     assert export.skipped.to_dict("records") == [{
-        "path": "activities.csv, Activity ID 3", "kind": "no activity data",
-        "reason": "listed without a file (Run on Jul 3, 2023, 6:00:00 PM, Distance 8.00: entered by hand, or its "
-                  "file was not exported); riskload counts only activities it can read from a file, so this one is "
-                  "not in the load"}]
+        "path": "activities.csv, Activity ID 3", "kind": "listed without a file",
+        "reason": "Run on Jul 3, 2023, 6:00:00 PM, Distance 8.00: entered by hand, or its file was not exported; "
+                  "riskload counts only activities it can read from a file, so this one is not in the load"}]
     acts = export.activities.set_index("source_path")
     assert acts.loc["activities/1681613317.gpx", "name"] == "Hill reps"
     assert acts.loc["activities/1681613317.gpx", "gear"] == "Speedgoat 5"

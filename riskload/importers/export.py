@@ -23,7 +23,7 @@ from .batch import ImportStats, decode_files
 from . import snapshot
 from .cache import ActivityCache, default_cache_dir
 from .parse import Outcomes, ParsedActivity, SampleParts, parse_file, summarize_all
-from .strava import ActivityList, normalize_name, read_activities_csv
+from .strava import WITHOUT_FILE, ActivityList, normalize_name, read_activities_csv
 from .walk import candidate_files, export_root
 
 
@@ -49,6 +49,15 @@ class Export:
     samples: pd.DataFrame
     skipped: pd.DataFrame
     stats: ImportStats = field(default_factory=ImportStats)
+
+    def listed_without_file(self) -> pd.Series:
+        """Which rows of :attr:`skipped` are activities Strava's ``activities.csv`` lists without a file."""
+        return self.skipped["kind"] == WITHOUT_FILE
+
+    def skipped_tally(self) -> tuple[int, int]:
+        """How many files were skipped, and how many activities were listed without a file."""
+        listed = int(self.listed_without_file().sum())
+        return len(self.skipped) - listed, listed
 
 
 def read_export(

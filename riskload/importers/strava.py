@@ -21,6 +21,10 @@ WANTED = {
 }
 
 
+#: The kind, among the skipped, of a row that names no file: an activity, not a file, that is not in the load.
+WITHOUT_FILE = "listed without a file"
+
+
 @dataclass
 class ActivityList:
     """What a Strava ``activities.csv`` says.
@@ -41,11 +45,10 @@ class ActivityList:
 
     def skipped(self) -> list[dict]:
         """A row of the skipped-files table for each row without a file."""
-        return [{"path": f"activities.csv, Activity ID {row['strava_id'] or '?'}", "kind": "no activity data",
-                 "reason": f"listed without a file ({row['type'] or 'an activity'} on {row['date'] or '?'}, "
-                           f"Distance {row['distance'] or '?'}: entered by hand, or its file was not exported); "
-                           "riskload counts only activities it can read from a file, so this one is not in the "
-                           "load"}
+        return [{"path": f"activities.csv, Activity ID {row['strava_id'] or '?'}", "kind": WITHOUT_FILE,
+                 "reason": f"{row['type'] or 'An activity'} on {row['date'] or '?'}, Distance {row['distance'] or '?'}: "
+                           "entered by hand, or its file was not exported; riskload counts only activities it can "
+                           "read from a file, so this one is not in the load"}
                 for row in self.without_file]
 
 

@@ -27,7 +27,8 @@ from ..load import start_of_week
 from ..importers.cache import ActivityCache, default_cache_dir
 from ..output import check_outside, remove_temporary, write_bytes
 from ..sourcecode import code_digest
-from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, shown_volume, status_sentence
+from .summary import (RECENT_WEEKS, flag_tally, format_table, recent_weeks, shown_volume, skipped_heading,
+                      status_sentence)
 from .tables import tables, to_csv, write_tables
 from .roster import roster_html, roster_table
 from .units import Units, units as as_units
@@ -49,6 +50,7 @@ __all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_enve
            "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
            "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
            "render_html", "render_pdf", "roster_html", "roster_table", "rules_in_table", "shown_volume", "since",
+           "skipped_heading",
            "status_sentence",
            "tables", "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",
            "RosterReport"]

@@ -19,7 +19,8 @@ from .envelope import envelope_html
 from .diary import BACKTEST_CAVEAT, LANGUAGE_NOTE, episode_summary, red_flag_notice
 from .explain import DOES_NOT_DIAGNOSE, EVIDENCE, NOT_MEASURED, rules_in_table
 from .severity import COLORS, RANK, headlines, in_week, stands_out, worst, worst_first
-from .summary import RECENT_WEEKS, flag_tally, format_table, recent_weeks, shown_volume, status_sentence, week_label
+from .summary import (RECENT_WEEKS, flag_tally, format_table, recent_weeks, shown_volume, skipped_heading,
+                      status_sentence, week_label)
 from .units import Units, units as as_units
 
 STYLE = """
@@ -283,8 +284,8 @@ def _data_section(analysis) -> str:
     skipped = analysis.export.skipped
     if len(skipped):
         rows = [[escape(r["path"]), escape(r["kind"]), escape(r["reason"])] for _, r in skipped.iterrows()]
-        parts.append(f"<h3>Files skipped ({len(skipped)})</h3>"
-                     "<p>Nothing from these files is in the figures or the flags.</p>"
+        parts.append(f"<h3>{escape(skipped_heading(analysis.export).capitalize())}</h3>"
+                     "<p>Nothing from these is in the figures or the flags.</p>"
                      + _table(["file", "kind", "why"], rows))
     else:
         parts.append("<p>Every file in the export was read.</p>")

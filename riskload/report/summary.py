@@ -31,6 +31,14 @@ def flag_tally(flags: pd.DataFrame) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index, key=RANK.get, reverse=True))
 
 
+def skipped_heading(export) -> str:
+    """``2 files skipped``, ``2 activities listed without a file`` (Strava's entries by hand), or both, joined by
+    ", and"; empty when nothing was skipped."""
+    files, listed = export.skipped_tally()
+    return ", and ".join(([f"{counted(files, 'file')} skipped"] if files else [])
+                         + ([f"{counted(listed, 'activity', 'activities')} listed without a file"] if listed else []))
+
+
 def shown_volume(analysis, *, units: str | Units = "km") -> str:
     """The runs and distance of the weeks shown ("16 runs, 113.0 km"): with :func:`~riskload.report.since`, only
     theirs, though the rules measured the whole history."""
