@@ -96,10 +96,12 @@ def import_stats(export: Export) -> list[str]:
     return lines
 
 
-def warn_about_workers(export: Export) -> None:
-    """Say on stderr, whatever else is shown, that the import's worker processes failed."""
-    if export.stats.worker_problem:
-        say(f"riskload: warning: {export.stats.worker_problem}", err=True)
+def warn_about_import(export: Export, athlete: str = "") -> None:
+    """Say on stderr, whatever else is shown, what the import warns of (days likely counted in the wrong time
+    zone), and that its worker processes failed; ``athlete`` before each in a squad."""
+    whose = f"{printable(athlete)}: " if athlete else ""
+    for warning in [*export.warnings, *([export.stats.worker_problem] if export.stats.worker_problem else [])]:
+        say(f"riskload: warning: {whose}{warning}", err=True)
 
 
 @main.command("import")
@@ -124,7 +126,7 @@ def import_command(folder: Path, out: Path | None, timezone: str | None, config:
             write_table(export.activities, out, folder)
     except RiskloadError as exc:
         fail(str(exc))
-    warn_about_workers(export)
+    warn_about_import(export)
     say(import_summary(export, list_skipped=list_skipped))
     if out is not None:
         say(f"Activities table written to {out}")
@@ -369,7 +371,7 @@ def analyze_command(folder: Path, out: Path | None, since, until, units: str | N
     except RiskloadError as exc:
         fail(str(exc))
     where = f"Report: {written['html'][0]}" if "html" in written else f"Written to: {out}"
-    warn_about_workers(analysis.export)
+    warn_about_import(analysis.export)
     doctor = report.red_flag_notice(shown.pain)
     if doctor:
         say(f"riskload: {doctor}", err=True)
@@ -485,6 +487,8 @@ def roster_command(folder: Path, out: Path | None, since, until, timezone: str |
     if not roster.analyses:
         fail(f"{folder}: no sub-folder holds an athlete's activities")
     table, page = written.table, written.page
+    for name, analysis in roster.analyses.items():
+        warn_about_import(analysis.export, name)
     for name, notice in written.notices.items():
         say(f"riskload: {printable(name)}: {notice}", err=True)
     if quiet:
@@ -558,7 +562,7 @@ def plan_command(folder: Path, until, days: int | None, plan_file: Path | None, 
                 report.write_bytes(ics, report.envelope_ics(found, athlete=analysis.athlete, units=units).encode())
     except RiskloadError as exc:
         fail(str(exc))
-    warn_about_workers(analysis.export)
+    warn_about_import(analysis.export)
     if plan is not None:
         for problem in plan.problems:
             say(f"riskload: {problem}", err=True)

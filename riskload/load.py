@@ -219,6 +219,7 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         notes.append(f"{by_machine} of {counted(len(acts), 'activity', 'activities')} recorded no UTC offset (GPX "
                      f"and TCX files seldom do): their days were counted in this computer's time zone ({zone}). "
                      "If the runner lives in another, set athlete.timezone in riskload.toml or give --timezone.")
+    notes += export.warnings
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import html
 import io
 import shutil
+import time
 import zipfile
 
 import fitparse
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from fitparse.utils import FitParseError
 
 from riskload import NotAnActivityError, RiskloadError, read_export, read_file
+from riskload.cli import main
 from riskload.importers.parse import sniff
 from riskload.load import build_load
 from riskload.importers.fitfast import retype_misaligned_fields
@@ -255,9 +259,9 @@ def test_gzip_copy_matches_the_plain_file(corpus):
     assert gzip.decompress((corpus / "gpx/LOCALGZ__5039744860.gpx.gz").read_bytes())
 
 
-def _gpx(start_utc: str) -> str:
+def _gpx(start_utc: str, lon: float = 11.0) -> str:
     points = "".join(
-        f'<trkpt lat="{47.0 + i * 0.0001:.4f}" lon="11.0">'
+        f'<trkpt lat="{47.0 + i * 0.0001:.4f}" lon="{lon}">'
         f"<time>{pd.Timestamp(start_utc) + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
         for i in range(30)
     )
@@ -277,27 +281,53 @@ def test_late_sunday_run_belongs_to_sunday_in_the_athletes_zone(tmp_path):
     assert act["start_time_local"] == pd.Timestamp("2024-07-07 23:30:00")
 
 
-def test_machine_zone_is_the_last_resort(tmp_path, monkeypatch):
+@pytest.fixture
+def in_new_york(monkeypatch):
+    """This computer's time zone made New York's."""
     monkeypatch.setenv("TZ", "America/New_York")
-    import time
-
     time.tzset()
-    try:
-        (tmp_path / "a.gpx").write_text(_gpx("2024-03-11T03:30:00Z"))
-        export = read_export(tmp_path)
-        act = export.activities.iloc[0]
-        assert act["local_time_source"] == "machine"
-        assert act["start_time_local"] == pd.Timestamp("2024-03-10 23:30:00")
-        winter = time.localtime().tm_isdst == 0
-        said = f"now {'EST, UTC-05:00' if winter else 'EDT, UTC-04:00'}"
-        assert build_load(export).notes[0] == (
-            f"1 of 1 activity recorded no UTC offset (GPX and TCX files seldom do): their days were counted in this "
-            f"computer's time zone ({said}). If the runner lives in another, set athlete.timezone in riskload.toml "
-            "or give --timezone.")
-        assert not any("UTC offset" in note for note in build_load(read_export(tmp_path, timezone="UTC")).notes)
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_machine_zone_is_the_last_resort(tmp_path, in_new_york):
+    (tmp_path / "a.gpx").write_text(_gpx("2024-03-11T03:30:00Z", lon=-74.0))  # recorded in New York
+    export = read_export(tmp_path)
+    act = export.activities.iloc[0]
+    assert act["local_time_source"] == "machine"
+    assert act["start_time_local"] == pd.Timestamp("2024-03-10 23:30:00")
+    winter = time.localtime().tm_isdst == 0
+    said = f"now {'EST, UTC-05:00' if winter else 'EDT, UTC-04:00'}"
+    assert build_load(export).notes[0] == (
+        f"1 of 1 activity recorded no UTC offset (GPX and TCX files seldom do): their days were counted in this "
+        f"computer's time zone ({said}). If the runner lives in another, set athlete.timezone in riskload.toml "
+        "or give --timezone.")
+    assert not any("UTC offset" in note for note in build_load(read_export(tmp_path, timezone="UTC")).notes)
+    assert export.warnings == []  # the sun's time there is the zone's
+
+
+def test_days_counted_in_a_zone_far_from_where_the_runs_were_recorded_are_warned_of(tmp_path, in_new_york):
+    # morning runs in Shanghai (121.5° E, UTC+8), read on a computer in New York: 06:30 there is 18:30 the day
+    # before here; one run in New York itself is counted rightly
+    for day in ("2024-03-12", "2024-03-14"):
+        (tmp_path / f"{day}.gpx").write_text(_gpx(f"{pd.Timestamp(day) - pd.Timedelta(hours=1.5):%Y-%m-%dT%H:%M:%SZ}",
+                                                  lon=121.5))
+    (tmp_path / "home.gpx").write_text(_gpx("2024-03-16T11:00:00Z", lon=-74.0))
+    export = read_export(tmp_path, cache=False)
+    assert export.activities["local_date"].dt.day.tolist() == [11, 13, 16]  # the two wrong by a day
+    warning = ("2 activities without a UTC offset were recorded around longitude 122° E, where the sun's time is 12 "
+               "hours ahead of the time their days were counted in (this computer's): most likely the runner lives "
+               "in another time zone, and runs early or late in the day were counted on the wrong day. Set "
+               "athlete.timezone in riskload.toml or give --timezone.")
+    assert export.warnings == [warning]
+    assert warning in build_load(export, as_of="2024-03-17").notes
+    assert read_export(tmp_path, timezone="Asia/Shanghai", cache=False).warnings == []  # a zone given: no guess
+    result = CliRunner().invoke(main, ["analyze", str(tmp_path), "--no-cache", "--out", str(tmp_path.parent / "o"),
+                                       "--until", "2024-03-17", "--format", "html", "-q"])
+    assert f"riskload: warning: {warning}\n" in result.output  # on stderr, even with -q
+    page = (tmp_path.parent / "o" / "report.html").read_text()
+    assert f'<p class="notice" role="alert">{html.escape(warning)}</p>' in page
 
 
 def test_strict_mode_raises(corpus, tmp_path):

@@ -18,7 +18,7 @@ from ..wording import and_listed
 from ..sports import RUNNING_SPORTS, normalize_sport
 from ..sessions import SESSION_GAP_MIN, session_ids
 from .dedup import Recording, find_duplicates
-from .localtime import localize
+from .localtime import localize, wrong_zone_warnings
 from .batch import ImportStats, decode_files
 from . import snapshot
 from .cache import ActivityCache, default_cache_dir
@@ -43,12 +43,16 @@ class Export:
         ``path`` (relative to the export root), ``kind``, ``reason``.
     stats : ImportStats
         Files seen, taken from the cache and decoded.
+    warnings : list of str
+        What may make the activities' days wrong, for the reader to see first
+        (:func:`~.localtime.wrong_zone_warnings`).
     """
 
     activities: pd.DataFrame
     samples: pd.DataFrame
     skipped: pd.DataFrame
     stats: ImportStats = field(default_factory=ImportStats)
+    warnings: list[str] = field(default_factory=list)
 
     def listed_without_file(self) -> pd.Series:
         """Which rows of :attr:`skipped` are activities Strava's ``activities.csv`` lists without a file."""
@@ -224,11 +228,13 @@ def _finish(tables: dict[str, pd.DataFrame], timezone: str | None, stats: Import
     activities, samples = tables["activities"], tables["samples"]
     if isinstance(samples, SampleParts):
         samples = samples.frame()
+    warnings = []
     if len(activities):
         activities = localize(activities, timezone).sort_values("start_time", kind="stable")
         activities["session_id"] = session_ids(activities, session_gap_min)
         activities = conform(activities, ACTIVITY_COLUMNS)
-    return Export(activities, samples, tables["skipped"], stats or ImportStats())
+        warnings = wrong_zone_warnings(activities, samples)
+    return Export(activities, samples, tables["skipped"], stats or ImportStats(), warnings)
 
 
 def _all_samples(parsed: list[ParsedActivity]) -> SampleParts:

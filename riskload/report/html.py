@@ -364,6 +364,7 @@ def render_html(analysis, *, main_png: bytes, week_pngs: dict, units: str | Unit
 {weekly.index[0]:%d %b %Y} to {load.last_day:%d %b %Y}. Analysis as of
 {load.as_of:%a %d %b %Y}. Flags: {escape(tally)}.</p>
 <p class="status" style="--sev:{status_colour}">{escape(status_sentence(analysis, units=u))}</p>
+{"".join(f'<p class="notice" role="alert">{escape(warning)}</p>' for warning in analysis.export.warnings)}
 <p class="meta">riskload looks at training, not at the body: it does not diagnose (see
 <a href="#limits">what it cannot tell you</a>).</p>
 
