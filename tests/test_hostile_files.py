@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import pyexpat
 import shutil
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from riskload import CorruptFileError, parse_bytes, read_export
 from riskload.importers.tcx import read_tcx
+from riskload.importers.parse import MAX_INFLATED_BYTES
 from riskload.importers.walk import MAX_ZIP_DEPTH, MAX_MEMBER_BYTES
 
 SAMPLE_B = Path(__file__).resolve().parent.parent / "sample_data" / "athlete-b"
@@ -135,3 +137,24 @@ def test_a_dtd_the_byte_check_cannot_see_is_still_harmless(secret):
 def test_a_refused_document_raises_riskloads_own_error_when_read_alone():
     with pytest.raises(CorruptFileError, match="refused: the XML declares a DTD"):
         parse_bytes(gpx('<!ENTITY a "b">', "&a;").encode(), "a.gpx")
+
+
+def test_a_file_too_large_for_an_activity_is_listed_without_being_read(tmp_path):
+    # a phone video and a runaway log beside the runs: read whole, each would cost a gigabyte of memory
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLE_B, export)
+    for name in ("holiday.mp4", "track.gpx"):
+        with open(export / name, "wb") as sparse:
+            sparse.truncate(2**30)
+    tracemalloc.start()
+    try:
+        result = read_export(export, cache=False, workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    skipped = result.skipped.set_index("path")
+    for name in ("holiday.mp4", "track.gpx"):
+        assert skipped.loc[name, "reason"] == ("1,024 MiB, larger than any activity file (riskload reads at most "
+                                              f"{MAX_INFLATED_BYTES // 2**20} MiB of one): not read")
+    assert len(result.activities) == len(read_export(SAMPLE_B, cache=False, workers=1).activities)
+    assert peak < 2**28  # neither was read

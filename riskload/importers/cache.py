@@ -43,10 +43,10 @@ import pandas as pd
 import platformdirs
 
 from .. import errors
-from ..errors import ActivityFileError, CorruptFileError, RiskloadError
+from ..errors import ActivityFileError, CorruptFileError, RiskloadError, UnsupportedFormatError
 from ..output import check_outside, write_bytes
 from ..sourcecode import code_digest
-from .parse import SAMPLE_ARRAYS, Outcomes, ParsedActivity, parse_file
+from .parse import MAX_INFLATED_BYTES, SAMPLE_ARRAYS, Outcomes, ParsedActivity, parse_file, sniff
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
 CACHE_ENV = "RISKLOAD_CACHE_DIR"
@@ -220,7 +220,12 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     ``cache=None`` always parses and keeps nothing."""
     path = Path(root) / rel
     try:
-        key = stat_key(path.stat())
+        stat = path.stat()
+        if stat.st_size > MAX_INFLATED_BYTES and not _is_archive(path):
+            return FileResult([(rel, UnsupportedFormatError(
+                rel, f"{stat.st_size / 2**20:,.0f} MiB, larger than any activity file (riskload reads at most "
+                     f"{MAX_INFLATED_BYTES // 2**20} MiB of one): not read"))])
+        key = stat_key(stat)
         data = path.read_bytes()
     except OSError as exc:
         return FileResult([(rel, CorruptFileError(rel, f"could not be read ({exc.strerror or exc})"))])
@@ -231,6 +236,12 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     outcomes = parse_file(rel, data)
     problem = cache.store(digest, rel, outcomes) if cache else ""
     return FileResult(outcomes, key, digest, decoded=True, problem=problem)
+
+
+def _is_archive(path: Path) -> bool:
+    """Whether the file at ``path`` is a zip archive (which may hold any number of activities), by its first bytes."""
+    with path.open("rb") as handle:
+        return sniff(handle.read(4)) == "zip"
 
 
 def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:

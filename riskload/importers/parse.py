@@ -25,8 +25,8 @@ from .tcx import read_tcx
 from .walk import Source, expand
 from .xmlsafe import root_name
 
-#: Largest file a gzip member may inflate to [bytes]: ten times the largest
-#: real activity in the test corpus would still fit; a gzip bomb does not.
+#: Largest activity file riskload reads [bytes], as a file, an archive member or a gzip member inflated: ten
+#: times the largest real activity in the test corpus would still fit; a gzip bomb, or a video, does not.
 MAX_INFLATED_BYTES = 256 * 1024 * 1024
 
 #: XML documents riskload recognises but does not read, by root element.
