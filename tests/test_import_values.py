@@ -318,7 +318,7 @@ def test_days_counted_in_a_zone_far_from_where_the_runs_were_recorded_are_warned
     assert export.activities["local_date"].dt.day.tolist() == [11, 13, 16]  # the two wrong by a day
     warning = ("2 activities without a UTC offset were recorded around longitude 122° E, where the sun's time is 12 "
                "hours ahead of the time their days were counted in (this computer's): most likely the runner lives "
-               "in another time zone, and runs early or late in the day were counted on the wrong day. Set "
+               "in another time zone, and activities early or late in the day were counted on the wrong day. Set "
                "athlete.timezone in riskload.toml or give --timezone.")
     assert export.warnings == [warning]
     assert warning in build_load(export, as_of="2024-03-17").notes

@@ -93,5 +93,5 @@ def wrong_zone_warnings(activities: pd.DataFrame, samples: pd.DataFrame) -> list
     return [f"{counted(count, 'activity', 'activities')} without a UTC offset {'was' if count == 1 else 'were'} "
             f"recorded around longitude {where}, where the sun's time is {abs(gap_h):.0f} hours "
             f"{'ahead of' if gap_h > 0 else 'behind'} the time their days were counted in (this computer's): most "
-            "likely the runner lives in another time zone, and runs early or late in the day were counted on the "
+            "likely the runner lives in another time zone, and activities early or late in the day were counted on the "
             "wrong day. Set athlete.timezone in riskload.toml or give --timezone."]
