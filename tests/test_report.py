@@ -163,13 +163,17 @@ def test_week_view_shows_runs_rest_days_and_strength():
     assert [t for t in texts if "\n" in t and t[:3] in {"Mon", "Sun"}] == ["Mon\n12 Jan", "Sun\n18 Jan"]
     assert len(ax.get_yticks()) == 0  # the bars carry their distances instead
     assert [round(p.get_height(), 6) for p in ax.patches] == [7.5] * 4
-    assert ax.get_title(loc="left") == "Week of Mon 12 Jan 2026: 30.0 km in 4 runs, 3 rest days"
+    assert ax.get_title(loc="left") == ("Week of Mon 12 Jan 2026: 30.0 km in 4 runs, 3 rest days; flagged as a whole: "
+                                        "RL011")  # one strength session where the runner records them
 
 
 def test_week_figure_writes_the_flag_messages(jumped):
     fig = report.week_figure(jumped.load, jumped.flags, "2026-01-12")
     notes = fig.texts[0].get_text()
     assert notes.startswith("CAUTION RL001 (weak evidence): 30.0 km after 20.0 km last week: +50.0 %")
+    # the weekly jump names every run of the week, so each bar wears its colour: the title says why
+    assert fig.axes[0].get_title(loc="left") == ("Week of Mon 12 Jan 2026: 30.0 km in 4 runs, 3 rest days; "
+                                                 "flagged as a whole: RL001")
 
 
 def test_status_sentence_for_this_week_and_for_an_export_that_stopped(jumped):

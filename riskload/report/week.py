@@ -92,8 +92,9 @@ def plot_week(load, flags: pd.DataFrame, week, *, ax=None, units: str | Units = 
 
     Each run is labelled with its distance and start time; days without a
     run say "rest", strength sessions are noted under their day, flags
-    dated on a day carry their codes above it, and a pain-diary day its
-    area and intensity at the top.
+    dated on a day carry their codes above it, those on the whole week
+    (which colour every run they name) are named in the title, and a
+    pain-diary day its area and intensity at the top.
 
     Parameters
     ----------
@@ -162,8 +163,11 @@ def draw_week(data: WeekData, *, ax=None, units: str | Units = "km"):
     ax.spines[:].set_visible(False)
     total = u.distance(runs["distance_km"].sum())
     rest = int((height == 0).sum())
-    ax.set_title(f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {counted(len(runs), 'run')}, "
-                 f"{counted(rest, 'rest day')}", loc="left", fontsize=11, y=1.0)
+    title = f"Week of {start:%a %d %b %Y}: {total:.1f} {u.name} in {counted(len(runs), 'run')}, " \
+            f"{counted(rest, 'rest day')}"
+    if whole := " ".join(dict.fromkeys(this_week.loc[this_week["period"] == "week", "code"])):
+        title += ("\n" if len(title) + len(whole) > 75 else "; ") + f"flagged as a whole: {whole}"
+    ax.set_title(title, loc="left", fontsize=11, y=1.0)
     return ax
 
 
