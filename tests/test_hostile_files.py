@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import pyexpat
 import shutil
 import tracemalloc
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from riskload import CorruptFileError, parse_bytes, read_export
+from riskload.errors import ActivityFileError
 from riskload.importers.tcx import read_tcx
 from riskload.importers.parse import MAX_INFLATED_BYTES
 from riskload.importers.walk import MAX_ZIP_DEPTH, MAX_MEMBER_BYTES
@@ -158,3 +160,26 @@ def test_a_file_too_large_for_an_activity_is_listed_without_being_read(tmp_path)
                                               f"{MAX_INFLATED_BYTES // 2**20} MiB of one): not read")
     assert len(result.activities) == len(read_export(SAMPLE_B, cache=False, workers=1).activities)
     assert peak < 2**28  # neither was read
+
+
+def test_a_folder_that_cannot_be_read_is_listed_not_passed_over(tmp_path, monkeypatch):
+    # as a user without the right to a sub-folder would meet it (the tests may run as root, who has every right)
+    export = tmp_path / "export"
+    for year in ("2023", "2024"):
+        shutil.copytree(SAMPLE_B, export / year, ignore=shutil.ignore_patterns("riskload.toml"))
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == export / "2024":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = read_export(export, cache=False, workers=1, timezone="UTC")
+    assert len(result.activities) == len(read_export(SAMPLE_B, cache=False, workers=1, timezone="UTC").activities)
+    assert result.skipped.to_dict("records") == [{
+        "path": "2024/", "kind": "unreadable",
+        "reason": "a folder that could not be read (Permission denied): the activities in it, if any, are not in the "
+                  "load"}]
+    with pytest.raises(ActivityFileError, match="2024/: a folder that could not be read"):
+        read_export(export, cache=False, workers=1, strict=True)

@@ -46,7 +46,8 @@ from .. import errors
 from ..errors import ActivityFileError, CorruptFileError, RiskloadError, UnsupportedFormatError
 from ..output import check_outside, write_bytes
 from ..sourcecode import code_digest
-from .parse import MAX_INFLATED_BYTES, SAMPLE_ARRAYS, Outcomes, ParsedActivity, parse_file, sniff
+from .parse import MAX_INFLATED_BYTES, SAMPLE_ARRAYS, Outcomes, ParsedActivity, parse_file
+from .walk import starts_as_zip
 
 #: Environment variable naming the cache folder (the same as ``--cache-dir``).
 CACHE_ENV = "RISKLOAD_CACHE_DIR"
@@ -221,7 +222,7 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     path = Path(root) / rel
     try:
         stat = path.stat()
-        if stat.st_size > MAX_INFLATED_BYTES and not _is_archive(path):
+        if stat.st_size > MAX_INFLATED_BYTES and not starts_as_zip(path):  # an archive holds many
             return FileResult([(rel, UnsupportedFormatError(
                 rel, f"{stat.st_size / 2**20:,.0f} MiB, larger than any activity file (riskload reads at most "
                      f"{MAX_INFLATED_BYTES // 2**20} MiB of one): not read"))])
@@ -236,12 +237,6 @@ def decode_file(root: Path, rel: str, cache: ActivityCache | None) -> FileResult
     outcomes = parse_file(rel, data)
     problem = cache.store(digest, rel, outcomes) if cache else ""
     return FileResult(outcomes, key, digest, decoded=True, problem=problem)
-
-
-def _is_archive(path: Path) -> bool:
-    """Whether the file at ``path`` is a zip archive (which may hold any number of activities), by its first bytes."""
-    with path.open("rb") as handle:
-        return sniff(handle.read(4)) == "zip"
 
 
 def _encode_entry(outcomes: Outcomes, digest: str, path: str) -> bytes:

@@ -123,7 +123,10 @@ def read_export(
     if cache is not False:
         store = ActivityCache(default_cache_dir() if cache is True else Path(cache))
         store.prepare(root)
-    files = candidate_files(root, other_files)
+    unreadable: list[ActivityFileError] = []
+    files = candidate_files(root, other_files, unreadable)
+    if strict and unreadable:
+        raise unreadable[0]
     # strict mode must see each file's error, so it always goes through the files
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     tables = snapshot.load(store, root, state) if state else None
@@ -133,7 +136,7 @@ def read_export(
         stats = ImportStats(files=len(files), from_cache=len(files), cache_dir=str(store.root))
         return _finish(tables, timezone, stats, session_gap_min)
 
-    tables, stats = _assemble(root, files, store, strict=strict, workers=workers, progress=progress)
+    tables, stats = _assemble(root, files, store, unreadable, strict=strict, workers=workers, progress=progress)
     state = snapshot.folder_state(store, root, files) if store and not strict else None
     problem, written_crc = snapshot.save(store, root, state, tables) if state else ("", None)
     if problem and len(stats.cache_problems) < 3:
@@ -145,13 +148,15 @@ def read_export(
         # power half a GB of them); a snapshot that cannot be read back is made up from the files' entries
         tables = None
         release_freed_memory()  # the activities' arrays: thousands of small blocks the allocator would keep
-        tables = snapshot.load(store, root, state, written_crc) or _assemble(root, files, store, strict=strict)[0]
+        tables = snapshot.load(store, root, state, written_crc) or _assemble(root, files, store, unreadable, strict=strict)[0]
     return _finish(tables, timezone, stats, session_gap_min)
 
 
-def _assemble(root: Path, files: list[str], store: ActivityCache | None, *, strict: bool, workers: int | None = None,
+def _assemble(root: Path, files: list[str], store: ActivityCache | None, unreadable: list[ActivityFileError], *,
+              strict: bool, workers: int | None = None,
               progress: Callable[[int, int, str], None] | None = None) -> tuple[dict, ImportStats]:
-    """The tables of ``files`` (:func:`_combine`), each file from the cache or decoded, and how that went."""
+    """The tables of ``files`` (:func:`_combine`), each file from the cache or decoded, and how that went; the
+    ``unreadable`` folders among the skipped."""
     listed = read_activities_csv(root / "activities.csv") if (root / "activities.csv").is_file() else ActivityList()
     results, stats = decode_files(root, files, cache=store, workers=workers, progress=progress)
     parsed, errors = _collect([o for outcomes in results for o in outcomes], strict=strict)
@@ -160,7 +165,7 @@ def _assemble(root: Path, files: list[str], store: ActivityCache | None, *, stri
         meta = listed.by_file.get(normalize_name(item.row["source_path"]))
         if meta:
             _apply_strava_row(item.row, meta, single=item.row["activities_in_file"] == 1)
-    return _combine(parsed, [_skip_row(e) for e in errors] + listed.skipped()), stats
+    return _combine(parsed, [_skip_row(e) for e in [*unreadable, *errors]] + listed.skipped()), stats
 
 
 def _collect(outcomes: Outcomes, *, strict: bool) -> tuple[list[ParsedActivity], list[ActivityFileError]]:

@@ -22,7 +22,7 @@ from ..timeline import latest_plausible, plausible_parts, summarize
 from .fit import read_fit
 from .gpx import read_gpx
 from .tcx import read_tcx
-from .walk import Source, expand
+from .walk import ZIP_STARTS, Source, expand
 from .xmlsafe import root_name
 
 #: Largest activity file riskload reads [bytes], as a file, an archive member or a gzip member inflated: ten
@@ -166,7 +166,7 @@ def sniff(data: bytes) -> str:
         return "empty"
     if data[:2] == b"\x1f\x8b":
         return "gzip"
-    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if data[:4] in ZIP_STARTS:
         return "zip"
     if len(data) >= 12 and data[8:12] == b".FIT":
         return "fit"

@@ -33,6 +33,16 @@ MAX_ZIP_DEPTH = 4
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 
 
+#: The first bytes of a zip archive (of one with members, and of an empty one).
+ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def starts_as_zip(path: Path) -> bool:
+    """Whether the file at ``path`` begins as a zip archive does, by its first bytes alone."""
+    with Path(path).open("rb") as handle:
+        return handle.read(4) in ZIP_STARTS
+
+
 @dataclass
 class Source:
     """One file or archive member: its bytes, or why they could not be had."""
@@ -56,8 +66,7 @@ def export_root(folder) -> Path:
     if not root.exists():
         raise RiskloadError(f"{folder}: not a folder")
     try:
-        with root.open("rb") as handle:
-            zipped = handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+        zipped = starts_as_zip(root)
     except OSError:
         zipped = False
     if zipped:
@@ -74,13 +83,14 @@ def is_junk(name: str) -> bool:
     return any(p == "__MACOSX" for p in parts) or parts[-1].startswith(".") or parts[-1] in ("Thumbs.db", "desktop.ini")
 
 
-def candidate_files(root: Path, other_files=()) -> list[str]:
+def candidate_files(root: Path, other_files=(), unreadable: list | None = None) -> list[str]:
     """Every file below ``root`` that may hold activities, relative, in a stable order.
 
     Symbolic links to folders are not followed (no loops); layout files
     (``activities.csv``, ``riskload.toml`` at the root, the pain diary the
     latter names) and ``other_files`` (paths riskload reads for another
-    purpose) are not candidates.
+    purpose) are not candidates. A folder that cannot be read is added to
+    ``unreadable``, as an :class:`~riskload.errors.ActivityFileError` naming it.
     """
     root = Path(root)
     layout = set(LAYOUT_FILES)
@@ -90,7 +100,15 @@ def candidate_files(root: Path, other_files=()) -> list[str]:
         except ValueError:
             pass  # outside the export
     found = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+
+    def cannot_read(exc: OSError) -> None:
+        if unreadable is not None:
+            folder = Path(exc.filename or root).relative_to(root).as_posix()
+            unreadable.append(ActivityFileError(f"{folder}/", f"a folder that could not be read "
+                                                              f"({exc.strerror or exc}): the activities in it, if "
+                                                              "any, are not in the load"))
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=cannot_read):
         dirs[:] = sorted(d for d in dirs if not is_junk(d))
         for name in sorted(files):
             rel = (Path(folder) / name).relative_to(root).as_posix()
@@ -101,7 +119,7 @@ def candidate_files(root: Path, other_files=()) -> list[str]:
 
 def expand(path: str, data: bytes, depth: int = 0) -> Iterator[Source]:
     """``data`` itself, or, for a zip archive, each of its members (recursively)."""
-    if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+    if data[:4] not in ZIP_STARTS:
         yield Source(path, data)
         return
     if depth >= MAX_ZIP_DEPTH:
