@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .userfiles import csv_rows, read_text
+from .userfiles import csv_rows, day_of, read_text
 
 #: Pain-free days between two pain days of one area that still leave them one episode.
 #: Back pain often eases for a day or two and returns; a longer pain-free spell ends it.
@@ -130,9 +130,9 @@ def parse_diary(text: str, source: str = "pain diary") -> PainDiary:
     for line, cells in lines:
         problem = None
         try:
-            date = pd.Timestamp(_day(cells.get("date", "")))
-        except ValueError:
-            date, problem = None, f"date {cells.get('date', '')!r} is not a day written YYYY-MM-DD"
+            date = day_of(cells.get("date", ""))
+        except ValueError as exc:
+            date, problem = None, str(exc)
         intensity = _intensity(cells.get("intensity", ""))
         if problem is None and intensity is None:
             problem = f"intensity {cells.get('intensity', '')!r} is not a number from 0 to 10"
@@ -148,13 +148,6 @@ def parse_diary(text: str, source: str = "pain diary") -> PainDiary:
     days["date"] = pd.to_datetime(days["date"])
     days["intensity"] = days["intensity"].astype(float)
     return PainDiary(days.reset_index(drop=True), problems, source)
-
-
-def _day(text: str):
-    """``YYYY-MM-DD`` as a date; anything else (other orders are ambiguous) is a ValueError."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(text)
-    return pd.Timestamp(text).date()
 
 
 def _intensity(text: str) -> float | None:

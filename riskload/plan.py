@@ -24,7 +24,7 @@ from .errors import ConfigError
 from .load import Load, assemble_load, measure_runs, start_of_week
 from .rules import rule_thresholds, run_rules
 from .sessions import join_sessions
-from .userfiles import csv_rows, read_text
+from .userfiles import csv_rows, day_of, read_text
 
 PLAN_COLUMNS = ["date", "time", "sport", "distance_km", "duration_min", "climb_m", "steep_descent_m", "intensity",
                 "line"]
@@ -123,10 +123,7 @@ def _text(value) -> str:
 
 
 def _plan_row(cell: dict, line: int) -> tuple:
-    date = cell.get("date", "")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        raise ValueError(f"date {date!r} is not a day written YYYY-MM-DD")
-    day = pd.Timestamp(date)
+    day = day_of(cell.get("date", ""))
     time = cell.get("time") or DEFAULT_TIME
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", time):
         raise ValueError(f"time {time!r} is not HH:MM")

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+
 from .errors import ConfigError
 
 
@@ -65,3 +67,14 @@ def csv_rows(text: str, aliases: dict[str, str] | None = None) -> tuple[list[str
                 yield reader.line_num, dict(zip(names, (cell(c) for c in row)))
 
     return names, rows()
+
+
+def day_of(text: str):
+    """``YYYY-MM-DD`` as a Timestamp; anything else, a day that does not exist or another order (which
+    would be ambiguous), is a ValueError saying so."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return pd.Timestamp(text)
+    except ValueError:
+        pass
+    raise ValueError(f"date {text!r} is not a day written YYYY-MM-DD")
