@@ -219,6 +219,19 @@ def test_strava_csv_without_filename_column_is_tolerated(corpus, tmp_path):
     assert acts.iloc[0]["name"] == read_file(corpus / "gpx/SL__garmin.gpx").activities.iloc[0]["name"] == ""
 
 
+def test_a_strava_export_whose_files_were_unzipped_keeps_its_names_and_gear(corpus, tmp_path):
+    # the list names activities/1.gpx.gz and activities/2.fit, the folder holds them unpacked and packed
+    (tmp_path / "activities").mkdir()
+    shutil.copy(corpus / "gpx/SL__garmin.gpx", tmp_path / "activities/1.gpx")
+    (tmp_path / "activities/2.fit.gz").write_bytes(gzip.compress((corpus / "fit/SL__6914538454.fit").read_bytes()))
+    (tmp_path / "activities.csv").write_text("Activity ID,Activity Name,Activity Gear,Filename\n"
+                                             "1,Lunch run,Pegasus,activities/1.gpx.gz\n"
+                                             "2,Hills,Speedgoat,activities/2.fit\n")
+    acts = read_export(tmp_path, cache=False).activities.set_index("source_path")
+    assert acts[["name", "gear"]].to_dict("index") == {"activities/1.gpx": {"name": "Lunch run", "gear": "Pegasus"},
+                                                        "activities/2.fit.gz": {"name": "Hills", "gear": "Speedgoat"}}
+
+
 def test_garmin_account_export_nested_zips(corpus, tmp_path):
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:

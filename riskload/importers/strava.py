@@ -84,5 +84,7 @@ def read_activities_csv(path: Path) -> ActivityList:
 
 
 def normalize_name(path: str) -> str:
-    """A file name as the CSV and the folder walk can both spell it."""
-    return path.replace("\\", "/").lstrip("./").lower()
+    """A file name as the CSV and the folder walk can both spell it: whether or not the user unpacked the
+    export's ``.gz`` files, which Strava lists packed."""
+    name = path.replace("\\", "/").lstrip("./").lower()
+    return name.removesuffix(".gz")
