@@ -68,7 +68,8 @@ def test_a_plan_without_distance_or_a_missing_file_is_refused(tmp_path):
 
 
 def test_a_plan_without_a_run_that_can_be_read_is_refused_with_why():
-    with pytest.raises(ConfigError, match=r"^week.csv: no planned run to check \(line 2: date '2026-13-06' is not a day written YYYY-MM-DD\)$"):
+    with pytest.raises(ConfigError, match=r"^week.csv: no planned run to check \(line 2: date '2026-13-06' is not a "
+                                          r"day written YYYY-MM-DD\)$"):
         parse_plan("date,distance\n2026-13-06,12\n", "week.csv")
     with pytest.raises(ConfigError, match="^week.csv: no planned run to check: the file has no row after its first"):
         parse_plan("date,distance\n", "week.csv")

@@ -148,7 +148,8 @@ def read_export(
         # power half a GB of them); a snapshot that cannot be read back is made up from the files' entries
         tables = None
         release_freed_memory()  # the activities' arrays: thousands of small blocks the allocator would keep
-        tables = snapshot.load(store, root, state, written_crc) or _assemble(root, files, store, unreadable, strict=strict)[0]
+        tables = (snapshot.load(store, root, state, written_crc)
+                  or _assemble(root, files, store, unreadable, strict=strict)[0])
     return _finish(tables, timezone, stats, session_gap_min)
 
 

@@ -55,7 +55,6 @@ def localize(activities: pd.DataFrame, timezone: str | None = None) -> pd.DataFr
     return out
 
 
-
 #: Hours between the sun's time where an activity was recorded and the UTC offset its day was counted in beyond
 #: which that offset is taken for a wrong guess. Official zones stray from the sun by up to about 3 h (Beijing time
 #: at Kashgar, 76° E, is 2.9 h ahead of the sun; summer time in Galicia 2.5 h), a wrong zone mostly by more.

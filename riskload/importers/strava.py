@@ -46,9 +46,9 @@ class ActivityList:
     def skipped(self) -> list[dict]:
         """A row of the skipped-files table for each row without a file."""
         return [{"path": f"activities.csv, Activity ID {row['strava_id'] or '?'}", "kind": WITHOUT_FILE,
-                 "reason": f"{row['type'] or 'An activity'} on {row['date'] or '?'}, Distance {row['distance'] or '?'}: "
-                           "entered by hand, or its file was not exported; riskload counts only activities it can "
-                           "read from a file, so this one is not in the load"}
+                 "reason": f"{row['type'] or 'An activity'} on {row['date'] or '?'}, "
+                           f"Distance {row['distance'] or '?'}: entered by hand, or its file was not exported; "
+                           "riskload counts only activities it can read from a file, so this one is not in the load"}
                 for row in self.without_file]
 
 

@@ -44,16 +44,12 @@ DEFAULT_FORMATS = ("html", "png", "csv", "json")
 #: and ``--until`` (or :func:`week_figure` in a notebook) draws any week.
 DETAIL_WEEKS = RECENT_WEEKS
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_envelope", "detail_weeks",
-           "envelope_html",
-           "envelope_ics", "envelope_text", "figure_png",
-           "flag_tally", "format_table", "headlines", "main_figure", "plot_acwr", "plot_overview",
-           "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks", "red_flag_notice",
-           "render_html", "render_pdf", "roster_html", "roster_table", "rules_in_table", "shown_volume", "since",
-           "skipped_heading",
-           "status_sentence",
-           "tables", "thin", "to_csv", "week_figure", "write_bytes", "write_report", "write_roster", "write_tables",
-           "RosterReport"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Units", "check_outside", "current_envelope", "detail_weeks", "envelope_html",
+           "envelope_ics", "envelope_text", "figure_png", "flag_tally", "format_table", "headlines", "main_figure",
+           "plot_acwr", "plot_overview", "plot_terrain_and_rest", "plot_week", "plot_weekly_distance", "recent_weeks",
+           "red_flag_notice", "render_html", "render_pdf", "roster_html", "roster_table", "rules_in_table",
+           "shown_volume", "since", "skipped_heading", "status_sentence", "tables", "thin", "to_csv", "week_figure",
+           "write_bytes", "write_report", "write_roster", "write_tables", "RosterReport"]
 
 
 def since(analysis, first_day=None):

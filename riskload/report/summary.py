@@ -42,8 +42,8 @@ def skipped_heading(export) -> str:
 def shown_volume(analysis, *, units: str | Units = "km") -> str:
     """The runs and distance of the weeks shown ("16 runs, 113.0 km"): with :func:`~riskload.report.since`, only
     theirs, though the rules measured the whole history."""
-    weekly = analysis.load.weekly
-    return f"{counted(int(weekly['runs'].sum()), 'run')}, {as_units(units).format_distance(weekly['distance_km'].sum())}"
+    weekly, u = analysis.load.weekly, as_units(units)
+    return f"{counted(int(weekly['runs'].sum()), 'run')}, {u.format_distance(weekly['distance_km'].sum())}"
 
 
 def status_sentence(analysis, *, units: str | Units = "km") -> str:
