@@ -10,6 +10,7 @@ import time
 import zipfile
 
 import fitparse
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,7 @@ from fitparse.utils import FitParseError
 from riskload import NotAnActivityError, RiskloadError, read_export, read_file
 from riskload.cli import main
 from riskload.importers.parse import sniff
+from riskload.importers.localtime import sun_time_gap
 from riskload.load import build_load
 from riskload.importers.fitfast import retype_misaligned_fields
 
@@ -341,6 +343,19 @@ def test_days_counted_in_a_zone_far_from_where_the_runs_were_recorded_are_warned
     assert f"riskload: warning: {warning}\n" in result.output  # on stderr, even with -q
     page = (tmp_path.parent / "o" / "report.html").read_text()
     assert f'<p class="notice" role="alert">{html.escape(warning)}</p>' in page
+
+
+@pytest.mark.parametrize("place, longitude_deg, offset_h, warned", [
+    ("Kashgar, on Beijing time", 76.0, 8, False), ("Galicia in summer", -8.5, 2, False),
+    ("Nome, Alaska in summer", -165.4, -8, False), ("Apia, Samoa, across the date line", -171.8, 13, False),
+    ("Kiritimati, UTC+14", -157.4, 14, False), ("Chengdu read in UTC", 104.1, 0, True),
+    ("New York read in Vienna", -74.0, 1, True), ("Sydney read in New York", 151.2, -5, True)])
+def test_the_sun_tells_a_guessed_zone_that_cannot_be_the_runners(place, longitude_deg, offset_h, warned):
+    activities = pd.DataFrame({"activity_id": ["a"], "local_time_source": ["machine"],
+                               "utc_offset_min": [offset_h * 60.0]})
+    samples = pd.DataFrame({"activity_id": ["a"] * 3, "longitude_deg": [np.nan, longitude_deg, longitude_deg]})
+    assert (sun_time_gap(activities, samples) is not None) is warned
+    assert sun_time_gap(activities.assign(local_time_source="settings"), samples) is None  # given, not guessed
 
 
 def test_strict_mode_raises(corpus, tmp_path):

@@ -76,7 +76,7 @@ def sun_time_gap(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[int, 
         return None
     used_h = guessed.set_index("activity_id")["utc_offset_min"].reindex(first.index).astype(float) / 60.0
     gap_h = first / 15.0 - used_h
-    far = gap_h.abs() > SUN_GAP_H
+    far = ((gap_h + 12.0) % 24.0 - 12.0).abs() > SUN_GAP_H  # a day apart is near: UTC+13 at 172° W (date line)
     if not far.any():
         return None
     return int(far.sum()), float(first[far].median()), float(gap_h[far].median())
