@@ -166,3 +166,48 @@ def test_the_format_is_decided_by_content_not_by_name(imported, name, good):
     assert len(row) == 1
     assert row["source_format"].iloc[0] == full["source_format"]
     assert row["distance_m"].iloc[0] == full["distance_m"] and row["n_samples"].iloc[0] == full["n_samples"]
+
+
+def _broken_inside(packed: bytes, at: float) -> bytes:
+    """gzip data overwritten with zeros for 64 bytes ``at`` (a fraction) of the way in, as a bad sector leaves it."""
+    cut = int(len(packed) * at)
+    return packed[:cut] + bytes(64) + packed[cut + 64:]
+
+
+@pytest.mark.parametrize("name, plain", [("run.fit.gz", GOOD_FIT), ("run.tcx.gz", None)])
+def test_gzip_data_broken_midway_keeps_the_activity_up_to_the_damage(tmp_path, name, plain):
+    data = plain.read_bytes() if plain else gzip.decompress(GOOD_TCX.read_bytes())
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    (whole / name).write_bytes(gzip.compress(data))
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / name).write_bytes(_broken_inside(gzip.compress(data), 0.6))
+    full = read_export(whole, cache=False, workers=1).activities.iloc[0]
+    export = read_export(damaged, cache=False, workers=1)
+    assert export.skipped.empty
+    row = export.activities.iloc[0]
+    assert bool(row["partial"]) and "the gzip data is broken" in row["quality_notes"]
+    assert row["start_time"] == full["start_time"]
+    assert 0.3 * full["n_samples"] < row["n_samples"] < 0.8 * full["n_samples"]
+
+
+def test_gzip_data_broken_before_any_activity_is_still_listed_with_why(tmp_path):
+    packed = gzip.compress(GOOD_FIT.read_bytes())
+    (tmp_path / "run.fit.gz").write_bytes(packed[:12] + bytes(64) + packed[76:])  # right after the gzip header
+    export = read_export(tmp_path, cache=False, workers=1)
+    assert export.activities.empty
+    assert export.skipped[["kind"]].to_dict("records") == [{"kind": "corrupt"}]
+    assert export.skipped["reason"].iloc[0].startswith("broken gzip data (")
+
+
+def test_gzip_data_broken_where_the_rest_cannot_be_read_says_both(tmp_path):
+    # a long description ahead of the track: the damage garbles it, and the document no longer parses
+    words = " ".join(f"{i * 7919 % 100003:x}" for i in range(1500))
+    document = GOOD_GPX.read_bytes().replace(b"<trk>", f"<metadata><desc>{words}</desc></metadata><trk>".encode(), 1)
+    packed = gzip.compress(document)
+    (tmp_path / "run.gpx.gz").write_bytes(packed[:2500] + bytes(64) + packed[2564:])
+    export = read_export(tmp_path, cache=False, workers=1)
+    assert export.activities.empty
+    reason = export.skipped["reason"].iloc[0]
+    assert reason.startswith("broken gzip data (") and "bytes unpacked before the damage could be read (" in reason

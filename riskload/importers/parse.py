@@ -191,8 +191,39 @@ def gunzip(data: bytes, path: str) -> bytes:
     except zlib.error as exc:
         raise CorruptFileError(path, f"broken gzip data ({exc})") from exc
     if inflater.unconsumed_tail:
-        raise CorruptFileError(path, f"refused: inflates to more than {MAX_INFLATED_BYTES // 2**20} MiB")
+        raise _too_large(path)
     return out
+
+
+def _too_large(path: str) -> CorruptFileError:
+    return CorruptFileError(path, f"refused: inflates to more than {MAX_INFLATED_BYTES // 2**20} MiB")
+
+
+#: Compressed bytes fed to the inflater at a time when broken gzip data is read up to its damage.
+SALVAGE_STEP = 1024
+
+
+def gunzip_salvaging(data: bytes, path: str) -> tuple[bytes, str]:
+    """:func:`gunzip` and "", or, for gzip data broken midway (a bad sector, a download gone wrong), what
+    inflates before the damage and the damage; broken data with no activity file before the damage raises as
+    :func:`gunzip` does."""
+    try:
+        return gunzip(data, path), ""
+    except CorruptFileError as exc:
+        damage = exc.__cause__
+        if not isinstance(damage, zlib.error):
+            raise  # refused for its size
+        inflater, kept = zlib.decompressobj(wbits=47), bytearray()
+        for start in range(0, len(data), SALVAGE_STEP):
+            try:
+                kept += inflater.decompress(data[start:start + SALVAGE_STEP])
+            except zlib.error:
+                break
+            if len(kept) > MAX_INFLATED_BYTES:
+                raise _too_large(path) from None
+        if sniff(bytes(kept)) not in ("fit", "gpx", "tcx"):
+            raise
+        return bytes(kept), str(damage)
 
 
 def activity_id(payload: bytes, index: int) -> str:
@@ -251,9 +282,9 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:
     ActivityFileError
         A subclass naming why nothing could be used.
     """
-    kind = sniff(data)
+    kind, damage = sniff(data), ""
     if kind == "gzip":
-        data = gunzip(data, path)
+        data, damage = gunzip_salvaging(data, path)
         kind = sniff(data)
     readers = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
     if kind == "empty":
@@ -271,7 +302,18 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> list[ParsedActivity]:
         kind = f".{suffix} file" if suffix else "no recognisable content"
     if kind not in readers:
         raise UnsupportedFormatError(path, f"unsupported format ({kind})")
-    parsed = summarize_all(readers[kind](data, path), data, kind, path=path)
+    try:
+        raws = readers[kind](data, path)
+    except ActivityFileError as exc:
+        if not damage:
+            raise
+        raise CorruptFileError(path, f"broken gzip data ({damage}); nothing in the {len(data):,} bytes unpacked "
+                                     f"before the damage could be read ({exc.reason})") from exc
+    for raw in raws if damage else []:
+        raw.notes.append(f"the gzip data is broken ({damage}): the {len(data):,} bytes unpacked before the damage "
+                         "were read")
+        raw.partial = True
+    parsed = summarize_all(raws, data, kind, path=path)
     if not parsed:
         raise NoActivityDataError(path, "nothing was recorded: no duration and no distance")
     return parsed
