@@ -9,6 +9,8 @@ import pytest
 from riskload import records
 from riskload.importers.export import read_export
 
+from .synthetic import history, run
+
 
 @pytest.fixture(scope="module")
 def recs(sample_export):
@@ -166,3 +168,15 @@ def test_joined_records_keep_their_ids_categorical_and_their_runs_apart(recs):
     assert len(ids) == len(set(ids)) == first["activity_id"].nunique() + second["activity_id"].nunique()
     plain = pd.concat([first, second], ignore_index=True)
     pd.testing.assert_frame_equal(joined.drop(columns="activity_id"), plain.drop(columns="activity_id"))
+
+
+def test_steps_shorter_than_a_segment_are_not_steep_downhill():
+    # a trail of steps at a walk's pace: 30 m pitches dropping 3.5 m (-11.7 %), 70 m level between; held over
+    # RL006's 50 m segments no stretch is steeper than -7 %, so none of the 210 m the run descends counts
+    steps = run(3, 6, speed_m_s=1.0, step_s=1, warmup=False)
+    along = steps.samples["distance_m"].to_numpy()
+    pitch = np.floor(along / 100.0)
+    steps.samples["altitude_m"] = 500.0 - 3.5 * pitch - 3.5 * np.clip((along - 100.0 * pitch) / 30.0, 0.0, 1.0)
+    load = history([steps])
+    assert load.runs["steep_descent_m"].tolist() == [0.0]
+    assert load.steep_descent_m(-8.0, 35.0).sum() > 50  # over shorter segments the steps would count
