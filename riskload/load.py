@@ -21,6 +21,7 @@ from .errors import RiskloadError
 from .memory import release_freed_memory
 from .sessions import join_sessions, samples_by_session
 from .settings import Settings, check_threshold
+from .sports import RUNNING_SPORTS
 from .wording import counted
 
 # The thresholds the tables share with a rule: the rule's defaults, which the
@@ -145,6 +146,12 @@ def start_of_week(dates: pd.Series | pd.DatetimeIndex, first_day: int = 0):
     return dates - pd.to_timedelta((np.asarray(weekday) - first_day) % 7, unit="D")
 
 
+def names_no_sport(activities: pd.DataFrame) -> pd.Series:
+    """Which activities came from files that name no sport at all (an app's GPX without ``<type>``): taken as
+    ``settings.untyped_sport``, by default "other", which is no run."""
+    return (activities["sport"] == "other") & (activities["sport_raw"].fillna("") == "")
+
+
 def week_of(weekly: pd.DataFrame, dates) -> pd.DatetimeIndex:
     """The week of ``weekly`` (a :func:`weekly_table`) that holds each of ``dates``: where the tables put a
     day, whatever weekday their weeks start on.
@@ -191,6 +198,11 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
     acts = acts[~later].copy()
     if acts.empty:
         raise RiskloadError(f"no activities on or before {as_of:%Y-%m-%d}: nothing to build a load from")
+    untyped = names_no_sport(acts)
+    if untyped.any() and settings.untyped_sport != "other":
+        acts = acts.copy()
+        acts.loc[untyped, "sport"] = settings.untyped_sport
+        acts.loc[untyped, "is_running"] = settings.untyped_sport in RUNNING_SPORTS
     detached = detached_activities(acts["local_date"])
     outside = acts.loc[detached, "local_date"]
     acts = acts[~detached].copy()
@@ -220,6 +232,11 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
                      f"and TCX files seldom do): their days were counted in this computer's time zone ({zone}). "
                      "If the runner lives in another, set athlete.timezone in riskload.toml or give --timezone.")
     notes += export.warnings
+    if untyped.any() and settings.untyped_sport == "other":
+        n = int(untyped.sum())
+        notes.append(f"{counted(n, 'activity', 'activities')} {'names' if n == 1 else 'name'} no sport (a GPX file "
+                     f"without <type>, say), so {'it is' if n == 1 else 'they are'} not counted as a run; if the "
+                     "runner's files are runs, set athlete.untyped_sport = \"running\" in riskload.toml.")
     if hr.max_source == "estimated from the data":
         notes.append(f"Maximum heart rate not set: {hr.max_bpm:.0f} bpm estimated from the data "
                      "(set athlete.max_hr_bpm in riskload.toml).")

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 from .pain import EPISODE_GAP_DAYS, WINDOW_DAYS
 from .sessions import SESSION_GAP_MIN
+from .sports import SPORTS
 
 SETTINGS_FILE = "riskload.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -59,6 +60,7 @@ class Settings:
     units: str = "km"
     week_start: str = "monday"
     session_gap_min: float = SESSION_GAP_MIN
+    untyped_sport: str = "other"  # the sport of activities whose files name none (an app's GPX without <type>)
     disabled_rules: tuple[str, ...] = ()
     rule_options: dict = field(default_factory=dict)  # {"RL001": {"limit_pct": 8.0}}
     pain_diary: str | None = None  # a path, relative paths resolved against the settings file's folder
@@ -139,6 +141,7 @@ ATHLETE_KEYS = {
     "units": lambda w, v: _choice(w, v, ("km", "mi")),
     "week_start": lambda w, v: _choice(w, v, WEEKDAYS),
     "session_gap_min": lambda w, v: _number(w, v, 0, 120),
+    "untyped_sport": lambda w, v: _choice(w, v, SPORTS),
 }
 
 

@@ -57,6 +57,7 @@ def test_no_file_gives_defaults(tmp_path):
     ("[athlete]\nmax_hr_bpm = 150\nresting_hr_bpm = 150", "resting_hr_bpm"),
     ("[rules]\ndisabled = 'RL011'", "rules.disabled"),
     ("[athlete\nname = 1", "not valid TOML"),
+    ("[athlete]\nuntyped_sport = 'jogging'", "athlete.untyped_sport"),
 ])
 def test_bad_settings_name_the_key(tmp_path, text, named):
     path = tmp_path / "settings.toml"
@@ -206,3 +207,33 @@ def test_the_tables_show_what_the_rules_judged_when_the_settings_change_a_shared
     minutes = load.high_hr_minutes(high_bpm / 190).groupby(load.runs.set_index("activity_id")["week_start"]).sum()
     assert np.allclose(load.weekly["high_hr_min"].to_numpy(), minutes.reindex(load.weekly.index, fill_value=0))
     assert load.weekly["high_hr_min"].sum() > default.weekly["high_hr_min"].sum() > 0
+
+
+def _untyped_run(folder):
+    """A 10.8 km hour recorded by an app that names no sport: a GPX without ``<type>``."""
+    start = pd.Timestamp("2026-11-02T07:00:00Z")
+    points = "".join(f'<trkpt lat="{47.0 + i * 0.00027:.6f}" lon="11.0"><ele>500</ele>'
+                     f"<time>{start + pd.Timedelta(seconds=10 * i):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
+                     for i in range(361))
+    folder.mkdir()
+    (folder / "route.gpx").write_text(f'<gpx version="1.1" creator="an app"><trk><trkseg>{points}</trkseg></trk></gpx>')
+    return riskload.read_export(folder, timezone="UTC", cache=False)
+
+
+def test_activities_that_name_no_sport_are_said_and_may_be_taken_for_runs(tmp_path):
+    export = _untyped_run(tmp_path / "app")
+    quiet = build_load(export, as_of="2026-11-08")
+    assert quiet.runs.empty
+    assert ("1 activity names no sport (a GPX file without <type>, say), so it is not counted as a run; if the "
+            "runner's files are runs, set athlete.untyped_sport = \"running\" in riskload.toml.") in quiet.notes
+    (tmp_path / "riskload.toml").write_text('[athlete]\nuntyped_sport = "running"\n')
+    settings = load_settings(tmp_path / "riskload.toml")
+    assert settings.untyped_sport == "running"
+    taken = build_load(export, settings, as_of="2026-11-08")
+    assert taken.runs["distance_km"].round(1).tolist() == [10.8]
+    assert taken.activities["sport"].tolist() == ["running"] and not any("names no sport" in n for n in taken.notes)
+    analysis = riskload.analyze(tmp_path / "app", as_of="2026-11-08", timezone="UTC", cache=False)
+    status = riskload.report.status_sentence(analysis)
+    assert status.endswith("(other 1), and riskload's rules judge running, so there is nothing to judge. 1 of them "
+                           "names no sport: if they are runs, set athlete.untyped_sport = \"running\" in "
+                           "riskload.toml.")

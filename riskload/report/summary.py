@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..load import names_no_sport
 from ..rules import BY_CODE
 from ..safetext import printable
 from ..wording import counted
@@ -56,10 +57,14 @@ def status_sentence(analysis, *, units: str | Units = "km") -> str:
     u = as_units(units)
     load = analysis.load
     if load.runs.empty:
-        sports = load.activities["sport"].value_counts()
-        return (f"No run up to {week_label(load.last_day)}: {counted(len(load.activities), 'activity', 'activities')} ("
+        acts = load.activities
+        sports = acts["sport"].value_counts()
+        untyped = int(names_no_sport(acts).sum())
+        return (f"No run up to {week_label(load.last_day)}: {counted(len(acts), 'activity', 'activities')} ("
                 + ", ".join(f"{printable(sport)} {n}" for sport, n in sports.items())
-                + "), and riskload's rules judge running, so there is nothing to judge.")
+                + "), and riskload's rules judge running, so there is nothing to judge."
+                + (f" {untyped} of them {'names' if untyped == 1 else 'name'} no sport: if they are runs, set "
+                   "athlete.untyped_sport = \"running\" in riskload.toml." if untyped else ""))
     weekly = load.weekly
     week = weekly.index[-1]
     row = weekly.iloc[-1]
