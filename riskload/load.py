@@ -200,7 +200,6 @@ def build_load(export, settings: Settings | None = None, as_of: dt.date | str | 
         raise RiskloadError(f"no activities on or before {as_of:%Y-%m-%d}: nothing to build a load from")
     untyped = names_no_sport(acts)
     if untyped.any() and settings.untyped_sport != "other":
-        acts = acts.copy()
         acts.loc[untyped, "sport"] = settings.untyped_sport
         acts.loc[untyped, "is_running"] = settings.untyped_sport in RUNNING_SPORTS
     detached = detached_activities(acts["local_date"])
