@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -129,3 +130,16 @@ def private_cache(tmp_path_factory) -> Path:
         os.environ.pop("RISKLOAD_CACHE_DIR", None)
     else:
         os.environ["RISKLOAD_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def computer_zone(monkeypatch):
+    """Sets this computer's time zone for one test, as ``computer_zone("America/New_York")``: the zone riskload
+    falls back on for files without a UTC offset."""
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import shutil
 import sys
@@ -379,3 +380,20 @@ def test_an_athlete_linked_into_the_squad_is_named_by_the_link(tmp_path, monkeyp
     result = invoke("analyze", Path("squad") / "mia", "--until", "2026-03-22", "--timezone", "UTC", "-q",
                     "--format", "csv")
     assert result.output == "riskload-out/mia\n"
+
+
+def test_the_roster_page_names_the_athletes_whose_days_may_be_wrong(tmp_path, computer_zone):
+    # a squad read on a computer on UTC: Li's runs lie at 104° E and her settings give no time zone
+    computer_zone("UTC")
+    squad = tmp_path / "squad"
+    export(squad / "jo", JUMP, "Jo")
+    li = export(squad / "li", STEADY, "Li")
+    for run_file in li.glob("*.gpx"):
+        run_file.write_text(run_file.read_text().replace('lon="11.0"', 'lon="104.1"'))
+    (li / "riskload.toml").write_text('[athlete]\nname = "Li"\n')
+    roster = analyze_roster(squad, as_of="2026-03-22", cache=False)
+    assert [name for name, a in roster.analyses.items() if a.export.warnings] == ["li"]
+    write_roster(roster, tmp_path / "o", as_of=pd.Timestamp("2026-03-22").date(), formats=("csv",), cache=False)
+    page = (tmp_path / "o" / "roster.html").read_text()
+    warning = roster.analyses["li"].export.warnings[0]
+    assert f"<li><b>li</b>: {html.escape(warning)}</li>" in page and "<b>jo</b>" not in page

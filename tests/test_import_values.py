@@ -296,17 +296,8 @@ def test_late_sunday_run_belongs_to_sunday_in_the_athletes_zone(tmp_path):
     assert act["start_time_local"] == pd.Timestamp("2024-07-07 23:30:00")
 
 
-@pytest.fixture
-def in_new_york(monkeypatch):
-    """This computer's time zone made New York's."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
-
-
-def test_machine_zone_is_the_last_resort(tmp_path, in_new_york):
+def test_machine_zone_is_the_last_resort(tmp_path, computer_zone):
+    computer_zone("America/New_York")
     (tmp_path / "a.gpx").write_text(_gpx("2024-03-11T03:30:00Z", lon=-74.0))  # recorded in New York
     export = read_export(tmp_path)
     act = export.activities.iloc[0]
@@ -322,7 +313,8 @@ def test_machine_zone_is_the_last_resort(tmp_path, in_new_york):
     assert export.warnings == []  # the sun's time there is the zone's
 
 
-def test_days_counted_in_a_zone_far_from_where_the_runs_were_recorded_are_warned_of(tmp_path, in_new_york):
+def test_days_counted_in_a_zone_far_from_where_the_runs_were_recorded_are_warned_of(tmp_path, computer_zone):
+    computer_zone("America/New_York")
     # morning runs in Shanghai (121.5° E, UTC+8), read on a computer in New York: 06:30 there is 18:30 the day
     # before here; one run in New York itself is counted rightly
     for day in ("2024-03-12", "2024-03-14"):

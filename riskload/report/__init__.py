@@ -250,6 +250,7 @@ def write_roster(roster, out: str | Path, *, as_of, first_day=None, squad_folder
         progress(total, total, "")
     table = roster_table(roster, as_of=as_of, units=units)
     page = out / "roster.html"
-    write_bytes(page, roster_html(table, roster.failed, as_of=as_of, doctor=notices).encode())
+    warned = {name: analysis.export.warnings for name, analysis in roster.analyses.items() if analysis.export.warnings}
+    write_bytes(page, roster_html(table, roster.failed, as_of=as_of, doctor=notices, warned=warned).encode())
     write_bytes(out / "roster.csv", to_csv(table).encode())
     return RosterReport(table, page, notices)

@@ -68,9 +68,10 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
 
 
 def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html",
-                doctor: dict[str, str] | None = None) -> str:
+                doctor: dict[str, str] | None = None, warned: dict[str, list[str]] | None = None) -> str:
     """The ranked squad table as a page linking to each athlete's report; ``doctor`` (athlete folder to the
-    notice of :func:`~riskload.report.diary.red_flag_notice`) goes above it."""
+    notice of :func:`~riskload.report.diary.red_flag_notice`) and ``warned`` (athlete folder to what their
+    import warns of, :attr:`riskload.Export.warnings`) go above it."""
     header = "".join(f"<th>{escape(c)}</th>" for c in table.columns if c != "folder")
     rows = []
     for _, row in table.iterrows():
@@ -95,6 +96,10 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
     notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
     notices = (f'<div role="alert" style="background:#fdecea;border:2px solid #c0392b;padding:.5em 1em">'
                f"<p><b>Pain diaries that call for a doctor</b></p><ul>{notices}</ul></div>") if notices else ""
+    doubts = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>"
+                     for name, texts in (warned or {}).items() for text in texts)
+    doubts = (f'<div style="background:#fff4e5;border:1px solid #f0b429;padding:.5em 1em">'
+              f"<p><b>Days that may be wrong</b></p><ul>{doubts}</ul></div>") if doubts else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>riskload roster</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:auto;padding:1.5em}}
@@ -102,6 +107,7 @@ table{{border-collapse:collapse}}th,td{{border-bottom:1px solid #ddd;padding:.3e
 th{{background:#f2f2f2}}td:last-child{{white-space:nowrap}}</style></head><body>
 <h1>Squad as of {pd.Timestamp(as_of):%a %d %b %Y}</h1>
 {notices}
+{doubts}
 <p>Athletes who need a word first: ranked by the worst flag this week, then last week, then the cautions of
 the last four weeks. Each name opens that athlete's report.</p>
 <table><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>
