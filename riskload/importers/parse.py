@@ -221,9 +221,10 @@ def gunzip_salvaging(data: bytes, path: str) -> tuple[bytes, str]:
                 break
             if len(kept) > MAX_INFLATED_BYTES:
                 raise _too_large(path) from None
-        if sniff(bytes(kept)) not in ("fit", "gpx", "tcx"):
+        kept = bytes(kept)
+        if sniff(kept) not in ("fit", "gpx", "tcx"):
             raise
-        return bytes(kept), str(damage)
+        return kept, str(damage)
 
 
 def activity_id(payload: bytes, index: int) -> str:

@@ -67,6 +67,12 @@ def roster_table(roster, *, as_of, units: str | Units = "km") -> pd.DataFrame:
     return order[table.columns].reset_index(drop=True)
 
 
+def _athletes_box(title: str, said: list[tuple[str, str]], look: str) -> str:
+    """A box above the squad table listing what is said of each athlete named; empty when none is."""
+    items = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in said)
+    return f'<div {look};padding:.5em 1em"><p><b>{escape(title)}</b></p><ul>{items}</ul></div>' if items else ""
+
+
 def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_name: str = "report.html",
                 doctor: dict[str, str] | None = None, warned: dict[str, list[str]] | None = None) -> str:
     """The ranked squad table as a page linking to each athlete's report; ``doctor`` (athlete folder to the
@@ -93,13 +99,10 @@ def roster_html(table: pd.DataFrame, failed: dict[str, str], *, as_of, report_na
     legend = f"<p>{escape(named)}</p>" if named else ""
     failures = "".join(f"<li>{escape(name)}: {escape(reason)}</li>" for name, reason in failed.items())
     failures = f"<h2>Folders without an analysis</h2><ul>{failures}</ul>" if failures else ""
-    notices = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in (doctor or {}).items())
-    notices = (f'<div role="alert" style="background:#fdecea;border:2px solid #c0392b;padding:.5em 1em">'
-               f"<p><b>Pain diaries that call for a doctor</b></p><ul>{notices}</ul></div>") if notices else ""
-    doubts = "".join(f"<li><b>{escape(name)}</b>: {escape(text)}</li>"
-                     for name, texts in (warned or {}).items() for text in texts)
-    doubts = (f'<div style="background:#fff4e5;border:1px solid #f0b429;padding:.5em 1em">'
-              f"<p><b>Days that may be wrong</b></p><ul>{doubts}</ul></div>") if doubts else ""
+    notices = _athletes_box("Pain diaries that call for a doctor", [(n, t) for n, t in (doctor or {}).items()],
+                            'role="alert" style="background:#fdecea;border:2px solid #c0392b')
+    doubts = _athletes_box("Days that may be wrong", [(n, t) for n, texts in (warned or {}).items() for t in texts],
+                           'style="background:#fff4e5;border:1px solid #f0b429')
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>riskload roster</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:auto;padding:1.5em}}
